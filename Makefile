@@ -1,0 +1,47 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint format install dev bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pb needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000
+	$(BIN)/pb db upgrade
+	$(BIN)/pb demo
+	$(BIN)/pb run --host $(HOST) --port $(PORT)
+
+test: dev  ## the whole suite (SQLite; PostgreSQL too when PB_TEST_DATABASE_URL is set)
+	$(BIN)/pytest
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: dev  ## benchmarks: figures for the README, not pass/fail
+	$(BIN)/python benchmarks/tally_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,123 @@
+"""Settings for pb, read from the environment.
+
+`create_app()` picks a class by `PB_ENV` (development, test, production); every value can be
+overridden by an environment variable of the same name.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("PB_INSTANCE_PATH", BASE_DIR / "instance"))
+
+DEV_SECRET_FILE = "secret_key"
+
+
+def _dev_secret_key(instance_dir: Path) -> str:
+    """Read the development secret from instance/, generating it on first run."""
+    path = instance_dir / DEV_SECRET_FILE
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    ENV_NAME = "base"
+    INSTANCE_DIR = INSTANCE_DIR
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pb.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+
+    # Outgoing mail: SMTP when MAIL_SERVER is set, otherwise .eml files in the outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "pb <no-reply@pb.localhost>")
+    MAIL_OUTBOX = Path(os.environ.get("MAIL_OUTBOX", INSTANCE_DIR / "outbox"))
+
+    # Links in mail are absolute, so the app must know where it is served.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    @classmethod
+    def init(cls) -> None:
+        """Fill in values that need the file system (development secret)."""
+        if not cls.SECRET_KEY:
+            cls.SECRET_KEY = _dev_secret_key(cls.INSTANCE_DIR)
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("PB_TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    MAIL_SERVER = None
+
+    @classmethod
+    def init(cls) -> None:
+        pass
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    ALLOW_SQLITE = _bool("PB_ALLOW_SQLITE")
+
+    @classmethod
+    def init(cls) -> None:
+        """Refuse to start with settings that are only safe on a developer's machine."""
+        if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite") and not cls.ALLOW_SQLITE:
+            raise RuntimeError(
+                "production needs DATABASE_URL pointing at PostgreSQL "
+                "(set PB_ALLOW_SQLITE=1 to run on SQLite anyway)"
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    """The config class for `name`, or for PB_ENV (default development)."""
+    name = name or os.environ.get("PB_ENV", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"unknown PB_ENV {name!r}: use one of {', '.join(CONFIGS)}") from None
+    cls.init()
+    return cls

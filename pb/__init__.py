@@ -1,0 +1,74 @@
+"""pb: participatory budgeting that residents, ward panels and auditors can trust."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from config import get_config
+from pb.extensions import csrf, db, login_manager, migrate
+from pb.money import format_pence
+from pb.sqlite import make_transactional
+
+ROOT = Path(__file__).resolve().parent.parent
+__version__ = "0.1.0"
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages."""
+    config = get_config(config_name)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(config.INSTANCE_DIR),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            make_transactional(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from pb import models  # noqa: F401  (every table registered before anything queries)
+    from pb.auth.views import bp as auth_bp
+    from pb.panel.views import bp as panel_bp
+    from pb.pots.views import bp as pots_bp
+    from pb.proposals.views import bp as proposals_bp
+    from pb.voting.views import bp as voting_bp
+
+    for blueprint in (pots_bp, auth_bp, proposals_bp, voting_bp, panel_bp):
+        app.register_blueprint(blueprint)
+
+    app.add_template_filter(format_pence, "money")
+    app.jinja_env.globals["app_version"] = __version__
+    _register_error_pages(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # Last line of defence: log it, undo any half-done work, and say so plainly.
+        if app.testing:
+            raise error  # tests must see the traceback, not a polite page
+        app.logger.exception("unexpected error")
+        db.session.rollback()
+        return render_template("errors/error.html", error=None), 500

@@ -1,0 +1,77 @@
+"""Accounts: residents and the council's staff, told apart by their role grants."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.extensions import db
+from pb.timeutil import utcnow
+
+ROLES = {
+    "admin": "Council admin",
+    "panel": "Ward panel member",
+    "officer": "Polling officer",
+    "auditor": "Auditor",
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of the login session id: bumping it (password reset) logs out every other session.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+
+    roles: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def has_role(self, role: str, ward_id: int | None = None) -> bool:
+        """True for an admin, or for a grant of `role` council-wide or for `ward_id`."""
+        for grant in self.roles:
+            if grant.role == "admin":
+                return True
+            if grant.role == role and (grant.ward_id is None or grant.ward_id == ward_id):
+                return True
+        return False
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles)
+
+    def age_on(self, day: date) -> int | None:
+        """Whole years of age on `day`, or None when no date of birth is known."""
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class RoleGrant(db.Model):
+    """A role given to a user, for one ward or (ward_id NULL) for the whole council."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "ward_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
+
+    user: Mapped[User] = relationship(back_populates="roles")

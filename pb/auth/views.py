@@ -1,0 +1,142 @@
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from pb.auth import services
+from pb.auth.forms import (
+    AccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from pb.auth.models import User
+from pb.auth.tokens import TokenError
+from pb.extensions import db, login_manager
+from pb.http import render_form
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, epoch = session_id.partition(":")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    if user is None or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow `next` to a path on this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pots.index")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        services.register(
+            email=form.email.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            postcode=form.postcode.data,
+            date_of_birth=form.date_of_birth.data,
+        )
+        db.session.commit()
+        return redirect(url_for("auth.check_email"))
+    return render_form("auth/register.html", form)
+
+
+@bp.route("/register/check-email")
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str):
+    try:
+        user = services.confirm_email(token)
+    except TokenError as exc:
+        return render_template("auth/link_problem.html", message=str(exc)), 400
+    db.session.commit()
+    flash("Thank you, your e-mail address is confirmed.", "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("pots.index"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/confirm/resend", methods=["POST"])
+@login_required
+def resend_confirmation():
+    if not current_user.email_confirmed:
+        services.send_confirmation(current_user)
+        db.session.commit()
+    flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()  # keeps the failed attempt in the audit log, or a rehash
+        if user is not None:
+            session.clear()  # a fresh session at log-in: nothing carries over from before
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append("The e-mail address or password is not right.")
+    return render_form("auth/login.html", form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash("You have logged out.", "info")
+    return redirect(url_for("pots.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_form("auth/forgot_password.html", form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = services.user_for_reset(token)
+    except TokenError as exc:
+        return render_template("auth/link_problem.html", message=str(exc)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Your password has been changed. Log in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_form("auth/reset_password.html", form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = AccountForm(obj=current_user)
+    if form.validate_on_submit():
+        form.populate_obj(current_user)
+        db.session.commit()
+        flash("Your details have been saved.", "success")
+        return redirect(_safe_next(request.args.get("next")) if request.args.get("next")
+                        else url_for("auth.account"))
+    return render_form("auth/account.html", form)

@@ -1,0 +1,57 @@
+"""The council, its wards and the postcodes that place a resident in a ward."""
+
+import re
+
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.extensions import db
+
+# Outward code, space, inward code, as Royal Mail writes it: "SW1A 1AA".
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+def normalise_postcode(text: str | None) -> str | None:
+    """Return the postcode in its standard form, or None when it is not a UK postcode."""
+    squashed = re.sub(r"\s+", "", (text or "")).upper()
+    match = _POSTCODE.match(squashed)
+    if not match:
+        return None
+    return f"{match.group(1)} {match.group(2)}"
+
+
+class Council(db.Model):
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Pence. Used for the share of the budget that "goes local".
+    annual_budget: Mapped[int] = mapped_column(BigInteger)
+
+    wards: Mapped[list["Ward"]] = relationship(back_populates="council", order_by="Ward.name")
+
+
+class Ward(db.Model):
+    __tablename__ = "wards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The ONS ward code, e.g. E05011234.
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    population: Mapped[int] = mapped_column(default=0)
+
+    council: Mapped[Council] = relationship(back_populates="wards")
+    postcodes: Mapped[list["Postcode"]] = relationship(back_populates="ward")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Postcode(db.Model):
+    __tablename__ = "postcodes"
+
+    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id"), index=True)
+
+    ward: Mapped[Ward] = relationship(back_populates="postcodes")

@@ -1,0 +1,155 @@
+"""Demo data: a council with three wards, a pot in each phase that residents meet, accounts.
+
+Used by `make run` (through `pb demo`) so that a new user has something to click through.
+"""
+
+from datetime import date, timedelta
+
+import click
+from sqlalchemy import select
+
+from pb.auth.models import RoleGrant, User
+from pb.auth.services import hash_password
+from pb.councils.models import Council, Postcode, Ward
+from pb.extensions import db
+from pb.pots.models import Pot
+from pb.proposals.models import Proposal
+from pb.timeutil import today, utcnow
+
+DEMO_PASSWORD = "demo-password"  # printed by `pb demo`; for the demo database only
+
+WARDS = [
+    ("Riverside", "E05900001", 11850, ["RV1 1AA", "RV1 1AB", "RV1 2BD", "RV1 3CX"]),
+    ("Hillcrest", "E05900002", 9420, ["RV2 4DE", "RV2 4DF", "RV2 5GH"]),
+    ("Old Town", "E05900003", 13210, ["RV3 6JK", "RV3 6JL", "RV3 7MN"]),
+]
+
+ACCOUNTS = [
+    # email, name, postcode, roles
+    ("resident@example.org", "Rita Resident", "RV2 4DE", []),
+    ("neighbour@example.org", "Neil Neighbour", "RV1 1AA", []),
+    ("panel@example.org", "Priya Panel", "RV2 4DF", [("panel", "Hillcrest"), ("panel", "Riverside")]),
+    ("admin@example.org", "Alex Admin", "RV3 6JK", [("admin", None)]),
+]
+
+PROPOSALS = {
+    # pot ward -> (title, summary, cost in pounds, category, status)
+    "Hillcrest": [
+        ("Benches along Hillcrest Walk", "Six benches so older residents can rest on the way "
+         "to the shops.", 9_000, "older-people", "on_ballot"),
+        ("Hillcrest community orchard", "Plant twenty fruit trees on the green by the school, "
+         "looked after by volunteers.", 12_500, "environment", "on_ballot"),
+        ("Youth club Friday sessions", "A year of Friday evening sessions at the community "
+         "centre with two youth workers.", 18_000, "young-people", "on_ballot"),
+        ("Safer crossing at Mill Lane", "Build out the kerbs and add a zebra crossing by the "
+         "nursery.", 24_000, "transport", "on_ballot"),
+        ("Library story-time kit", "Books, cushions and a projector for weekly story-time.",
+         3_500, "culture", "on_ballot"),
+    ],
+    "Riverside": [
+        ("Riverside path lighting", "Low-level solar lights along the river path from the "
+         "bridge to the park.", 15_000, "safety", "submitted"),
+        ("Play area refresh", "Replace the broken swings and add an accessible roundabout.",
+         22_000, "young-people", "submitted"),
+    ],
+    "Old Town": [
+        ("Market square planters", "Large planters with pollinator-friendly plants.",
+         6_000, "environment", "submitted"),
+        ("Heritage trail signs", "Ten signs telling the story of the Old Town's buildings.",
+         8_000, "culture", "submitted"),
+        ("Community fridge", "A fridge and volunteers to share surplus food.",
+         4_000, "community", "submitted"),
+    ],
+}
+
+
+def seed() -> bool:
+    """Add the demo data to an empty database; return False when it already has a council."""
+    if db.session.scalar(select(Council.id).limit(1)) is not None:
+        return False
+    council = Council(name="Riverside Borough Council", annual_budget=248_000_000_00)
+    db.session.add(council)
+    wards = {}
+    for name, code, population, postcodes in WARDS:
+        ward = Ward(council=council, name=name, code=code, population=population)
+        ward.postcodes = [Postcode(postcode=pc) for pc in postcodes]
+        wards[name] = ward
+    db.session.add_all(wards.values())
+    db.session.flush()  # ward ids, for the role grants below
+
+    start = today()
+    phases = {"Hillcrest": "voting", "Riverside": "proposals", "Old Town": "review"}
+    pots = {}
+    for name, ward in wards.items():
+        pot = Pot(
+            council=council,
+            ward=ward,
+            name=f"{name} Community Fund {start.year}",
+            description=f"£50,000 for projects chosen by the people of {name}.",
+            amount=50_000_00,
+            year=start.year,
+            phase=phases[name],
+            min_picks=1,
+            max_picks=3,
+            min_age=16,
+            rule="greedy",
+            **_timeline(start, phases[name]),
+        )
+        pots[name] = pot
+    db.session.add_all(pots.values())
+
+    users = {}
+    for email, display_name, postcode, roles in ACCOUNTS:
+        user = User(
+            email=email,
+            display_name=display_name,
+            password_hash=hash_password(DEMO_PASSWORD),
+            postcode=postcode,
+            date_of_birth=date(1980, 5, 17),
+            email_confirmed_at=utcnow(),
+        )
+        user.roles = [
+            RoleGrant(role=role, ward_id=wards[ward].id if ward else None)
+            for role, ward in roles
+        ]
+        users[email] = user
+        db.session.add(user)
+
+    proposer = users["neighbour@example.org"]
+    for ward_name, items in PROPOSALS.items():
+        for title, summary, pounds, category, status in items:
+            db.session.add(
+                Proposal(
+                    pot=pots[ward_name],
+                    ward_id=wards[ward_name].id,
+                    proposer=proposer,
+                    title=title,
+                    summary=summary,
+                    description=f"{summary} Proposed by residents of {ward_name}.",
+                    cost=pounds * 100,
+                    category=category,
+                    status=status,
+                )
+            )
+    db.session.commit()
+    return True
+
+
+def _timeline(start: date, phase: str) -> dict:
+    """Planned dates around today that fit the pot's current phase."""
+    offset = {"proposals": 0, "review": -30, "voting": -45}[phase]
+    base = start + timedelta(days=offset - 14)
+    return {
+        "proposals_open_on": base,
+        "review_starts_on": base + timedelta(days=28),
+        "voting_opens_on": base + timedelta(days=49),
+        "voting_closes_on": base + timedelta(days=70),
+        "results_on": base + timedelta(days=77),
+    }
+
+
+def print_logins() -> None:
+    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for email, name, postcode, roles in ACCOUNTS:
+        what = ", ".join(f"{r}" + (f" for {w}" if w else "") for r, w in roles) or "resident"
+        click.echo(f"  {email:<24} {name:<16} {postcode}  {what}")

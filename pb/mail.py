@@ -1,0 +1,69 @@
+"""Outgoing mail, sent only once the transaction that asked for it has committed.
+
+With MAIL_SERVER set, messages go out over SMTP; otherwise each is written as an .eml file to
+the outbox folder (instance/outbox by default) and logged, so a developer can read it.
+"""
+
+import logging
+import secrets
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app, render_template
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from pb.extensions import db
+from pb.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+_PENDING = "pb_pending_mail"
+
+
+def queue_mail(to: str, subject: str, template: str, **context) -> None:
+    """Render a mail now and send it when the current transaction commits."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="pb.localhost")
+    message.set_content(render_template(template, **context))
+    db.session().info.setdefault(_PENDING, []).append(
+        (current_app._get_current_object(), message)
+    )
+
+
+def deliver(app, message: EmailMessage) -> None:
+    """Send one message by SMTP, or write it to the outbox when no server is configured."""
+    config = app.config
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+        log.info("mail sent to %s: %s", message["To"], message["Subject"])
+        return
+    outbox = config["MAIL_OUTBOX"]
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
+    (outbox / name).write_bytes(bytes(message))
+    log.info("mail to %s written to %s: %s", message["To"], outbox / name, message["Subject"])
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    for app, message in session.info.pop(_PENDING, []):
+        try:
+            deliver(app, message)
+        except (OSError, smtplib.SMTPException):
+            # The change is committed; a lost mail must not turn into an error page.
+            log.exception("could not send mail to %s", message["To"])
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -1,0 +1,21 @@
+"""Imports every model so that metadata, Alembic and tests see all the tables."""
+
+from pb.audit.models import AuditEvent
+from pb.auth.models import RoleGrant, User
+from pb.councils.models import Council, Postcode, Ward
+from pb.pots.models import Pot
+from pb.proposals.models import Proposal
+from pb.voting.models import Ballot, Participation
+
+__all__ = [
+    "AuditEvent",
+    "Ballot",
+    "Council",
+    "Participation",
+    "Pot",
+    "Postcode",
+    "Proposal",
+    "RoleGrant",
+    "User",
+    "Ward",
+]

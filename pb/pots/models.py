@@ -1,0 +1,117 @@
+"""A pot: money a council devolves to one ward (or council-wide) for residents to allocate."""
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.councils.models import Council, Ward
+from pb.extensions import db
+
+PHASES = ("draft", "proposals", "review", "voting", "closed", "published")
+PHASE_LABELS = {
+    "draft": "Being set up",
+    "proposals": "Open for proposals",
+    "review": "Proposals under review",
+    "voting": "Voting open",
+    "closed": "Voting closed",
+    "published": "Results published",
+}
+BALLOT_METHODS = {"approval": "Approval (tick the projects you support)"}
+RULES = {
+    "greedy": "Most votes first (greedy)",
+    "equalshares": "Method of Equal Shares",
+    "equalshares/add1": "Method of Equal Shares (Add1 completion)",
+}
+
+
+class PhaseError(Exception):
+    """A phase change that the pot's life cycle does not allow, with the reason why."""
+
+
+class Pot(db.Model):
+    __tablename__ = "pots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    # NULL: a council-wide pot, open to residents of every ward.
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(4000), default="")
+    amount: Mapped[int] = mapped_column(BigInteger)  # pence
+    year: Mapped[int]
+    phase: Mapped[str] = mapped_column(String(20), default="draft")
+
+    # Ballot settings; frozen once voting opens.
+    ballot_method: Mapped[str] = mapped_column(String(20), default="approval")
+    min_picks: Mapped[int] = mapped_column(default=1)
+    max_picks: Mapped[int | None]
+    min_age: Mapped[int | None]
+    rule: Mapped[str] = mapped_column(String(32), default="greedy")
+
+    # Planned dates, shown to residents as the pot's timeline.
+    proposals_open_on: Mapped[date | None] = mapped_column(Date)
+    review_starts_on: Mapped[date | None] = mapped_column(Date)
+    voting_opens_on: Mapped[date | None] = mapped_column(Date)
+    voting_closes_on: Mapped[date | None] = mapped_column(Date)
+    results_on: Mapped[date | None] = mapped_column(Date)
+
+    council: Mapped[Council] = relationship()
+    ward: Mapped[Ward | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABELS[self.phase]
+
+    @property
+    def area_name(self) -> str:
+        return self.ward.name if self.ward else f"All of {self.council.name}"
+
+    def covers_ward(self, ward_id: int | None) -> bool:
+        """True when a resident of `ward_id` belongs to this pot's area."""
+        if ward_id is None:
+            return False
+        return self.ward_id is None or self.ward_id == ward_id
+
+    def timeline(self) -> list[tuple[str, date | None, bool]]:
+        """(label, planned date, reached) for each step, in order."""
+        reached = PHASES.index(self.phase)
+        steps = [
+            ("Proposals open", self.proposals_open_on, 1),
+            ("Review of proposals", self.review_starts_on, 2),
+            ("Voting opens", self.voting_opens_on, 3),
+            ("Voting closes", self.voting_closes_on, 4),
+            ("Results published", self.results_on, 5),
+        ]
+        return [(label, day, reached >= index) for label, day, index in steps]
+
+    # Phase changes. Each checks its rule here so that no view can skip it.
+    def _advance(self, expected: str, new: str) -> None:
+        if self.phase != expected:
+            raise PhaseError(
+                f"{self.name} is {PHASE_LABELS[self.phase].lower()}; "
+                f"this step needs it to be {PHASE_LABELS[expected].lower()}."
+            )
+        self.phase = new
+
+    def open_proposals(self) -> None:
+        self._advance("draft", "proposals")
+
+    def start_review(self) -> None:
+        self._advance("proposals", "review")
+
+    def open_voting(self, proposals_on_ballot: int) -> None:
+        if proposals_on_ballot == 0:
+            raise PhaseError("Voting cannot open with no proposal on the ballot.")
+        self._advance("review", "voting")
+
+    def close_voting(self) -> None:
+        self._advance("voting", "closed")
+
+    def publish(self, tallied: bool) -> None:
+        if not tallied:
+            raise PhaseError("Results cannot be published before the tally.")
+        self._advance("closed", "published")

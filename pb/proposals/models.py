@@ -1,0 +1,66 @@
+"""Projects that residents propose for a pot."""
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.auth.models import User
+from pb.extensions import db
+from pb.pots.models import Pot
+from pb.timeutil import utcnow
+
+CATEGORIES = {
+    "environment": "Environment and green spaces",
+    "community": "Community and neighbourhood",
+    "young-people": "Children and young people",
+    "older-people": "Older people",
+    "health": "Health and wellbeing",
+    "transport": "Streets and transport",
+    "culture": "Culture, arts and sport",
+    "safety": "Community safety",
+}
+STATUSES = {
+    "submitted": "Submitted",
+    "feasible": "Feasible",
+    "not_feasible": "Not feasible",
+    "on_ballot": "On the ballot",
+}
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    cost: Mapped[int] = mapped_column(BigInteger)  # pence
+    category: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    pot: Mapped[Pot] = relationship()
+    proposer: Mapped[User | None] = relationship()
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORIES.get(self.category, self.category)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    def editable_by(self, user) -> bool:
+        """The proposer may edit until the pot's review starts."""
+        return (
+            user.is_authenticated
+            and self.proposer_id == user.id
+            and self.pot.phase == "proposals"
+        )

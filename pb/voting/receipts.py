@@ -1,0 +1,44 @@
+"""Receipt codes: shown to the voter once, stored only as a SHA-256 hash.
+
+The code is derived from a random nonce that the confirmation page puts in the voter's form
+(HMAC with the app secret). The server keeps neither, yet a repeated submit of the same form
+(a double click, the back button) yields the same code, so it can answer with the first result.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from flask import current_app
+
+RECEIPT_BYTES = 20  # 160 bits
+GROUP = 4
+# Base32 has no 0, 1 or 8; read them as the letters people mistake them for.
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def receipt_for(nonce: str) -> str:
+    """The receipt code for a cast form's nonce, in groups of four: "ABCD-EFGH-..."."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"pb.receipt:" + nonce.encode(), hashlib.sha256).digest()
+    text = base64.b32encode(digest[:RECEIPT_BYTES]).decode()
+    return "-".join(text[i : i + GROUP] for i in range(0, len(text), GROUP))
+
+
+def normalise(code: str) -> str:
+    """The code as stored: capitals, no spaces or dashes, look-alike digits read as letters."""
+    return re.sub(r"[\s\-]", "", code or "").upper().translate(_LOOKALIKES)
+
+
+def receipt_hash(code: str) -> str:
+    return hashlib.sha256(normalise(code).encode()).hexdigest()
+
+
+def looks_like_receipt(code: str) -> bool:
+    return re.fullmatch(r"[A-Z2-7]{32}", normalise(code)) is not None
