@@ -28,37 +28,92 @@ ACCOUNTS = [
     # email, name, postcode, roles
     ("resident@example.org", "Rita Resident", "RV2 4DE", []),
     ("neighbour@example.org", "Neil Neighbour", "RV1 1AA", []),
-    ("panel@example.org", "Priya Panel", "RV2 4DF", [("panel", "Hillcrest"), ("panel", "Riverside")]),
+    (
+        "panel@example.org",
+        "Priya Panel",
+        "RV2 4DF",
+        [("panel", "Hillcrest"), ("panel", "Riverside")],
+    ),
     ("admin@example.org", "Alex Admin", "RV3 6JK", [("admin", None)]),
 ]
 
 PROPOSALS = {
     # pot ward -> (title, summary, cost in pounds, category, status)
     "Hillcrest": [
-        ("Benches along Hillcrest Walk", "Six benches so older residents can rest on the way "
-         "to the shops.", 9_000, "older-people", "on_ballot"),
-        ("Hillcrest community orchard", "Plant twenty fruit trees on the green by the school, "
-         "looked after by volunteers.", 12_500, "environment", "on_ballot"),
-        ("Youth club Friday sessions", "A year of Friday evening sessions at the community "
-         "centre with two youth workers.", 18_000, "young-people", "on_ballot"),
-        ("Safer crossing at Mill Lane", "Build out the kerbs and add a zebra crossing by the "
-         "nursery.", 24_000, "transport", "on_ballot"),
-        ("Library story-time kit", "Books, cushions and a projector for weekly story-time.",
-         3_500, "culture", "on_ballot"),
+        (
+            "Benches along Hillcrest Walk",
+            "Six benches so older residents can rest on the way to the shops.",
+            9_000,
+            "older-people",
+            "on_ballot",
+        ),
+        (
+            "Hillcrest community orchard",
+            "Plant twenty fruit trees on the green by the school, looked after by volunteers.",
+            12_500,
+            "environment",
+            "on_ballot",
+        ),
+        (
+            "Youth club Friday sessions",
+            "A year of Friday evening sessions at the community centre with two youth workers.",
+            18_000,
+            "young-people",
+            "on_ballot",
+        ),
+        (
+            "Safer crossing at Mill Lane",
+            "Build out the kerbs and add a zebra crossing by the nursery.",
+            24_000,
+            "transport",
+            "on_ballot",
+        ),
+        (
+            "Library story-time kit",
+            "Books, cushions and a projector for weekly story-time.",
+            3_500,
+            "culture",
+            "on_ballot",
+        ),
     ],
     "Riverside": [
-        ("Riverside path lighting", "Low-level solar lights along the river path from the "
-         "bridge to the park.", 15_000, "safety", "submitted"),
-        ("Play area refresh", "Replace the broken swings and add an accessible roundabout.",
-         22_000, "young-people", "submitted"),
+        (
+            "Riverside path lighting",
+            "Low-level solar lights along the river path from the bridge to the park.",
+            15_000,
+            "safety",
+            "submitted",
+        ),
+        (
+            "Play area refresh",
+            "Replace the broken swings and add an accessible roundabout.",
+            22_000,
+            "young-people",
+            "submitted",
+        ),
     ],
     "Old Town": [
-        ("Market square planters", "Large planters with pollinator-friendly plants.",
-         6_000, "environment", "submitted"),
-        ("Heritage trail signs", "Ten signs telling the story of the Old Town's buildings.",
-         8_000, "culture", "submitted"),
-        ("Community fridge", "A fridge and volunteers to share surplus food.",
-         4_000, "community", "submitted"),
+        (
+            "Market square planters",
+            "Large planters with pollinator-friendly plants.",
+            6_000,
+            "environment",
+            "submitted",
+        ),
+        (
+            "Heritage trail signs",
+            "Ten signs telling the story of the Old Town's buildings.",
+            8_000,
+            "culture",
+            "submitted",
+        ),
+        (
+            "Community fridge",
+            "A fridge and volunteers to share surplus food.",
+            4_000,
+            "community",
+            "submitted",
+        ),
     ],
 }
 
@@ -109,8 +164,7 @@ def seed() -> bool:
             email_confirmed_at=utcnow(),
         )
         user.roles = [
-            RoleGrant(role=role, ward_id=wards[ward].id if ward else None)
-            for role, ward in roles
+            RoleGrant(role=role, ward_id=wards[ward].id if ward else None) for role, ward in roles
         ]
         users[email] = user
         db.session.add(user)
@@ -149,7 +203,7 @@ def _timeline(start: date, phase: str) -> dict:
 
 
 def print_logins() -> None:
-    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, name, postcode, roles in ACCOUNTS:
         what = ", ".join(f"{r}" + (f" for {w}" if w else "") for r, w in roles) or "resident"
         click.echo(f"  {email:<24} {name:<16} {postcode}  {what}")

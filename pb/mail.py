@@ -30,9 +30,9 @@ def queue_mail(to: str, subject: str, template: str, **context) -> None:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="pb.localhost")
     message.set_content(render_template(template, **context))
-    db.session().info.setdefault(_PENDING, []).append(
-        (current_app._get_current_object(), message)
-    )
+    session = db.session()
+    session.connection()  # make sure a transaction is open, so its end decides the mail's fate
+    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
 
 
 def deliver(app, message: EmailMessage) -> None:
@@ -64,6 +64,8 @@ def _send_pending(session: Session) -> None:
             log.exception("could not send mail to %s", message["To"])
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction) -> None:
+    # Only the whole transaction's rollback drops the mail; a savepoint's does not.
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)

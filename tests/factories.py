@@ -1,4 +1,8 @@
-"""Small factories for test data. Each adds to the session and flushes, never commits."""
+"""Small factories for test data.
+
+Each commits, as the data would exist before a request; inside a test that only releases a
+savepoint, and the test's outer transaction is still rolled back at the end.
+"""
 
 import email
 import itertools
@@ -33,7 +37,7 @@ def make_user(*, confirmed=True, postcode="AB1 1AA", born=date(1990, 1, 1), role
     )
     user.roles = [RoleGrant(role=role, ward_id=ward_id) for role, ward_id in roles]
     db.session.add(user)
-    db.session.flush()
+    db.session.commit()
     return user
 
 
@@ -48,7 +52,7 @@ def make_pot(council, ward, *, phase="voting", amount=100_000, **settings):
         **settings,
     )
     db.session.add(pot)
-    db.session.flush()
+    db.session.commit()
     return pot
 
 
@@ -67,7 +71,7 @@ def make_proposal(pot, *, cost=10_000, status="on_ballot", proposer=None, **extr
         **extra,
     )
     db.session.add(proposal)
-    db.session.flush()
+    db.session.commit()
     return proposal
 
 

@@ -51,6 +51,10 @@ class User(UserMixin, db.Model):
                 return True
         return False
 
+    def has_role_anywhere(self, role: str) -> bool:
+        """True for an admin, or for a grant of `role` for any ward."""
+        return any(grant.role in (role, "admin") for grant in self.roles)
+
     @property
     def is_staff(self) -> bool:
         return bool(self.roles)

@@ -137,6 +137,9 @@ def account():
         form.populate_obj(current_user)
         db.session.commit()
         flash("Your details have been saved.", "success")
-        return redirect(_safe_next(request.args.get("next")) if request.args.get("next")
-                        else url_for("auth.account"))
+        return redirect(
+            _safe_next(request.args.get("next"))
+            if request.args.get("next")
+            else url_for("auth.account")
+        )
     return render_form("auth/account.html", form)

@@ -39,5 +39,10 @@ def set_on_ballot(proposal: Proposal, on_ballot: bool, actor) -> None:
     if proposal.pot.phase != "review":
         raise PhaseError("The ballot can only be chosen while proposals are under review.")
     proposal.status = "on_ballot" if on_ballot else "feasible"
-    record("proposal.ballot_changed", actor=actor, pot=proposal.pot, proposal=proposal.id,
-           on_ballot=on_ballot)
+    record(
+        "proposal.ballot_changed",
+        actor=actor,
+        pot=proposal.pot,
+        proposal=proposal.id,
+        on_ballot=on_ballot,
+    )

@@ -14,9 +14,9 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 @bp.route("/")
 @login_required
 def index():
-    pots = services.managed_pots(current_user)
-    if not pots and not current_user.has_role("panel"):
+    if not current_user.has_role_anywhere("panel"):
         abort(403)
+    pots = services.managed_pots(current_user)
     return render_template("panel/index.html", pots=pots)
 
 
@@ -31,7 +31,10 @@ def pot(pot_id: int):
 def _render_pot(pot: Pot, error: str | None = None, status: int = 200):
     proposals = list_proposals(pot)
     return render_template(
-        "panel/pot.html", pot=pot, proposals=proposals, actions=services.PHASE_ACTIONS,
+        "panel/pot.html",
+        pot=pot,
+        proposals=proposals,
+        actions=services.PHASE_ACTIONS,
         error=error,
     ), status
 

@@ -21,4 +21,4 @@ def proposal_counts(pot_ids: list[int]) -> dict[int, int]:
         .where(Proposal.pot_id.in_(pot_ids))
         .group_by(Proposal.pot_id)
     )
-    return dict(db.session.execute(query).tuples().all())
+    return {pot_id: count for pot_id, count in db.session.execute(query)}

@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from pb.forms import PoundsField
@@ -37,7 +38,8 @@ class ProposalForm(FlaskForm):
     )
     category = SelectField(
         "Category",
-        choices=[("", "Choose a category")] + list(CATEGORIES.items()),
+        choices=[SelectChoice("", "Choose a category")]
+        + [SelectChoice(key, label) for key, label in CATEGORIES.items()],
         validators=[InputRequired("Choose a category.")],
     )
 

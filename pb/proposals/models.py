@@ -60,7 +60,5 @@ class Proposal(db.Model):
     def editable_by(self, user) -> bool:
         """The proposer may edit until the pot's review starts."""
         return (
-            user.is_authenticated
-            and self.proposer_id == user.id
-            and self.pot.phase == "proposals"
+            user.is_authenticated and self.proposer_id == user.id and self.pot.phase == "proposals"
         )

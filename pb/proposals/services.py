@@ -29,17 +29,25 @@ def update_proposal(proposal: Proposal, editor, **fields) -> None:
     if not proposal.editable_by(editor):
         raise ProposalError("This proposal can no longer be changed: its review has started.")
     changed = sorted(
-        name for name in EDITABLE_FIELDS if name in fields and getattr(proposal, name) != fields[name]
+        name
+        for name in EDITABLE_FIELDS
+        if name in fields and getattr(proposal, name) != fields[name]
     )
     for name in changed:
         setattr(proposal, name, fields[name])
     if changed:
-        record("proposal.edited", actor=editor, pot=proposal.pot, proposal=proposal.id,
-               fields=changed)
+        record(
+            "proposal.edited", actor=editor, pot=proposal.pot, proposal=proposal.id, fields=changed
+        )
 
 
-def list_proposals(pot, *, category: str | None = None, words: str | None = None,
-                   statuses: tuple[str, ...] | None = None) -> list[Proposal]:
+def list_proposals(
+    pot,
+    *,
+    category: str | None = None,
+    words: str | None = None,
+    statuses: tuple[str, ...] | None = None,
+) -> list[Proposal]:
     """A pot's proposals, optionally of one category and containing every given word."""
     query = select(Proposal).where(Proposal.pot_id == pot.id)
     if statuses:

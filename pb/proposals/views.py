@@ -54,8 +54,10 @@ def new(pot_id: int):
         return render_template("proposals/closed.html", pot=pot), 409
     problems = [
         p
-        for p in (eligibility.confirmation_problem(current_user),
-                  eligibility.area_problem(current_user, pot))
+        for p in (
+            eligibility.confirmation_problem(current_user),
+            eligibility.area_problem(current_user, pot),
+        )
         if p is not None
     ]
     if problems:

@@ -59,8 +59,11 @@ def confirmation_problem(user) -> Problem | None:
     )
 
 
-def voting_problems(user, pot) -> list[Problem]:
-    """Every condition the user does not meet to vote in `pot`; empty means they may vote."""
+def voting_problems(user, pot, *, check_participation: bool = True) -> list[Problem]:
+    """Every condition the user does not meet to vote in `pot`; empty means they may vote.
+
+    Casting leaves out the participation check: the database's unique key decides that.
+    """
     problems: list[Problem] = []
     if pot.phase != "voting":
         problems.append(
@@ -98,7 +101,7 @@ def voting_problems(user, pot) -> list[Problem]:
                     "You can still propose projects and follow the results.",
                 )
             )
-    if has_taken_part(user, pot):
+    if check_participation and has_taken_part(user, pot):
         problems.append(
             Problem(
                 "voted",

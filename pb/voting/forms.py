@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,7 +24,7 @@ class ApprovalBallotForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.pot = pot
         self.choices.choices = [
-            (p.id, f"{p.title} ({format_pence(p.cost)})") for p in proposals
+            SelectChoice(p.id, f"{p.title} ({format_pence(p.cost)})") for p in proposals
         ]
 
     def validate_choices(self, field):

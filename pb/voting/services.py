@@ -60,7 +60,9 @@ def check_approval(pot, choices: list[int]) -> list[int]:
 def _repeat_of(pot, receipt: str) -> CastResult | None:
     """The earlier result if a ballot with this receipt is already stored in the pot."""
     stored = db.session.scalar(
-        select(Ballot.id).where(Ballot.pot_id == pot.id, Ballot.receipt_sha256 == receipt_hash(receipt))
+        select(Ballot.id).where(
+            Ballot.pot_id == pot.id, Ballot.receipt_sha256 == receipt_hash(receipt)
+        )
     )
     return CastResult(receipt, repeated=True) if stored else None
 
@@ -76,7 +78,7 @@ def cast_ballot(pot, user, choices: list[int], nonce: str) -> CastResult:
         if (repeat := _repeat_of(pot, receipt)) is not None:
             return repeat
         raise AlreadyVoted()
-    if problems := eligibility.voting_problems(user, pot):
+    if problems := eligibility.voting_problems(user, pot, check_participation=False):
         raise NotEligible(problems)
     picked = check_approval(pot, choices)
 

@@ -103,6 +103,7 @@ def check_receipt():
         ballot = services.find_receipt(form.code.data)
         status = 200 if ballot else 404
         pot = db.session.get(Pot, ballot.pot_id) if ballot else None
-        return render_template("voting/check_receipt.html", form=form, pot=pot,
-                               checked=True), status
+        return render_template(
+            "voting/check_receipt.html", form=form, pot=pot, checked=True
+        ), status
     return render_form("voting/check_receipt.html", form, pot=None, checked=False)

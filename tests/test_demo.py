@@ -1,0 +1,73 @@
+import re
+
+from sqlalchemy import func, select
+
+from pb import demo
+from pb.auth.models import User
+from pb.councils.models import Ward
+from pb.extensions import db
+from pb.pots.models import Pot
+from tests.conftest import link_in
+
+
+def test_demo_seeds_an_empty_database_once():
+    assert demo.seed() is True
+    assert demo.seed() is False
+    assert db.session.scalar(select(func.count()).select_from(Ward)) == 3
+    phases = sorted(db.session.scalars(select(Pot.phase)))
+    assert phases == ["proposals", "review", "voting"]
+    assert all(len(w.postcodes) >= 3 for w in db.session.scalars(select(Ward)))
+
+
+def test_a_new_user_can_follow_the_demo(client, outbox):
+    """The README's walk-through: register in Hillcrest, confirm, vote in its pot."""
+    demo.seed()
+    response = client.post(
+        "/register",
+        data={
+            "email": "new@example.org",
+            "display_name": "New Resident",
+            "postcode": "RV2 4DE",
+            "date_of_birth": "1990-06-01",
+            "password": "my demo password",
+            "confirm": "my demo password",
+        },
+    )
+    assert response.status_code == 302
+    client.get(link_in(outbox.last_to("new@example.org").body))
+    client.post("/login", data={"email": "new@example.org", "password": "my demo password"})
+
+    hillcrest = db.session.scalar(select(Pot).where(Pot.phase == "voting"))
+    ballot = client.get(f"/pots/{hillcrest.id}/ballot")
+    assert ballot.status_code == 200
+    choice = re.search(r'name="choices" value="(\d+)"', ballot.text).group(1)
+    review = client.post(f"/pots/{hillcrest.id}/ballot", data={"choices": [choice]})
+    nonce = re.search(r'name="nonce" value="([^"]+)"', review.text).group(1)
+    cast = client.post(
+        f"/pots/{hillcrest.id}/ballot/cast", data={"choices": [choice], "nonce": nonce}
+    )
+    assert "Your vote is recorded" in client.get(cast.headers["Location"]).text
+
+    riverside = db.session.scalar(select(Pot).where(Pot.phase == "proposals"))
+    client.post("/account", data={"display_name": "New Resident", "postcode": "RV1 1AA"})
+    response = client.post(
+        f"/pots/{riverside.id}/proposals/new",
+        data={
+            "title": "Riverside book swap",
+            "summary": "A little library box on the river path.",
+            "description": "Two weatherproof book swap boxes, built by the local school.",
+            "cost": "450",
+            "category": "culture",
+        },
+    )
+    assert response.status_code == 303
+
+
+def test_demo_accounts_can_log_in(client):
+    demo.seed()
+    for email, *_ in demo.ACCOUNTS:
+        response = client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        client.post("/logout")
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    assert admin.has_role("panel", ward_id=123)

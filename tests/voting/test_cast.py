@@ -1,0 +1,177 @@
+import re
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from pb.audit.models import AuditEvent
+from pb.extensions import db
+from pb.voting import services
+from pb.voting.models import Ballot, Participation
+from pb.voting.receipts import receipt_hash
+from tests.factories import make_user
+
+RECEIPT = re.compile(r"<code>([A-Z2-7]{4}(?:-[A-Z2-7]{4}){7})</code>")
+
+
+def _count(model, **where):
+    query = select(func.count()).select_from(model)
+    for name, value in where.items():
+        query = query.where(getattr(model, name) == value)
+    return db.session.scalar(query)
+
+
+def _review(client, pot, choices):
+    response = client.post(f"/pots/{pot.id}/ballot", data={"choices": choices})
+    nonce = re.search(r'name="nonce" value="([^"]+)"', response.text)
+    return response, nonce.group(1) if nonce else None
+
+
+def _cast(client, pot, choices, nonce):
+    return client.post(f"/pots/{pot.id}/ballot/cast", data={"choices": choices, "nonce": nonce})
+
+
+def test_review_then_cast_stores_participation_ballot_and_audit_event(client, login, world):
+    pot = world.voting_pot
+    alpha, bravo, _ = world.on_ballot
+    user = make_user()
+    login(user)
+
+    response, nonce = _review(client, pot, [bravo.id, alpha.id])
+    assert response.status_code == 200
+    assert "Check your choices" in response.text
+    assert "£800" in response.text  # 300 + 500 pounds
+    assert _count(Ballot) == 0  # reviewing stores nothing
+
+    response = _cast(client, pot, [bravo.id, alpha.id], nonce)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"])
+    assert "Your vote is recorded" in page.text
+    code = RECEIPT.search(page.text).group(1)
+
+    ballot = db.session.scalar(select(Ballot))
+    assert ballot.choices == sorted([alpha.id, bravo.id])
+    assert ballot.channel == "online"
+    assert ballot.receipt_sha256 == receipt_hash(code)
+    assert _count(Participation, pot_id=pot.id, user_id=user.id) == 1
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "ballot.cast"))
+    assert event.actor_id is None
+    assert event.payload == {"receipt_sha256": ballot.receipt_sha256}
+
+    # Shown once: reloading the page does not show the code again.
+    again = client.get(response.headers["Location"])
+    assert "Your vote is recorded" in again.text
+    assert code not in again.text
+
+
+def test_the_stored_ballot_cannot_name_its_voter():
+    columns = {c.key for c in inspect(Ballot).columns}
+    assert columns == {"id", "pot_id", "channel", "receipt_sha256", "choices", "cast_on"}
+    assert all(fk.column.table.name != "users" for fk in Ballot.__table__.foreign_keys)
+    assert str(Ballot.__table__.c.cast_on.type) == "DATE"
+
+
+def test_the_receipt_has_at_least_128_bits(app):
+    with app.test_request_context():
+        from pb.voting.receipts import new_nonce, normalise, receipt_for
+
+        codes = {normalise(receipt_for(new_nonce())) for _ in range(50)}
+    assert len(codes) == 50
+    assert all(len(code) * 5 >= 128 for code in codes)
+
+
+def test_a_repeated_submit_answers_with_the_first_result(client, login, world):
+    pot = world.voting_pot
+    login(make_user())
+    choice = [world.on_ballot[0].id]
+    _, nonce = _review(client, pot, choice)
+    first = _cast(client, pot, choice, nonce)
+    code = RECEIPT.search(client.get(first.headers["Location"]).text).group(1)
+
+    # Double click / back button: the same form arrives again.
+    second = _cast(client, pot, choice, nonce)
+    assert second.status_code == 303
+    assert code in client.get(second.headers["Location"]).text
+    assert _count(Ballot) == 1
+
+
+def test_a_second_different_ballot_is_refused(client, login, world):
+    pot = world.voting_pot
+    login(make_user())
+    _, nonce = _review(client, pot, [world.on_ballot[0].id])
+    _cast(client, pot, [world.on_ballot[0].id], nonce)
+    response = _cast(client, pot, [world.on_ballot[1].id], "another-nonce-0123456789")
+    assert response.status_code == 409
+    assert "already voted" in response.text
+    assert _count(Ballot) == 1
+
+
+@pytest.mark.parametrize(
+    ("pick", "message"),
+    [
+        (lambda w: [], "Choose at least 1 project."),
+        (lambda w: [p.id for p in w.on_ballot], "Choose no more than 2 projects."),
+        (lambda w: [999_999], "Choose only projects that are on this ballot."),
+    ],
+)
+def test_invalid_choices_are_refused_with_a_message(client, login, world, pick, message):
+    login(make_user())
+    response, _ = _review(client, world.voting_pot, pick(world))
+    assert response.status_code == 422
+    assert message in response.text
+    response = _cast(client, world.voting_pot, pick(world), "a-nonce-that-is-long-enough")
+    assert response.status_code == 422
+    assert _count(Ballot) == _count(Participation) == 0
+
+
+def test_a_choice_that_is_not_a_number_is_a_clear_error(client, login, world):
+    login(make_user())
+    response = client.post(f"/pots/{world.voting_pot.id}/ballot", data={"choices": ["x"]})
+    assert response.status_code == 422
+
+
+def test_a_cast_without_a_nonce_stores_nothing(client, login, world):
+    login(make_user())
+    response = client.post(
+        f"/pots/{world.voting_pot.id}/ballot/cast", data={"choices": [world.on_ballot[0].id]}
+    )
+    assert response.status_code == 400
+    assert _count(Ballot) == 0
+
+
+def test_nothing_is_half_written_when_the_ballot_insert_fails(app, world, monkeypatch):
+    """If storing the ballot fails after the participation, neither is kept."""
+    user = make_user()
+    original = services.record
+
+    def failing_record(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "record", failing_record)
+    with app.test_request_context(), pytest.raises(RuntimeError):
+        services.cast_ballot(world.voting_pot, user, [world.on_ballot[0].id], "n" * 20)
+    db.session.rollback()
+    monkeypatch.setattr(services, "record", original)
+    assert _count(Participation) == _count(Ballot) == 0
+
+
+def test_check_my_receipt(client, login, world):
+    pot = world.voting_pot
+    login(make_user())
+    _, nonce = _review(client, pot, [world.on_ballot[0].id])
+    response = _cast(client, pot, [world.on_ballot[0].id], nonce)
+    code = RECEIPT.search(client.get(response.headers["Location"]).text).group(1)
+    client.post("/logout")
+
+    found = client.post("/receipts/check", data={"code": code.lower().replace("-", " ")})
+    assert found.status_code == 200
+    assert f"is recorded in <strong>{pot.name}</strong>" in found.text
+    assert "Alpha garden" not in found.text  # nothing more than that
+
+    other = "A" * 32
+    missing = client.post("/receipts/check", data={"code": other})
+    assert missing.status_code == 404
+    assert "No ballot is recorded with this receipt" in missing.text
+
+    bad = client.post("/receipts/check", data={"code": "hello"})
+    assert bad.status_code == 422
+    assert "32 letters and digits" in bad.text
