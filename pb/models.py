@@ -3,11 +3,20 @@
 from pb.audit.models import AuditEvent
 from pb.auth.models import RoleGrant, User
 from pb.councils.models import Council, Postcode, Ward
+from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
+from pb.paper.models import PaperBatch, PaperBatchEntry
 from pb.pots.models import Pot
 from pb.proposals.models import Proposal
+from pb.results.models import Result
 from pb.voting.models import Ballot, Participation
 
 __all__ = [
+    "AccessCode",
+    "AccessCodeBatch",
+    "PaperBatch",
+    "PaperBatchEntry",
+    "Result",
+    "VoterRollEntry",
     "AuditEvent",
     "Ballot",
     "Council",

@@ -71,8 +71,16 @@ def upgrade():
     sa.Column('ballot_method', sa.String(length=20), nullable=False),
     sa.Column('min_picks', sa.Integer(), nullable=False),
     sa.Column('max_picks', sa.Integer(), nullable=True),
+    sa.Column('spending_cap', sa.BigInteger(), nullable=True),
+    sa.Column('points_total', sa.Integer(), nullable=True),
+    sa.Column('points_max', sa.Integer(), nullable=True),
     sa.Column('min_age', sa.Integer(), nullable=True),
+    sa.Column('eligibility_mode', sa.String(length=10), nullable=False),
     sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('seed', sa.String(length=64), nullable=True),
+    sa.Column('seed_sha256', sa.String(length=64), nullable=True),
+    sa.Column('voting_opened_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voting_closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('proposals_open_on', sa.Date(), nullable=True),
     sa.Column('review_starts_on', sa.Date(), nullable=True),
     sa.Column('voting_opens_on', sa.Date(), nullable=True),
@@ -86,18 +94,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_pots_council_id'), ['council_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pots_ward_id'), ['ward_id'], unique=False)
 
-    op.create_table('role_grants',
+    op.create_table('access_code_batches',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('ward_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_role_grants_user_id_users'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['ward_id'], ['wards.id'], name=op.f('fk_role_grants_ward_id_wards')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_role_grants')),
-    sa.UniqueConstraint('user_id', 'role', 'ward_id', name=op.f('uq_role_grants_user_id'))
+    sa.Column('pot_id', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=120), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_access_code_batches_created_by_id_users')),
+    sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_access_code_batches_pot_id_pots')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_access_code_batches'))
     )
-    with op.batch_alter_table('role_grants', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_role_grants_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('access_code_batches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_access_code_batches_pot_id'), ['pot_id'], unique=False)
 
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -118,7 +126,7 @@ def upgrade():
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('pot_id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(length=10), nullable=False),
-    sa.Column('receipt_sha256', sa.String(length=64), nullable=False),
+    sa.Column('receipt_sha256', sa.String(length=64), nullable=True),
     sa.Column('choices', sa.JSON(), nullable=False),
     sa.Column('cast_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_ballots_pot_id_pots')),
@@ -128,15 +136,19 @@ def upgrade():
     with op.batch_alter_table('ballots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ballots_pot_id'), ['pot_id'], unique=False)
 
-    op.create_table('participations',
+    op.create_table('paper_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pot_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('channel', sa.String(length=10), nullable=False),
-    sa.Column('recorded_on', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_participations_pot_id_pots')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_participations_user_id_users')),
-    sa.PrimaryKeyConstraint('pot_id', 'user_id', name=op.f('pk_participations'))
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('counted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_paper_batches_pot_id_pots')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_paper_batches')),
+    sa.UniqueConstraint('pot_id', 'number', name=op.f('uq_paper_batches_pot_id_number'))
     )
+    with op.batch_alter_table('paper_batches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_paper_batches_pot_id'), ['pot_id'], unique=False)
+
     op.create_table('proposals',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pot_id', sa.Integer(), nullable=False),
@@ -148,8 +160,12 @@ def upgrade():
     sa.Column('cost', sa.BigInteger(), nullable=False),
     sa.Column('category', sa.String(length=30), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('review_note', sa.Text(), nullable=True),
+    sa.Column('proposed_cost', sa.BigInteger(), nullable=True),
+    sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['proposals.id'], name=op.f('fk_proposals_merged_into_id_proposals')),
     sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_proposals_pot_id_pots')),
     sa.ForeignKeyConstraint(['proposer_id'], ['users.id'], name=op.f('fk_proposals_proposer_id_users')),
     sa.ForeignKeyConstraint(['ward_id'], ['wards.id'], name=op.f('fk_proposals_ward_id_wards')),
@@ -158,16 +174,145 @@ def upgrade():
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposals_pot_id'), ['pot_id'], unique=False)
 
+    op.create_table('results',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pot_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('seed', sa.String(length=64), nullable=False),
+    sa.Column('outcome', sa.JSON(), nullable=False),
+    sa.Column('ballots_online', sa.Integer(), nullable=False),
+    sa.Column('ballots_paper', sa.Integer(), nullable=False),
+    sa.Column('tallied_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tallied_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('correction_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_results_pot_id_pots')),
+    sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_results_published_by_id_users')),
+    sa.ForeignKeyConstraint(['tallied_by_id'], ['users.id'], name=op.f('fk_results_tallied_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_results')),
+    sa.UniqueConstraint('pot_id', 'version', name=op.f('uq_results_pot_id_version'))
+    )
+    with op.batch_alter_table('results', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_results_pot_id'), ['pot_id'], unique=False)
+
+    op.create_table('role_grants',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('ward_id', sa.Integer(), nullable=True),
+    sa.Column('pot_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_role_grants_pot_id_pots')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_role_grants_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ward_id'], ['wards.id'], name=op.f('fk_role_grants_ward_id_wards')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_role_grants')),
+    sa.UniqueConstraint('user_id', 'role', 'ward_id', 'pot_id', name=op.f('uq_role_grants_user_id_role_ward_id_pot_id'))
+    )
+    with op.batch_alter_table('role_grants', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_role_grants_user_id'), ['user_id'], unique=False)
+
+    op.create_table('voter_roll_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pot_id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=40), nullable=False),
+    sa.Column('postcode', sa.String(length=8), nullable=False),
+    sa.Column('date_of_birth', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_voter_roll_entries_pot_id_pots')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_voter_roll_entries')),
+    sa.UniqueConstraint('pot_id', 'reference', name=op.f('uq_voter_roll_entries_pot_id_reference'))
+    )
+    with op.batch_alter_table('voter_roll_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_voter_roll_entries_pot_id'), ['pot_id'], unique=False)
+
+    op.create_table('access_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pot_id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('void_reason', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['batch_id'], ['access_code_batches.id'], name=op.f('fk_access_codes_batch_id_access_code_batches')),
+    sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_access_codes_pot_id_pots')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_access_codes')),
+    sa.UniqueConstraint('code', name=op.f('uq_access_codes_code'))
+    )
+    with op.batch_alter_table('access_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_access_codes_batch_id'), ['batch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_access_codes_pot_id'), ['pot_id'], unique=False)
+
+    op.create_table('paper_batch_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=False),
+    sa.Column('ballots', sa.JSON(), nullable=False),
+    sa.Column('entered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['paper_batches.id'], name=op.f('fk_paper_batch_entries_batch_id_paper_batches')),
+    sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_paper_batch_entries_officer_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_paper_batch_entries')),
+    sa.UniqueConstraint('batch_id', 'officer_id', name=op.f('uq_paper_batch_entries_batch_id_officer_id'))
+    )
+    with op.batch_alter_table('paper_batch_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_paper_batch_entries_batch_id'), ['batch_id'], unique=False)
+
+    op.create_table('participations',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('pot_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('roll_entry_id', sa.Integer(), nullable=True),
+    sa.Column('access_code_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('recorded_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['access_code_id'], ['access_codes.id'], name=op.f('fk_participations_access_code_id_access_codes')),
+    sa.ForeignKeyConstraint(['pot_id'], ['pots.id'], name=op.f('fk_participations_pot_id_pots')),
+    sa.ForeignKeyConstraint(['roll_entry_id'], ['voter_roll_entries.id'], name=op.f('fk_participations_roll_entry_id_voter_roll_entries')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_participations_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participations')),
+    sa.UniqueConstraint('pot_id', 'access_code_id', name=op.f('uq_participations_pot_id_access_code_id')),
+    sa.UniqueConstraint('pot_id', 'roll_entry_id', name=op.f('uq_participations_pot_id_roll_entry_id')),
+    sa.UniqueConstraint('pot_id', 'user_id', name=op.f('uq_participations_pot_id_user_id'))
+    )
+    with op.batch_alter_table('participations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participations_pot_id'), ['pot_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('participations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participations_pot_id'))
+
+    op.drop_table('participations')
+    with op.batch_alter_table('paper_batch_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_paper_batch_entries_batch_id'))
+
+    op.drop_table('paper_batch_entries')
+    with op.batch_alter_table('access_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_access_codes_pot_id'))
+        batch_op.drop_index(batch_op.f('ix_access_codes_batch_id'))
+
+    op.drop_table('access_codes')
+    with op.batch_alter_table('voter_roll_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_voter_roll_entries_pot_id'))
+
+    op.drop_table('voter_roll_entries')
+    with op.batch_alter_table('role_grants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_role_grants_user_id'))
+
+    op.drop_table('role_grants')
+    with op.batch_alter_table('results', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_results_pot_id'))
+
+    op.drop_table('results')
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposals_pot_id'))
 
     op.drop_table('proposals')
-    op.drop_table('participations')
+    with op.batch_alter_table('paper_batches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_paper_batches_pot_id'))
+
+    op.drop_table('paper_batches')
     with op.batch_alter_table('ballots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ballots_pot_id'))
 
@@ -177,10 +322,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_events_pot_id'))
 
     op.drop_table('audit_events')
-    with op.batch_alter_table('role_grants', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_role_grants_user_id'))
+    with op.batch_alter_table('access_code_batches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_access_code_batches_pot_id'))
 
-    op.drop_table('role_grants')
+    op.drop_table('access_code_batches')
     with op.batch_alter_table('pots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pots_ward_id'))
         batch_op.drop_index(batch_op.f('ix_pots_council_id'))

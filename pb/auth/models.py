@@ -47,9 +47,31 @@ class User(UserMixin, db.Model):
         for grant in self.roles:
             if grant.role == "admin":
                 return True
-            if grant.role == role and (grant.ward_id is None or grant.ward_id == ward_id):
+            if (
+                grant.role == role
+                and grant.pot_id is None
+                and (grant.ward_id is None or grant.ward_id == ward_id)
+            ):
                 return True
         return False
+
+    def may_manage(self, pot) -> bool:
+        """Panel members manage the pots of their wards; a council-wide pot needs a
+        council-wide panel grant."""
+        return self.has_role("panel", pot.ward_id) if pot.ward_id else self.has_role("panel")
+
+    def is_officer_for(self, pot) -> bool:
+        """Officers handle paper voting for the pots they are assigned (panels for theirs)."""
+        if self.may_manage(pot):
+            return True
+        return any(
+            g.role == "officer" and g.pot_id in (None, pot.id) and g.ward_id is None
+            for g in self.roles
+        )
+
+    @property
+    def is_auditor(self) -> bool:
+        return any(g.role in ("auditor", "admin") for g in self.roles)
 
     def has_role_anywhere(self, role: str) -> bool:
         """True for an admin, or for a grant of `role` for any ward."""
@@ -68,14 +90,19 @@ class User(UserMixin, db.Model):
 
 
 class RoleGrant(db.Model):
-    """A role given to a user, for one ward or (ward_id NULL) for the whole council."""
+    """A role given to a user: for one ward, one pot (officers), or the whole council."""
 
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "role", "ward_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "role", "ward_id", "pot_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
+    pot_id: Mapped[int | None] = mapped_column(ForeignKey("pots.id"))
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+    @property
+    def label(self) -> str:
+        return ROLES.get(self.role, self.role)

@@ -1,12 +1,15 @@
 """A pot: money a council devolves to one ward (or council-wide) for residents to allocate."""
 
-from datetime import date
+import hashlib
+import secrets
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.councils.models import Council, Ward
 from pb.extensions import db
+from pb.timeutil import utcnow
 
 PHASES = ("draft", "proposals", "review", "voting", "closed", "published")
 PHASE_LABELS = {
@@ -17,7 +20,16 @@ PHASE_LABELS = {
     "closed": "Voting closed",
     "published": "Results published",
 }
-BALLOT_METHODS = {"approval": "Approval (tick the projects you support)"}
+BALLOT_METHODS = {
+    "approval": "Approval: tick the projects you support",
+    "ranked": "Ranked: put projects in order of preference",
+    "points": "Points: spread points over the projects",
+}
+ELIGIBILITY_MODES = {
+    "open": "Open: any confirmed resident of the area",
+    "roll": "Voter roll: the resident must match an entry of an imported roll",
+    "codes": "Access codes: a one-time code posted to each household",
+}
 RULES = {
     "greedy": "Most votes first (greedy)",
     "equalshares": "Method of Equal Shares",
@@ -44,10 +56,22 @@ class Pot(db.Model):
 
     # Ballot settings; frozen once voting opens.
     ballot_method: Mapped[str] = mapped_column(String(20), default="approval")
+    # Approval: how many projects to tick. Ranked: how many to rank.
     min_picks: Mapped[int] = mapped_column(default=1)
     max_picks: Mapped[int | None]
+    # Approval "knapsack" ballot: the ticked projects may cost at most this much (pence).
+    spending_cap: Mapped[int | None] = mapped_column(BigInteger)
+    # Points ballot: spread points_total points, at most points_max on one project.
+    points_total: Mapped[int | None]
+    points_max: Mapped[int | None]
     min_age: Mapped[int | None]
+    eligibility_mode: Mapped[str] = mapped_column(String(10), default="open")
     rule: Mapped[str] = mapped_column(String(32), default="greedy")
+    # Tie-break lottery: the seed's SHA-256 is shown when voting opens, the seed at publication.
+    seed: Mapped[str | None] = mapped_column(String(64))
+    seed_sha256: Mapped[str | None] = mapped_column(String(64))
+    voting_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voting_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # Planned dates, shown to residents as the pot's timeline.
     proposals_open_on: Mapped[date | None] = mapped_column(Date)
@@ -103,13 +127,28 @@ class Pot(db.Model):
     def start_review(self) -> None:
         self._advance("proposals", "review")
 
+    @property
+    def settings_frozen(self) -> bool:
+        """Ballot rules cannot change once voting has opened."""
+        return PHASES.index(self.phase) >= PHASES.index("voting")
+
     def open_voting(self, proposals_on_ballot: int) -> None:
+        """Open voting, committing to a fresh tie-break seed by publishing its SHA-256."""
         if proposals_on_ballot == 0:
             raise PhaseError("Voting cannot open with no proposal on the ballot.")
         self._advance("review", "voting")
+        self.seed = secrets.token_hex(16)
+        self.seed_sha256 = hashlib.sha256(self.seed.encode()).hexdigest()
+        self.voting_opened_at = utcnow()
 
     def close_voting(self) -> None:
         self._advance("voting", "closed")
+        self.voting_closed_at = utcnow()
+
+    @property
+    def public_seed(self) -> str | None:
+        """The seed itself, revealed only with the results."""
+        return self.seed if self.phase == "published" else None
 
     def publish(self, tallied: bool) -> None:
         if not tallied:

@@ -24,6 +24,7 @@ STATUSES = {
     "submitted": "Submitted",
     "feasible": "Feasible",
     "not_feasible": "Not feasible",
+    "merged": "Merged into another proposal",
     "on_ballot": "On the ballot",
 }
 
@@ -41,6 +42,10 @@ class Proposal(db.Model):
     cost: Mapped[int] = mapped_column(BigInteger)  # pence
     category: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20), default="submitted")
+    # The panel's review, shown publicly: why it is not feasible, or why the cost changed.
+    review_note: Mapped[str | None] = mapped_column(Text)
+    proposed_cost: Mapped[int | None] = mapped_column(BigInteger)  # before a panel adjustment
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -48,6 +53,7 @@ class Proposal(db.Model):
 
     pot: Mapped[Pot] = relationship()
     proposer: Mapped[User | None] = relationship()
+    merged_into: Mapped["Proposal | None"] = relationship(remote_side=[id])
 
     @property
     def category_label(self) -> str:

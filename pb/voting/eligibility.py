@@ -30,7 +30,10 @@ def ward_of(postcode: str | None) -> int | None:
 
 
 def has_taken_part(user, pot) -> bool:
-    return db.session.get(Participation, (pot.id, user.id)) is not None
+    query = select(Participation.id).where(
+        Participation.pot_id == pot.id, Participation.user_id == user.id
+    )
+    return db.session.scalar(query) is not None
 
 
 def area_problem(user, pot) -> Problem | None:

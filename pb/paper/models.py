@@ -1,0 +1,52 @@
+"""Paper ballots from community hubs, entered twice by different officers before they count."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.extensions import db
+from pb.timeutil import utcnow
+
+BATCH_STATUSES = {
+    "open": "Waiting for a second entry",
+    "mismatch": "Entries differ: correct one of them",
+    "counted": "Counted",
+}
+
+
+class PaperBatch(db.Model):
+    """A numbered bundle of paper ballots. Its ballots count once two entries agree."""
+
+    __tablename__ = "paper_batches"
+    __table_args__ = (UniqueConstraint("pot_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    counted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    entries: Mapped[list["PaperBatchEntry"]] = relationship(
+        back_populates="batch", order_by="PaperBatchEntry.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return BATCH_STATUSES[self.status]
+
+
+class PaperBatchEntry(db.Model):
+    """One officer's typing-in of a batch: its ballots, in the order of the bundle."""
+
+    __tablename__ = "paper_batch_entries"
+    __table_args__ = (UniqueConstraint("batch_id", "officer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("paper_batches.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Each ballot in the same form as Ballot.choices.
+    ballots: Mapped[list] = mapped_column(JSON)
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    batch: Mapped[PaperBatch] = relationship(back_populates="entries")
