@@ -8,8 +8,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from config import get_config
+from pb import security
 from pb.extensions import csrf, db, login_manager, migrate
 from pb.money import format_pence
+from pb.results import explain
 from pb.sqlite import make_transactional
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,18 +38,39 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    security.init_app(app)
 
     from pb import models  # noqa: F401  (every table registered before anything queries)
+    from pb.admin.views import bp as admin_bp
     from pb.auth.views import bp as auth_bp
+    from pb.councils.views import bp as councils_bp
+    from pb.electorate.views import bp as electorate_bp
+    from pb.panel.review import bp as review_bp
     from pb.panel.views import bp as panel_bp
+    from pb.paper.views import bp as paper_bp
     from pb.pots.views import bp as pots_bp
     from pb.proposals.views import bp as proposals_bp
+    from pb.results.views import bp as results_bp
     from pb.voting.views import bp as voting_bp
 
-    for blueprint in (pots_bp, auth_bp, proposals_bp, voting_bp, panel_bp):
+    for blueprint in (
+        pots_bp,
+        auth_bp,
+        proposals_bp,
+        voting_bp,
+        panel_bp,
+        review_bp,
+        paper_bp,
+        results_bp,
+        admin_bp,
+        electorate_bp,
+        councils_bp,
+    ):
         app.register_blueprint(blueprint)
 
     app.add_template_filter(format_pence, "money")
+    app.add_template_filter(explain.reason, "reason")
+    app.add_template_filter(explain.in_order, "in_order")
     app.jinja_env.globals["app_version"] = __version__
     _register_error_pages(app)
     return app

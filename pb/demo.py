@@ -34,6 +34,8 @@ ACCOUNTS = [
         "RV2 4DF",
         [("panel", "Hillcrest"), ("panel", "Riverside")],
     ),
+    ("officer@example.org", "Omar Officer", "RV2 5GH", [("officer", None)]),
+    ("auditor@example.org", "Ada Auditor", "RV3 6JL", [("auditor", None)]),
     ("admin@example.org", "Alex Admin", "RV3 6JK", [("admin", None)]),
 ]
 
@@ -150,6 +152,9 @@ def seed() -> bool:
             rule="greedy",
             **_timeline(start, phases[name]),
         )
+        if pot.phase == "voting":
+            pot.commit_to_seed()
+            pot.voting_opened_at = utcnow()
         pots[name] = pot
     db.session.add_all(pots.values())
 

@@ -1,6 +1,6 @@
 """Small helpers that every area's views share."""
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from pb.extensions import db
@@ -20,9 +20,35 @@ def get_or_404(model, ident):
     return obj
 
 
-def require_role(role: str, ward_id: int | None = None) -> None:
-    """Stop with 403 unless the logged-in user holds `role` (for `ward_id`)."""
+def _require(allowed: bool) -> None:
     if not current_user.is_authenticated:
         abort(401)
-    if not current_user.has_role(role, ward_id):
+    if not allowed:
         abort(403)
+
+
+def require_manage(pot) -> None:
+    """403 unless the user is on the panel for the pot's ward (or an admin)."""
+    _require(current_user.is_authenticated and current_user.may_manage(pot))
+
+
+def require_officer(pot) -> None:
+    """403 unless the user may run paper voting for the pot."""
+    _require(current_user.is_authenticated and current_user.is_officer_for(pot))
+
+
+def require_read(pot) -> None:
+    """403 unless the user may read the pot's panel pages: its panel, officers, auditors."""
+    _require(
+        current_user.is_authenticated
+        and (
+            current_user.may_manage(pot)
+            or current_user.is_auditor
+            or current_user.is_officer_for(pot)
+        )
+    )
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for mail, on the site's configured address rather than the request's host."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
@@ -47,6 +48,13 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         _reset_schema()
         upgrade()
+
+    @app.before_request
+    def _forget_previous_client():
+        # Requests in a test share the test's app context (and so `g`); Flask-Login keeps
+        # the user in `g`, so without this one client's login would leak into the next's.
+        g.pop("_login_user", None)
+
     yield app
     with app.app_context():
         db.engine.dispose()  # close pooled connections before the interpreter does

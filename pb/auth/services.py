@@ -4,13 +4,14 @@ from datetime import date
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from pb.audit.services import record
 from pb.auth.models import User
 from pb.auth.tokens import CONFIRM, RESET, TokenError, make_token, read_token
 from pb.extensions import db
+from pb.http import absolute_url
 from pb.mail import queue_mail
 from pb.timeutil import utcnow
 
@@ -25,10 +26,6 @@ def hash_password(password: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-
-
-def _absolute(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def register(
@@ -47,8 +44,8 @@ def register(
             "Someone tried to register with your e-mail address",
             "mail/already_registered.txt",
             user=existing,
-            login_url=_absolute("auth.login"),
-            reset_url=_absolute("auth.forgot_password"),
+            login_url=absolute_url("auth.login"),
+            reset_url=absolute_url("auth.forgot_password"),
         )
         return None
     user = User(
@@ -72,7 +69,7 @@ def send_confirmation(user: User) -> None:
         "Confirm your e-mail address",
         "mail/confirm_email.txt",
         user=user,
-        url=_absolute("auth.confirm_email", token=token),
+        url=absolute_url("auth.confirm_email", token=token),
     )
 
 
@@ -114,7 +111,7 @@ def request_password_reset(email: str) -> None:
         "Reset your password",
         "mail/reset_password.txt",
         user=user,
-        url=_absolute("auth.reset_password", token=token),
+        url=absolute_url("auth.reset_password", token=token),
     )
 
 

@@ -1,12 +1,18 @@
+"""Panel pages for a pot: overview, set-up, phases and the audit log."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from pb.audit.models import AuditEvent
+from pb.councils.models import Council, Ward
 from pb.extensions import db
-from pb.http import get_or_404, require_role
+from pb.http import get_or_404, render_form, require_manage, require_read
 from pb.panel import services
-from pb.pots.models import PhaseError, Pot
-from pb.proposals.models import Proposal
+from pb.panel.forms import PotForm
+from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
 from pb.proposals.services import list_proposals
+from pb.results import services as results
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
 
@@ -14,27 +20,75 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 @bp.route("/")
 @login_required
 def index():
-    if not current_user.has_role_anywhere("panel"):
+    if not current_user.is_staff:
         abort(403)
-    pots = services.managed_pots(current_user)
-    return render_template("panel/index.html", pots=pots)
+    return render_template("panel/index.html", pots=services.managed_pots(current_user))
+
+
+def _wards():
+    return list(db.session.scalars(select(Ward).order_by(Ward.name)))
+
+
+@bp.route("/pots/new", methods=["GET", "POST"])
+@login_required
+def new_pot():
+    if not current_user.has_role("admin"):
+        abort(403)
+    council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    if council is None:
+        abort(404)
+    form = PotForm(_wards())
+    if form.validate_on_submit():
+        pot = services.create_pot(council, current_user, form.settings())
+        db.session.commit()
+        flash(f"{pot.name} has been set up as a draft.", "success")
+        return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
+    return render_form("panel/pot_form.html", form, pot=None)
+
+
+@bp.route("/pots/<int:pot_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    require_manage(pot)
+    form = PotForm(_wards(), obj=pot, frozen=pot.settings_frozen)
+    if request.method == "GET":
+        form.ward_id.data = str(pot.ward_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_pot(pot, current_user, form.settings())
+        except PhaseError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            page, _ = render_form("panel/pot_form.html", form, pot=pot)
+            return page, 409
+        else:
+            db.session.commit()
+            flash("The pot's settings have been saved.", "success")
+            return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
+    return render_form("panel/pot_form.html", form, pot=pot)
 
 
 @bp.route("/pots/<int:pot_id>")
 @login_required
 def pot(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_role("panel", pot.ward_id)
+    require_read(pot)
     return _render_pot(pot)
 
 
 def _render_pot(pot: Pot, error: str | None = None, status: int = 200):
-    proposals = list_proposals(pot)
     return render_template(
         "panel/pot.html",
         pot=pot,
-        proposals=proposals,
+        proposals=list_proposals(pot),
         actions=services.PHASE_ACTIONS,
+        can_manage=current_user.may_manage(pot),
+        can_paper=current_user.is_officer_for(pot),
+        counts=results.count_by_channel(pot),
+        methods=BALLOT_METHODS,
+        modes=ELIGIBILITY_MODES,
+        rules=RULES,
         error=error,
     ), status
 
@@ -43,7 +97,7 @@ def _render_pot(pot: Pot, error: str | None = None, status: int = 200):
 @login_required
 def change_phase(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_role("panel", pot.ward_id)
+    require_manage(pot)
     action = request.form.get("action", "")
     if action not in services.PHASE_ACTIONS:
         return _render_pot(pot, "Choose one of the listed steps.", 400)
@@ -57,15 +111,12 @@ def change_phase(pot_id: int):
     return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
 
 
-@bp.route("/proposals/<int:proposal_id>/ballot", methods=["POST"])
+@bp.route("/pots/<int:pot_id>/audit")
 @login_required
-def set_on_ballot(proposal_id: int):
-    proposal = get_or_404(Proposal, proposal_id)
-    require_role("panel", proposal.pot.ward_id)
-    try:
-        services.set_on_ballot(proposal, request.form.get("on_ballot") == "1", current_user)
-    except PhaseError as exc:
-        db.session.rollback()
-        return _render_pot(proposal.pot, str(exc), 409)
-    db.session.commit()
-    return redirect(url_for("panel.pot", pot_id=proposal.pot_id), code=303)
+def audit_log(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    require_read(pot)
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.pot_id == pot.id).order_by(AuditEvent.id)
+    )
+    return render_template("panel/audit.html", pot=pot, events=list(events))

@@ -137,9 +137,13 @@ class Pot(db.Model):
         if proposals_on_ballot == 0:
             raise PhaseError("Voting cannot open with no proposal on the ballot.")
         self._advance("review", "voting")
+        self.commit_to_seed()
+        self.voting_opened_at = utcnow()
+
+    def commit_to_seed(self) -> None:
+        """Draw the tie-break seed; its SHA-256 is public from now, the seed from publication."""
         self.seed = secrets.token_hex(16)
         self.seed_sha256 = hashlib.sha256(self.seed.encode()).hexdigest()
-        self.voting_opened_at = utcnow()
 
     def close_voting(self) -> None:
         self._advance("voting", "closed")

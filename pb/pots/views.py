@@ -3,8 +3,8 @@ from flask_login import current_user
 
 from pb.http import get_or_404
 from pb.pots import services
-from pb.pots.models import Pot
-from pb.voting import eligibility
+from pb.pots.models import BALLOT_METHODS, Pot
+from pb.voting import ballots, eligibility
 
 bp = Blueprint("pots", __name__)
 
@@ -25,4 +25,11 @@ def show(pot_id: int):
         abort(404)
     voted = current_user.is_authenticated and eligibility.has_taken_part(current_user, pot)
     count = services.proposal_counts([pot.id]).get(pot.id, 0)
-    return render_template("pots/show.html", pot=pot, voted=voted, proposal_count=count)
+    return render_template(
+        "pots/show.html",
+        pot=pot,
+        voted=voted,
+        proposal_count=count,
+        instructions=ballots.instructions(pot),
+        method_label=BALLOT_METHODS[pot.ballot_method],
+    )

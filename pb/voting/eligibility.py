@@ -1,6 +1,7 @@
 """Who may vote in a pot, and, when someone may not, which condition failed and what to do."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import url_for
 from sqlalchemy import select
@@ -62,10 +63,59 @@ def confirmation_problem(user) -> Problem | None:
     )
 
 
-def voting_problems(user, pot, *, check_participation: bool = True) -> list[Problem]:
+def proof_problem(pot, proof: "Proof | None") -> Problem | None:
+    """For roll and code pots: whether the resident has shown their roll entry or code."""
+    if pot.eligibility_mode == "open":
+        return None
+    if proof is not None and proof.usable:
+        return None
+    prove_url = url_for("voting.prove", pot_id=pot.id)
+    if pot.eligibility_mode == "roll":
+        return Problem(
+            "roll",
+            "Match an entry on the voter roll",
+            "This pot is for the people on its voter roll. Enter your elector reference "
+            "(it is on your poll card), postcode and date of birth.",
+            "Enter your voter roll details",
+            prove_url,
+        )
+    return Problem(
+        "code",
+        "Enter your access code",
+        "This pot uses one-time access codes, posted to every household in the area. "
+        "Enter the code from your letter.",
+        "Enter your access code",
+        prove_url,
+    )
+
+
+def _age_problem(pot, age: int | None) -> Problem | None:
+    if not pot.min_age or (age is not None and age >= pot.min_age):
+        return None
+    if age is None:
+        return Problem(
+            "age",
+            f"Be aged {pot.min_age} or over",
+            f"Voting in this pot is for people aged {pot.min_age} or over. "
+            "Add your date of birth to your account so we can check.",
+            "Add your date of birth",
+            url_for("auth.account", next=url_for("pots.show", pot_id=pot.id)),
+        )
+    return Problem(
+        "age",
+        f"Be aged {pot.min_age} or over",
+        f"Voting in this pot is for people aged {pot.min_age} or over. "
+        "You can still propose projects and follow the results.",
+    )
+
+
+def voting_problems(
+    user, pot, proof: "Proof | None" = None, *, check_participation: bool = True
+) -> list[Problem]:
     """Every condition the user does not meet to vote in `pot`; empty means they may vote.
 
-    Casting leaves out the participation check: the database's unique key decides that.
+    `proof` is the voter-roll entry or access code the resident has shown, for pots that
+    need one. Casting leaves out the participation check: the database's unique keys decide.
     """
     problems: list[Problem] = []
     if pot.phase != "voting":
@@ -78,32 +128,14 @@ def voting_problems(user, pot, *, check_participation: bool = True) -> list[Prob
                 url_for("pots.show", pot_id=pot.id),
             )
         )
-    if (problem := confirmation_problem(user)) is not None:
-        problems.append(problem)
-    if (problem := area_problem(user, pot)) is not None:
-        problems.append(problem)
-    if pot.min_age:
-        age = user.age_on(today())
-        if age is None:
-            problems.append(
-                Problem(
-                    "age",
-                    f"Be aged {pot.min_age} or over",
-                    f"Voting in this pot is for people aged {pot.min_age} or over. "
-                    "Add your date of birth to your account so we can check.",
-                    "Add your date of birth",
-                    url_for("auth.account", next=url_for("pots.show", pot_id=pot.id)),
-                )
-            )
-        elif age < pot.min_age:
-            problems.append(
-                Problem(
-                    "age",
-                    f"Be aged {pot.min_age} or over",
-                    f"Voting in this pot is for people aged {pot.min_age} or over. "
-                    "You can still propose projects and follow the results.",
-                )
-            )
+    candidates = [confirmation_problem(user)]
+    if pot.eligibility_mode == "open":
+        candidates.append(area_problem(user, pot))
+    candidates.append(proof_problem(pot, proof))
+    born = proof.date_of_birth if proof is not None and proof.date_of_birth else None
+    age = user.age_on(today()) if born is None else years_between(born, today())
+    candidates.append(_age_problem(pot, age))
+    problems.extend(p for p in candidates if p is not None)
     if check_participation and has_taken_part(user, pot):
         problems.append(
             Problem(
@@ -116,3 +148,17 @@ def voting_problems(user, pot, *, check_participation: bool = True) -> list[Prob
             )
         )
     return problems
+
+
+def years_between(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A voter-roll entry or access code that a resident has shown for one pot."""
+
+    roll_entry_id: int | None = None
+    access_code_id: int | None = None
+    date_of_birth: date | None = None
+    usable: bool = True

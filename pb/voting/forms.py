@@ -1,37 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length, ValidationError
 
-from pb.money import format_pence
+from pb.forms import BirthDateField, PostcodeField
 from pb.voting.receipts import looks_like_receipt
-from pb.voting.services import BallotError, check_approval
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class ApprovalBallotForm(FlaskForm):
-    """Tick the projects you support. Checked against the pot's rules on every submit."""
-
-    choices = CheckboxListField("Projects", coerce=int, validate_choice=False)
-    nonce = HiddenField()
-
-    def __init__(self, pot, proposals, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pot = pot
-        self.choices.choices = [
-            SelectChoice(p.id, f"{p.title} ({format_pence(p.cost)})") for p in proposals
-        ]
-
-    def validate_choices(self, field):
-        try:
-            field.data = check_approval(self.pot, field.data or [])
-        except BallotError as exc:
-            raise ValidationError(str(exc)) from None
 
 
 class ReceiptCheckForm(FlaskForm):
@@ -47,3 +19,25 @@ class ReceiptCheckForm(FlaskForm):
             raise ValidationError(
                 "A receipt code has 32 letters and digits (2 to 7), in groups of four."
             )
+
+
+class RollProofForm(FlaskForm):
+    reference = StringField(
+        "Elector reference",
+        description="The reference number on your poll card.",
+        validators=[InputRequired("Enter your elector reference."), Length(max=40)],
+    )
+    postcode = PostcodeField(
+        "Postcode", validators=[InputRequired("Enter the postcode you are registered at.")]
+    )
+    date_of_birth = BirthDateField(
+        "Date of birth", validators=[InputRequired("Enter your date of birth.")]
+    )
+
+
+class CodeProofForm(FlaskForm):
+    code = StringField(
+        "Access code",
+        description="The code in your letter, like ABCD-EFGH-JKMN.",
+        validators=[InputRequired("Enter your access code."), Length(max=40)],
+    )

@@ -1,11 +1,13 @@
+from urllib.parse import urlencode
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.pots.models import Pot
-from pb.voting import eligibility, services
-from pb.voting.forms import ApprovalBallotForm, ReceiptCheckForm
+from pb.voting import ballots, eligibility, proofs, services
+from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
 from pb.voting.receipts import new_nonce
 
 bp = Blueprint("voting", __name__)
@@ -13,54 +15,91 @@ bp = Blueprint("voting", __name__)
 _RECEIPT_KEY = "pb_receipt"
 
 
-def _blocked(pot):
+def _blocked(pot, proof):
     """The eligibility page when the user may not vote in `pot`, else None."""
-    problems = eligibility.voting_problems(current_user, pot)
+    problems = eligibility.voting_problems(current_user, pot, proof)
     if problems:
         return render_template("voting/not_eligible.html", pot=pot, problems=problems), 403
     return None
+
+
+def _ballot_page(pot, proposals, raw=None, error=None):
+    status = 422 if error else 200
+    return render_template(
+        "voting/ballot.html",
+        pot=pot,
+        proposals=proposals,
+        raw=raw,
+        error=error,
+        instructions=ballots.instructions(pot),
+    ), status
 
 
 @bp.route("/pots/<int:pot_id>/ballot", methods=["GET", "POST"])
 @login_required
 def ballot(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    if (blocked := _blocked(pot)) is not None:
+    if (blocked := _blocked(pot, proofs.load(session, pot))) is not None:
         return blocked
     proposals = services.ballot_proposals(pot)
-    form = ApprovalBallotForm(pot, proposals)
-    if request.method == "GET" and request.args.getlist("choice"):
-        # "Change my choices" from the review page comes back with the choices ticked.
-        form.choices.data = [int(c) for c in request.args.getlist("choice") if c.isdigit()]
+    if request.method == "GET":
+        # "Change my choices" comes back from the review page with the ballot filled in.
+        return _ballot_page(pot, proposals, ballots.read_query(pot, proposals, request.args))
+    raw = ballots.read_form(pot, proposals, request.form)
+    try:
+        choices = ballots.check(pot, proposals, raw)
+    except ballots.BallotError as exc:
+        return _ballot_page(pot, proposals, raw, str(exc))
+    fields = ballots.as_form_fields(pot, choices)
+    chosen_ids = {c[0] if isinstance(c, list) else c for c in choices}
+    return render_template(
+        "voting/review.html",
+        pot=pot,
+        lines=ballots.describe(pot, proposals, choices),
+        total=sum(p.cost for p in proposals if p.id in chosen_ids),
+        fields=fields,
+        change_url=url_for("voting.ballot", pot_id=pot.id) + "?" + urlencode(fields),
+        nonce=new_nonce(),
+    )
+
+
+@bp.route("/pots/<int:pot_id>/ballot/prove", methods=["GET", "POST"])
+@login_required
+def prove(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    if pot.eligibility_mode == "open":
+        return redirect(url_for("voting.ballot", pot_id=pot.id))
+    form = RollProofForm() if pot.eligibility_mode == "roll" else CodeProofForm()
     if form.validate_on_submit():
-        chosen = [p for p in proposals if p.id in form.choices.data]
-        return render_template(
-            "voting/review.html",
-            pot=pot,
-            form=form,
-            chosen=chosen,
-            total=sum(p.cost for p in chosen),
-            nonce=new_nonce(),
-        )
-    return render_form("voting/ballot.html", form, pot=pot, proposals=proposals)
+        try:
+            if pot.eligibility_mode == "roll":
+                proof = proofs.prove_roll(
+                    pot, form.reference.data, form.postcode.data, form.date_of_birth.data
+                )
+            else:
+                proof = proofs.prove_code(pot, form.code.data)
+        except proofs.ProofError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            proofs.remember(session, pot, proof)
+            return redirect(url_for("voting.ballot", pot_id=pot.id), code=303)
+    return render_form("voting/prove.html", form, pot=pot)
 
 
 @bp.route("/pots/<int:pot_id>/ballot/cast", methods=["POST"])
 @login_required
 def cast(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    proposals = services.ballot_proposals(pot)
-    form = ApprovalBallotForm(pot, proposals)
-    nonce = form.nonce.data or ""
-    if len(nonce) < 16:
+    nonce = request.form.get("nonce", "")
+    if not 16 <= len(nonce) <= 100:
         return render_template("voting/stale_form.html", pot=pot), 400
-    if not form.validate_on_submit():
-        # Repeats of a stored ballot are fine even if the pot has closed since.
-        if eligibility.has_taken_part(current_user, pot):
-            return _answer_repeat(pot, nonce)
-        return render_form("voting/ballot.html", form, pot=pot, proposals=proposals)
+    proposals = services.ballot_proposals(pot)
+    raw = ballots.read_form(pot, proposals, request.form)
     try:
-        result = services.cast_ballot(pot, current_user, form.choices.data, nonce)
+        result = services.cast_ballot(pot, current_user, raw, nonce, proofs.load(session, pot))
+    except ballots.BallotError as exc:
+        db.session.rollback()
+        return _ballot_page(pot, proposals, raw, str(exc))
     except services.AlreadyVoted:
         db.session.rollback()
         return render_template("voting/already_voted.html", pot=pot), 409
@@ -68,15 +107,6 @@ def cast(pot_id: int):
         db.session.rollback()
         return render_template("voting/not_eligible.html", pot=pot, problems=exc.problems), 403
     db.session.commit()
-    session[_RECEIPT_KEY] = {"pot": pot.id, "code": result.receipt}
-    return redirect(url_for("voting.receipt", pot_id=pot.id), code=303)
-
-
-def _answer_repeat(pot, nonce: str):
-    try:
-        result = services.cast_ballot(pot, current_user, [], nonce)
-    except (services.AlreadyVoted, services.NotEligible):
-        return render_template("voting/already_voted.html", pot=pot), 409
     session[_RECEIPT_KEY] = {"pot": pot.id, "code": result.receipt}
     return redirect(url_for("voting.receipt", pot_id=pot.id), code=303)
 
@@ -98,12 +128,10 @@ def receipt(pot_id: int):
 @bp.route("/receipts/check", methods=["GET", "POST"])
 def check_receipt():
     form = ReceiptCheckForm()
-    ballot = None
     if form.validate_on_submit():
         ballot = services.find_receipt(form.code.data)
-        status = 200 if ballot else 404
         pot = db.session.get(Pot, ballot.pot_id) if ballot else None
-        return render_template(
-            "voting/check_receipt.html", form=form, pot=pot, checked=True
-        ), status
+        return render_template("voting/check_receipt.html", form=form, pot=pot, checked=True), (
+            200 if ballot else 404
+        )
     return render_form("voting/check_receipt.html", form, pot=None, checked=False)

@@ -1,0 +1,157 @@
+"""Importing the postcode-to-ward list from a CSV in the ONS postcode directory's layout.
+
+The ONSPD names its columns pcd/pcd2/pcds (the postcode, in three spellings) and osward (the
+ward code); a hand-made file may say postcode and ward_code. Every other column is ignored.
+Postcodes already known move to the ward the file gives; the import is all or nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, insert, select, update
+
+from pb.audit.services import record
+from pb.councils.models import Postcode, Ward, normalise_postcode
+from pb.electorate.csvimport import Column, read_rows
+from pb.extensions import db
+
+POSTCODE_COLUMNS = (
+    Column("postcode", "postcode", ("pcds", "pcd", "pcd2", "postcode")),
+    Column("ward", "ward code", ("osward", "ward_code", "ward")),
+)
+PREVIEW_ROWS = 20
+
+
+@dataclass(frozen=True)
+class PostcodeChange:
+    line: int
+    postcode: str
+    ward: Ward
+    before: Ward | None  # None: a postcode new to the council
+
+    @property
+    def kind(self) -> str:
+        if self.before is None:
+            return "new"
+        return "unchanged" if self.before.id == self.ward.id else "moved"
+
+
+@dataclass
+class PostcodeCheck:
+    """What importing a file would do: each postcode's change, and every bad row."""
+
+    changes: list[PostcodeChange] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for change in self.changes if change.kind == kind)
+
+    @property
+    def new(self) -> int:
+        return self.count("new")
+
+    @property
+    def moved(self) -> int:
+        return self.count("moved")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def importable(self) -> bool:
+        return bool(self.changes) and not self.errors
+
+    @property
+    def preview(self) -> list[PostcodeChange]:
+        return self.changes[:PREVIEW_ROWS]
+
+
+class PostcodeImportError(Exception):
+    """The file has bad rows (now, at confirm time): nothing was imported."""
+
+    def __init__(self, check: PostcodeCheck):
+        super().__init__(f"{len(check.errors)} problems in the file")
+        self.check = check
+
+
+def check_postcodes(text: str) -> PostcodeCheck:
+    """Read a postcode list and find every bad row, with its line number.
+
+    Raises CsvFileError when the file as a whole cannot be read.
+    """
+    rows, errors = read_rows(text, POSTCODE_COLUMNS)
+    check = PostcodeCheck(errors=list(errors))
+    wards = {ward.code.upper(): ward for ward in db.session.scalars(select(Ward))}
+    wards_by_id = {ward.id: ward for ward in wards.values()}
+    current = dict(db.session.execute(select(Postcode.postcode, Postcode.ward_id)).all())
+    seen: dict[str, tuple[int, Ward]] = {}
+    for row in rows:
+        problems = []
+        raw_postcode, raw_ward = row.values["postcode"], row.values["ward"]
+        postcode = normalise_postcode(raw_postcode)
+        ward = wards.get(raw_ward.upper())
+        if not raw_postcode:
+            problems.append("The postcode is missing.")
+        elif postcode is None:
+            problems.append(f"{raw_postcode!r} is not a UK postcode.")
+        if not raw_ward:
+            problems.append("The ward code is missing.")
+        elif ward is None:
+            problems.append(f"{raw_ward!r} is not the ONS code of one of the council's wards.")
+        if problems:
+            check.errors.extend((row.line, problem) for problem in problems)
+            continue
+        if postcode in seen:
+            first_line, first_ward = seen[postcode]
+            if first_ward.id != ward.id:
+                check.errors.append(
+                    (
+                        row.line,
+                        f"{postcode} is also on line {first_line:,}, in another ward "
+                        f"({first_ward.code} {first_ward.name}).",
+                    )
+                )
+            continue  # the same postcode and ward twice: once is enough
+        seen[postcode] = (row.line, ward)
+        before = wards_by_id.get(current[postcode]) if postcode in current else None
+        check.changes.append(PostcodeChange(row.line, postcode, ward, before))
+    check.errors.sort(key=lambda error: error[0])
+    return check
+
+
+def import_postcodes(text: str, actor) -> PostcodeCheck:
+    """Check the file again, then add its new postcodes and move the others, or do nothing.
+
+    Raises PostcodeImportError when any row is bad.
+    """
+    check = check_postcodes(text)
+    if not check.importable:
+        raise PostcodeImportError(check)
+    new = [{"postcode": c.postcode, "ward_id": c.ward.id} for c in check.changes if c.kind == "new"]
+    moved = [
+        {"postcode": c.postcode, "ward_id": c.ward.id} for c in check.changes if c.kind == "moved"
+    ]
+    if new:
+        db.session.execute(insert(Postcode), new)
+    if moved:
+        db.session.execute(update(Postcode), moved)
+    record(
+        "postcodes.imported",
+        actor=actor,
+        new=len(new),
+        moved=len(moved),
+        unchanged=check.unchanged,
+    )
+    db.session.flush()
+    return check
+
+
+def postcodes_per_ward() -> list[tuple[Ward, int]]:
+    """Every ward with the number of postcodes that place residents in it."""
+    query = (
+        select(Ward, func.count(Postcode.postcode))
+        .outerjoin(Postcode, Postcode.ward_id == Ward.id)
+        .group_by(Ward.id)
+        .order_by(Ward.name)
+    )
+    return [(ward, count) for ward, count in db.session.execute(query)]

@@ -1,0 +1,84 @@
+"""The council admin's pages for the postcode-to-ward list."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from pb.councils import imports
+from pb.councils.forms import ConfirmImportForm, PostcodeUploadForm
+from pb.electorate import csvimport
+from pb.electorate.csvimport import CsvFileError
+from pb.extensions import db
+from pb.http import render_form
+
+bp = Blueprint("councils", __name__, url_prefix="/panel/postcodes")
+
+
+@bp.url_value_preprocessor
+def _allow_uploads(endpoint, values):
+    # Runs before the CSRF check reads the form: see pb.electorate.views for why.
+    if endpoint == "councils.postcodes":
+        request.max_content_length = 2 * csvimport.MAX_BYTES
+
+
+def _require_admin() -> None:
+    if not current_user.has_role("admin"):
+        abort(403)
+
+
+def _scope() -> str:
+    return f"postcodes:user:{current_user.id}"
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def postcodes():
+    _require_admin()
+    form = PostcodeUploadForm()
+    if form.validate_on_submit():
+        try:
+            text = csvimport.read_upload(form.file.data)
+            csvimport.read_rows(text, imports.POSTCODE_COLUMNS)
+        except CsvFileError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            token = csvimport.stage_upload(_scope(), form.file.data.filename, text)
+            return redirect(url_for("councils.preview", token=token), 303)
+    return render_form("councils/postcodes.html", form, wards=imports.postcodes_per_ward())
+
+
+@bp.route("/uploads/<token>", methods=["GET", "POST"])
+@login_required
+def preview(token: str):
+    _require_admin()
+    if not csvimport.valid_token(token):
+        abort(404)
+    upload = csvimport.load_upload(_scope(), token)
+    if upload is None:
+        flash("That upload has expired or is not yours. Upload the file again.", "error")
+        return redirect(url_for("councils.postcodes"), 303)
+    form = ConfirmImportForm()
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            done = imports.import_postcodes(upload.text, current_user)
+        except imports.PostcodeImportError:
+            db.session.rollback()
+            problem, status = "The file has problems now, so nothing was imported.", 422
+        except IntegrityError:
+            db.session.rollback()
+            problem = "Another import added some of these postcodes at the same time. "
+            problem, status = problem + "Nothing was imported; check the file again.", 409
+        else:
+            db.session.commit()
+            csvimport.discard_upload(token)
+            flash(
+                f"Postcodes imported: {done.new:,} new, {done.moved:,} moved to another ward, "
+                f"{done.unchanged:,} unchanged.",
+                "success",
+            )
+            return redirect(url_for("councils.postcodes"), 303)
+    check = imports.check_postcodes(upload.text)
+    return render_template(
+        "councils/preview.html", form=form, upload=upload, check=check, problem=problem
+    ), status

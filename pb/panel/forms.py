@@ -1,0 +1,217 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from pb.forms import PoundsField
+from pb.money import format_pence
+from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES
+
+
+def _choices(mapping) -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in mapping.items()]
+
+
+class PotForm(FlaskForm):
+    """A pot's set-up. Ballot rules are only editable until voting opens."""
+
+    name = StringField("Name", validators=[InputRequired("Give the pot a name."), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=4000)])
+    ward_id = SelectField("Area", coerce=str)
+    amount = PoundsField("Amount in pounds", validators=[InputRequired("Enter the pot's amount.")])
+    year = IntegerField(
+        "Year", validators=[InputRequired("Enter the year."), NumberRange(2000, 2100)]
+    )
+    proposals_open_on = DateField("Proposals open", validators=[Optional()])
+    review_starts_on = DateField("Review starts", validators=[Optional()])
+    voting_opens_on = DateField("Voting opens", validators=[Optional()])
+    voting_closes_on = DateField("Voting closes", validators=[Optional()])
+    results_on = DateField("Results published", validators=[Optional()])
+
+    ballot_method = RadioField("Ballot", choices=_choices(BALLOT_METHODS), default="approval")
+    min_picks = IntegerField(
+        "Fewest projects to choose or rank",
+        default=1,
+        validators=[Optional(), NumberRange(1, 100, "Enter a number from 1 to 100.")],
+    )
+    max_picks = IntegerField(
+        "Most projects to choose or rank",
+        description="Leave empty for no limit (approval only).",
+        validators=[Optional(), NumberRange(1, 100, "Enter a number from 1 to 100.")],
+    )
+    spending_cap = PoundsField(
+        "Spending cap in pounds (approval)",
+        description="Optional: the ticked projects together may cost at most this.",
+        validators=[Optional()],
+    )
+    points_total = IntegerField(
+        "Points to spread (points ballot)",
+        validators=[Optional(), NumberRange(1, 1000, "Enter a number from 1 to 1,000.")],
+    )
+    points_max = IntegerField(
+        "Most points on one project (points ballot)",
+        validators=[Optional(), NumberRange(1, 1000, "Enter a number from 1 to 1,000.")],
+    )
+    rule = SelectField("Counting rule", choices=_choices(RULES), default="greedy")
+    eligibility_mode = RadioField(
+        "Who may vote", choices=_choices(ELIGIBILITY_MODES), default="open"
+    )
+    min_age = IntegerField(
+        "Minimum age",
+        description="Leave empty for no minimum.",
+        validators=[Optional(), NumberRange(0, 120, "Enter an age from 0 to 120.")],
+    )
+
+    BALLOT_FIELDS = (
+        "ballot_method",
+        "min_picks",
+        "max_picks",
+        "spending_cap",
+        "points_total",
+        "points_max",
+        "rule",
+        "eligibility_mode",
+        "min_age",
+        "ward_id",
+        "amount",
+    )
+
+    def __init__(self, wards, *args, frozen: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ward_id.choices = [SelectChoice("", "Council-wide (every ward)")] + [
+            SelectChoice(str(w.id), w.name) for w in wards
+        ]
+        self.frozen = frozen
+
+    def validate_amount(self, field):
+        if field.data is not None and field.data <= 0:
+            raise ValidationError("The amount must be more than £0.")
+
+    def validate_min_picks(self, field):
+        if self.ballot_method.data in ("approval", "ranked") and field.data is None:
+            raise ValidationError("Enter the fewest projects a voter must choose.")
+
+    def validate_max_picks(self, field):
+        method = self.ballot_method.data
+        if method == "ranked" and field.data is None:
+            raise ValidationError("Enter how many projects a voter may rank.")
+        if field.data is not None and self.min_picks.data and field.data < self.min_picks.data:
+            raise ValidationError("The most must be at least the fewest.")
+
+    def validate_spending_cap(self, field):
+        if field.data is None:
+            return
+        if self.ballot_method.data != "approval":
+            raise ValidationError("A spending cap applies to approval ballots only.")
+        if field.data <= 0:
+            raise ValidationError("The spending cap must be more than £0.")
+        if self.amount.data and field.data > self.amount.data:
+            raise ValidationError(
+                f"The spending cap cannot be more than the pot, {format_pence(self.amount.data)}."
+            )
+
+    def validate_points_total(self, field):
+        if self.ballot_method.data == "points" and field.data is None:
+            raise ValidationError("Enter how many points each voter spreads.")
+
+    def validate_points_max(self, field):
+        if (
+            field.data is not None
+            and self.points_total.data
+            and field.data > self.points_total.data
+        ):
+            raise ValidationError("The most on one project cannot exceed the points to spread.")
+
+    def validate_voting_closes_on(self, field):
+        if field.data and self.voting_opens_on.data and field.data < self.voting_opens_on.data:
+            raise ValidationError("Voting must close after it opens.")
+
+    def settings(self) -> dict:
+        """The form's values as Pot attributes."""
+        data = {
+            name: getattr(self, name).data
+            for name in (
+                "name",
+                "description",
+                "amount",
+                "year",
+                "proposals_open_on",
+                "review_starts_on",
+                "voting_opens_on",
+                "voting_closes_on",
+                "results_on",
+                "ballot_method",
+                "min_picks",
+                "max_picks",
+                "spending_cap",
+                "points_total",
+                "points_max",
+                "rule",
+                "eligibility_mode",
+                "min_age",
+            )
+        }
+        data["description"] = data["description"] or ""
+        data["ward_id"] = int(self.ward_id.data) if self.ward_id.data else None
+        if data["ballot_method"] == "points":
+            data["min_picks"] = 1
+        return data
+
+
+class FeasibleForm(FlaskForm):
+    cost = PoundsField(
+        "Cost in pounds",
+        description="Change it if the panel's estimate differs.",
+        validators=[InputRequired("Enter the cost.")],
+    )
+    note = TextAreaField(
+        "Reason for the new cost",
+        description="Shown publicly when the cost changes.",
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
+class NotFeasibleForm(FlaskForm):
+    note = TextAreaField(
+        "Why it is not feasible",
+        description="Shown publicly and sent to the proposer.",
+        validators=[
+            InputRequired("Give the reason."),
+            Length(min=10, max=2000, message="Give the reason in 10 to 2,000 characters."),
+        ],
+    )
+
+
+class MergeForm(FlaskForm):
+    into = SelectField("Merge into", coerce=str)
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason for the correction",
+        description="Published with the corrected results.",
+        validators=[InputRequired("Give the reason for the correction."), Length(max=2000)],
+    )
+
+
+class PaperVoterForm(FlaskForm):
+    identifier = StringField(
+        "Voter", validators=[InputRequired("Enter who has voted."), Length(max=254)]
+    )
+
+
+class PaperBatchForm(FlaskForm):
+    number = IntegerField(
+        "Batch number",
+        validators=[InputRequired("Enter the batch number."), NumberRange(1, 100_000)],
+    )
+    ballots = TextAreaField(
+        "Ballots, one per line", validators=[InputRequired("Type in the batch's ballots.")]
+    )

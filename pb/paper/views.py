@@ -1,0 +1,102 @@
+"""Officers' pages for paper voting: who voted on paper, and the double-entered batches."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from pb.extensions import db
+from pb.http import get_or_404, require_officer
+from pb.panel.forms import PaperBatchForm, PaperVoterForm
+from pb.paper import services
+from pb.pots.models import PhaseError, Pot
+from pb.voting.services import ballot_proposals
+
+bp = Blueprint("paper", __name__, url_prefix="/panel/pots/<int:pot_id>/paper")
+
+IDENTIFIER_LABELS = {
+    "open": "The voter's e-mail address (they must be a registered resident)",
+    "roll": "The voter's elector reference",
+    "codes": "The access code from the voter's letter",
+}
+
+
+def _load(pot_id: int) -> Pot:
+    pot = get_or_404(Pot, pot_id)
+    require_officer(pot)
+    return pot
+
+
+def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_errors=()):
+    voter_form = voter_form or PaperVoterForm(formdata=None)
+    voter_form.identifier.label.text = IDENTIFIER_LABELS[pot.eligibility_mode]
+    return render_template(
+        "paper/index.html",
+        pot=pot,
+        voter_form=voter_form,
+        batch_form=batch_form or PaperBatchForm(formdata=None),
+        batches=services.batches(pot),
+        proposals=ballot_proposals(pot),
+        paper_voters=services.paper_voter_count(pot),
+        error=error,
+        line_errors=line_errors,
+    ), status
+
+
+@bp.route("/")
+@login_required
+def index(pot_id: int):
+    return _page(_load(pot_id))
+
+
+@bp.route("/voters", methods=["POST"])
+@login_required
+def record_voter(pot_id: int):
+    pot = _load(pot_id)
+    form = PaperVoterForm()
+    if not form.validate_on_submit():
+        return _page(pot, 422, voter_form=form)
+    try:
+        services.record_paper_voter(pot, current_user, form.identifier.data)
+    except (services.PaperError, PhaseError) as exc:
+        db.session.rollback()
+        form.identifier.errors = [str(exc)]
+        return _page(pot, 409, voter_form=form)
+    db.session.commit()
+    flash("Recorded: this person has voted on paper.", "success")
+    return redirect(url_for("paper.index", pot_id=pot.id), code=303)
+
+
+@bp.route("/batches", methods=["POST"])
+@login_required
+def enter_batch(pot_id: int):
+    pot = _load(pot_id)
+    form = PaperBatchForm()
+    if not form.validate_on_submit():
+        return _page(pot, 422, batch_form=form)
+    entered, errors = services.parse_batch(pot, form.ballots.data)
+    if errors:
+        return _page(pot, 422, batch_form=form, line_errors=errors)
+    try:
+        batch = services.enter_batch(pot, current_user, form.number.data, entered)
+    except (services.PaperError, PhaseError) as exc:
+        db.session.rollback()
+        return _page(pot, 409, batch_form=form, error=str(exc))
+    db.session.commit()
+    flash(f"Batch {batch.number}: {batch.status_label}.", "success")
+    return redirect(url_for("paper.batch", pot_id=pot.id, number=batch.number), code=303)
+
+
+@bp.route("/batches/<int:number>")
+@login_required
+def batch(pot_id: int, number: int):
+    pot = _load(pot_id)
+    batch = services.batch_for(pot, number)
+    if batch is None:
+        return _page(pot, 404, error=f"There is no batch {number} yet.")
+    titles = {p.id: p.title for p in ballot_proposals(pot)}
+    return render_template(
+        "paper/batch.html",
+        pot=pot,
+        batch=batch,
+        rows=services.side_by_side(batch),
+        titles=titles,
+    )

@@ -1,0 +1,39 @@
+"""Tally explanations in the site's words and money (pounds), from pb.tally's outcome data."""
+
+from fractions import Fraction
+
+from pb.money import format_pence
+
+
+def _pence(value) -> int:
+    """Money from the outcome JSON (int, or an exact decimal/fraction string), down to pence."""
+    return int(Fraction(value)) if value is not None else 0
+
+
+def reason(project: dict) -> str:
+    """Why a project was not funded, in plain words and pounds."""
+    if project["selected"]:
+        return f"Funded in round {project['round']}."
+    if not project["supporters"]:
+        return "No one voted for it."
+    cost = format_pence(_pence(project["cost"]))
+    if project.get("supporters_money") is not None:
+        had = format_pence(_pence(project["supporters_money"]))
+        support = project.get("effective_support")
+        share = f" (effective support {support:.1f}%)" if support is not None else ""
+        return f"Its supporters had {had} of the {cost} it costs{share}."
+    if project.get("remaining_budget") is not None:
+        left = format_pence(_pence(project["remaining_budget"]))
+        return f"Did not fit: {left} left, needed {cost}."
+    return project.get("reason") or "Not funded."
+
+
+def in_order(outcome: dict) -> list[dict]:
+    """Funded projects in the order they were chosen, then the rest by score."""
+    by_id = {p["project_id"]: p for p in outcome["projects"]}
+    chosen = [by_id[pid] for pid in outcome["selected"]]
+    rest = sorted(
+        (p for p in outcome["projects"] if not p["selected"]),
+        key=lambda p: (-p["score"], _pence(p["cost"])),
+    )
+    return chosen + rest

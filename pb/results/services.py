@@ -1,0 +1,120 @@
+"""Counting a closed pot with pb.tally, previewing the outcome and publishing it."""
+
+from sqlalchemy import func, select
+
+from pb import tally
+from pb.audit.services import record
+from pb.extensions import db
+from pb.pots.models import PhaseError
+from pb.results.models import Result
+from pb.timeutil import utcnow
+from pb.voting import ballots
+from pb.voting.models import Ballot
+from pb.voting.services import ballot_proposals
+
+
+def election_for(pot) -> tally.Election:
+    """The pot's frozen ballots as a pb.tally election (project ids are proposal ids)."""
+    proposals = ballot_proposals(pot)
+    stored = db.session.execute(
+        select(Ballot.choices).where(Ballot.pot_id == pot.id).order_by(Ballot.id)
+    ).scalars()
+    return tally.Election.from_ballots(
+        {str(p.id): p.cost for p in proposals},
+        pot.amount,
+        (ballots.tally_form(pot, choices) for choices in stored),
+        ballots.METHOD_VOTE_TYPES[pot.ballot_method],
+        max_length=pot.max_picks if pot.ballot_method == "ranked" else None,
+    )
+
+
+def count_by_channel(pot) -> dict[str, int]:
+    query = (
+        select(Ballot.channel, func.count()).where(Ballot.pot_id == pot.id).group_by(Ballot.channel)
+    )
+    counts = {"online": 0, "paper": 0}
+    counts.update({channel: n for channel, n in db.session.execute(query)})
+    return counts
+
+
+def latest(pot, *, published: bool | None = None) -> Result | None:
+    query = select(Result).where(Result.pot_id == pot.id)
+    if published is True:
+        query = query.where(Result.published_at.is_not(None))
+    elif published is False:
+        query = query.where(Result.published_at.is_(None))
+    return db.session.scalar(query.order_by(Result.version.desc()).limit(1))
+
+
+def publications(pot) -> list[Result]:
+    """Every published result of the pot, newest first (corrections keep the old ones)."""
+    query = (
+        select(Result)
+        .where(Result.pot_id == pot.id, Result.published_at.is_not(None))
+        .order_by(Result.version.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
+    """Run the pot's rule over its ballots and keep the outcome as an unpublished preview.
+
+    Before the first publication the pot must be closed; afterwards a tally is a
+    correction, which needs a reason. A newer preview replaces an older unpublished one.
+    """
+    if pot.phase == "closed":
+        correction_reason = None
+    elif pot.phase == "published":
+        if not (correction_reason or "").strip():
+            raise PhaseError("A correction needs a reason, which is published with it.")
+    else:
+        raise PhaseError("The tally runs once voting has closed.")
+    outcome = tally.run(election_for(pot), pot.rule, seed=pot.seed or "")
+    counts = count_by_channel(pot)
+    preview = latest(pot, published=False)
+    if preview is not None:
+        db.session.delete(preview)
+        db.session.flush()
+    newest = latest(pot)
+    result = Result(
+        pot_id=pot.id,
+        version=(newest.version + 1) if newest else 1,
+        rule=pot.rule,
+        seed=pot.seed or "",
+        outcome=outcome.to_dict(),
+        ballots_online=counts["online"],
+        ballots_paper=counts["paper"],
+        tallied_by_id=actor.id if actor else None,
+        correction_reason=correction_reason.strip() if correction_reason else None,
+    )
+    db.session.add(result)
+    db.session.flush()
+    record(
+        "pot.tallied",
+        actor=actor,
+        pot=pot,
+        version=result.version,
+        selected=outcome.to_dict()["selected"],
+    )
+    return result
+
+
+def publish(pot, actor) -> Result:
+    """Publish the previewed tally. The first publication moves the pot to `published`."""
+    preview = latest(pot, published=False)
+    if pot.phase == "closed":
+        pot.publish(tallied=preview is not None)
+    elif pot.phase != "published":
+        raise PhaseError("Results can be published once voting has closed and been tallied.")
+    if preview is None:
+        raise PhaseError("Run the tally and check the preview before publishing.")
+    preview.published_at = utcnow()
+    preview.published_by_id = actor.id if actor else None
+    record(
+        "results.corrected" if preview.correction_reason else "results.published",
+        actor=actor,
+        pot=pot,
+        version=preview.version,
+        reason=preview.correction_reason,
+    )
+    return preview

@@ -1,0 +1,170 @@
+"""The three ballot methods: reading a ballot from a form and checking it against the pot.
+
+Online, paper and every re-check use these functions, so a ballot that one path accepts
+the others accept too. A ballot is stored in a canonical form (see `Ballot.choices`).
+"""
+
+from pb.money import format_pence
+
+METHOD_VOTE_TYPES = {"approval": "approval", "ranked": "ordinal", "points": "cumulative"}
+
+
+class BallotError(Exception):
+    """The choices break the pot's ballot rules; the message says how, in plain words."""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def read_form(pot, proposals, form) -> list | dict:
+    """Pull the raw ballot for `pot` out of submitted form data (no checks yet)."""
+    if pot.ballot_method == "approval":
+        return form.getlist("choices")
+    prefix = "rank-" if pot.ballot_method == "ranked" else "points-"
+    return {p.id: form.get(f"{prefix}{p.id}", "").strip() for p in proposals}
+
+
+def check(pot, proposals, raw) -> list:
+    """Validate a raw ballot and return it in canonical form, or raise BallotError."""
+    costs = {p.id: p.cost for p in proposals}
+    if pot.ballot_method == "approval":
+        return _check_approval(pot, costs, raw)
+    if pot.ballot_method == "ranked":
+        return _check_ranked(pot, costs, raw)
+    return _check_points(pot, costs, raw)
+
+
+def _as_int(value, what: str) -> int:
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit() or len(text) > 9:
+        raise BallotError(f"{what} must be a whole number.")
+    return int(text)
+
+
+def _check_approval(pot, costs: dict[int, int], raw) -> list[int]:
+    picked = [_as_int(v, "Each choice") for v in raw]
+    if len(set(picked)) != len(picked):
+        raise BallotError("Each project can be chosen only once.")
+    if any(choice not in costs for choice in picked):
+        raise BallotError("Choose only projects that are on this ballot.")
+    if len(picked) < pot.min_picks:
+        raise BallotError(f"Choose at least {_plural(pot.min_picks, 'project')}.")
+    if pot.max_picks is not None and len(picked) > pot.max_picks:
+        raise BallotError(f"Choose no more than {_plural(pot.max_picks, 'project')}.")
+    total = sum(costs[c] for c in picked)
+    if pot.spending_cap is not None and total > pot.spending_cap:
+        raise BallotError(
+            f"Your choices cost {format_pence(total)}, more than the "
+            f"{format_pence(pot.spending_cap)} you can spend. Untick a project."
+        )
+    return sorted(picked)
+
+
+def _check_ranked(pot, costs: dict[int, int], raw) -> list[int]:
+    ranks: dict[int, int] = {}
+    for key, value in _items(raw):
+        if value in ("", None):
+            continue
+        project = _as_int(key, "Each project")
+        if project not in costs:
+            raise BallotError("Rank only projects that are on this ballot.")
+        ranks[project] = _as_int(value, "Each rank")
+    order = sorted(ranks, key=ranks.get)
+    given = sorted(ranks.values())
+    if len(set(given)) != len(given):
+        raise BallotError("Give each rank to one project only.")
+    if given != list(range(1, len(given) + 1)):
+        raise BallotError("Number your choices 1, 2, 3 and so on, without gaps.")
+    if len(order) < pot.min_picks:
+        raise BallotError(f"Rank at least {_plural(pot.min_picks, 'project')}.")
+    if pot.max_picks is not None and len(order) > pot.max_picks:
+        raise BallotError(f"Rank no more than {_plural(pot.max_picks, 'project')}.")
+    return order
+
+
+def _check_points(pot, costs: dict[int, int], raw) -> list[list[int]]:
+    points: dict[int, int] = {}
+    for key, value in _items(raw):
+        if value in ("", None):
+            continue
+        project = _as_int(key, "Each project")
+        if project not in costs:
+            raise BallotError("Give points only to projects that are on this ballot.")
+        amount = _as_int(value, "Points")
+        if amount < 0:
+            raise BallotError("Points cannot be negative.")
+        if pot.points_max is not None and amount > pot.points_max:
+            raise BallotError(f"Give at most {_plural(pot.points_max, 'point')} to one project.")
+        if amount:
+            points[project] = amount
+    total = sum(points.values())
+    if total == 0:
+        raise BallotError("Give at least one point to a project.")
+    if pot.points_total is not None and total > pot.points_total:
+        raise BallotError(f"You have given {total} points; you have {pot.points_total} to spread.")
+    return [[project, points[project]] for project in sorted(points)]
+
+
+def _items(raw):
+    if isinstance(raw, dict):
+        return raw.items()
+    if isinstance(raw, list):
+        # Canonical points ballots ([[id, points], ...]) and rankings (ids, best first).
+        if raw and isinstance(raw[0], list | tuple):
+            return [(k, v) for k, v in raw]
+        return [(k, i) for i, k in enumerate(raw, start=1)]
+    raise BallotError("This ballot could not be read.")
+
+
+def tally_form(pot, choices: list):
+    """A stored ballot as pb.tally takes it: a set, a ranking, or a points map."""
+    if pot.ballot_method == "approval":
+        return {str(c) for c in choices}
+    if pot.ballot_method == "ranked":
+        return [str(c) for c in choices]
+    return {str(project): amount for project, amount in choices}
+
+
+def describe(pot, proposals, choices: list) -> list[tuple[str, str]]:
+    """(project title, what the ballot gives it) for showing a ballot back to its voter."""
+    titles = {p.id: p.title for p in proposals}
+    if pot.ballot_method == "approval":
+        return [(titles[c], "Chosen") for c in choices]
+    if pot.ballot_method == "ranked":
+        return [(titles[c], f"Choice {rank}") for rank, c in enumerate(choices, start=1)]
+    return [(titles[c], _plural(n, "point")) for c, n in choices]
+
+
+def instructions(pot) -> str:
+    """What the voter is asked to do, in one sentence."""
+    low, high = pot.min_picks, pot.max_picks
+    if pot.ballot_method == "points":
+        per = f", at most {pot.points_max} on one project" if pot.points_max else ""
+        return f"Spread up to {_plural(pot.points_total or 0, 'point')} over the projects{per}."
+    verb = "Tick" if pot.ballot_method == "approval" else "Number in order of preference"
+    if high is None:
+        count = f"at least {low}"
+    elif low == high:
+        count = str(low)
+    else:
+        count = f"between {low} and {high}"
+    text = f"{verb} {count} project{'s' if high != 1 else ''}."
+    if pot.ballot_method == "approval" and pot.spending_cap is not None:
+        text += f" Together they may cost up to {format_pence(pot.spending_cap)}."
+    return text
+
+
+def as_form_fields(pot, choices: list) -> list[tuple[str, str]]:
+    """A canonical ballot as the (name, value) pairs its form would send."""
+    if pot.ballot_method == "approval":
+        return [("choices", str(c)) for c in choices]
+    if pot.ballot_method == "ranked":
+        return [(f"rank-{c}", str(rank)) for rank, c in enumerate(choices, start=1)]
+    return [(f"points-{c}", str(n)) for c, n in choices]
+
+
+def read_query(pot, proposals, args) -> list | dict | None:
+    """A ballot sent back from the review page ("Change my choices"), to fill the form in."""
+    raw = read_form(pot, proposals, args)
+    return raw if any(raw if isinstance(raw, list) else raw.values()) else None

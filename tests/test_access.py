@@ -1,0 +1,133 @@
+"""Every route, walked with every role: allowed or forbidden, decided on the server.
+
+Each endpoint must be listed in ACCESS; a new route that is not fails this test until its
+access rule is written down here.
+"""
+
+import pytest
+from flask import url_for
+
+from tests.factories import make_user
+
+EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
+LOGGED_IN = EVERYONE - {"anonymous"}
+STAFF = {"panel", "other_panel", "officer", "auditor", "admin"}
+MANAGE = {"panel", "admin"}
+READ = {"panel", "officer", "auditor", "admin"}
+PAPER = {"panel", "officer", "admin"}
+ADMIN = {"admin"}
+
+ACCESS = {
+    "static": EVERYONE,
+    "pots.index": EVERYONE,
+    "pots.show": EVERYONE,
+    "proposals.index": EVERYONE,
+    "proposals.show": EVERYONE,
+    "proposals.new": LOGGED_IN,
+    "proposals.edit": set(),  # the proposer only; none of these users proposed it
+    "voting.ballot": LOGGED_IN,
+    "voting.prove": LOGGED_IN,
+    "voting.cast": LOGGED_IN,
+    "voting.receipt": LOGGED_IN,
+    "voting.check_receipt": EVERYONE,
+    "results.show": EVERYONE,
+    "auth.register": EVERYONE,
+    "auth.check_email": EVERYONE,
+    "auth.confirm_email": EVERYONE,
+    "auth.resend_confirmation": LOGGED_IN,
+    "auth.login": EVERYONE,
+    "auth.logout": EVERYONE,
+    "auth.forgot_password": EVERYONE,
+    "auth.reset_password": EVERYONE,
+    "auth.account": LOGGED_IN,
+    "panel.index": STAFF,
+    "panel.new_pot": ADMIN,
+    "panel.settings": MANAGE,
+    "panel.pot": READ,
+    "panel.change_phase": MANAGE,
+    "panel.audit_log": READ,
+    "review.show": MANAGE,
+    "review.feasible": MANAGE,
+    "review.not_feasible": MANAGE,
+    "review.merge": MANAGE,
+    "review.ballot": MANAGE,
+    "paper.index": PAPER,
+    "paper.record_voter": PAPER,
+    "paper.enter_batch": PAPER,
+    "paper.batch": PAPER,
+    "results.preview": READ,
+    "results.run_tally": MANAGE,
+    "results.publish": MANAGE,
+    "admin.index": ADMIN,
+    "admin.revoke": ADMIN,
+}
+# Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
+PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}
+
+
+def _allowed(endpoint: str) -> set[str]:
+    if endpoint in ACCESS:
+        return ACCESS[endpoint]
+    for prefix, who in PREFIXES.items():
+        if endpoint.startswith(prefix):
+            return who
+    raise AssertionError(f"no access rule for {endpoint}: add it to ACCESS")
+
+
+def _users(world):
+    north, south = world.north.id, world.south.id
+    return {
+        "anonymous": None,
+        "resident": make_user(),
+        "panel": make_user(roles=[("panel", north)]),
+        "other_panel": make_user(roles=[("panel", south)]),
+        "officer": make_user(roles=[("officer", None)]),
+        "auditor": make_user(roles=[("auditor", None)]),
+        "admin": make_user(roles=[("admin", None)]),
+    }
+
+
+def _fill(app, rule, world):
+    values = {
+        "pot_id": world.voting_pot.id,
+        "proposal_id": world.on_ballot[0].id,
+        "token": "x",
+        "number": 1,
+        "grant_id": 999999,
+        "filename": "pb.css",
+    }
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})
+
+
+def test_every_route_has_an_access_rule(app):
+    for rule in app.url_map.iter_rules():
+        _allowed(rule.endpoint)
+
+
+@pytest.mark.parametrize("who", sorted(EVERYONE))
+def test_every_route_with_every_role(app, world, who):
+    user = _users(world)[who]
+    client = app.test_client()
+    if user is not None:
+        client.post("/login", data={"email": user.email, "password": "correct horse battery"})
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        allowed = who in _allowed(rule.endpoint)
+        path = _fill(app, rule, world)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if rule.endpoint in ("auth.logout",):
+                continue  # would end the session for the rest of the walk
+            response = client.open(path, method=method, data={})
+            response.close()
+            status = response.status_code
+            denied = status == 403 or (
+                status in (301, 302) and "/login" in response.headers.get("Location", "")
+            )
+            assert status < 500, (who, method, path)
+            if allowed:
+                assert not denied, f"{who} was refused {method} {path} ({status})"
+            else:
+                assert denied, f"{who} was let through {method} {path} ({status})"
+            checked += 1
+    assert checked > 40
