@@ -1,0 +1,56 @@
+from sqlalchemy import select
+
+from pb.audit.models import AuditEvent
+from pb.auth.models import RoleGrant
+from pb.extensions import db
+from tests.factories import make_user
+
+
+def test_an_admin_gives_and_removes_roles(client, login, world):
+    admin = make_user(roles=[("admin", None)])
+    member = make_user(email="new.panel@example.org")
+    login(admin)
+    response = client.post(
+        "/panel/roles/",
+        data={
+            "email": "new.panel@example.org",
+            "role": "panel",
+            "ward_id": str(world.south.id),
+            "pot_id": "",
+        },
+    )
+    assert response.status_code == 303
+    assert member.has_role("panel", world.south.id) and not member.has_role("panel", world.north.id)
+    again = client.post(
+        "/panel/roles/",
+        data={
+            "email": "new.panel@example.org",
+            "role": "panel",
+            "ward_id": str(world.south.id),
+            "pot_id": "",
+        },
+    )
+    assert again.status_code == 422 and "already has this role" in again.text
+    unknown = client.post("/panel/roles/", data={"email": "nobody@example.org", "role": "auditor"})
+    assert unknown.status_code == 422
+
+    grant = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == member.id))
+    assert client.post(f"/panel/roles/{grant.id}/revoke").status_code == 303
+    db.session.expire_all()
+    assert not member.roles
+    types = db.session.scalars(select(AuditEvent.type).where(AuditEvent.actor_id == admin.id)).all()
+    assert types.count("role.granted") == 1 and types.count("role.revoked") == 1
+
+
+def test_an_auditor_reads_but_cannot_act(client, login, world):
+    login(make_user(roles=[("auditor", None)]))
+    pot = world.voting_pot
+    page = client.get(f"/panel/pots/{pot.id}")
+    assert page.status_code == 200
+    assert "Open voting" not in page.text  # no phase buttons for a reader
+    assert client.get(f"/panel/pots/{pot.id}/audit").status_code == 200
+    assert (
+        client.post(f"/panel/pots/{pot.id}/phase", data={"action": "close_voting"}).status_code
+        == 403
+    )
+    assert pot.phase == "voting"
