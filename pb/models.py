@@ -1,12 +1,12 @@
 """Imports every model so that metadata, Alembic and tests see all the tables."""
 
-from pb.audit.models import AuditEvent
+from pb.audit.models import AuditEvent, ChainEvent
 from pb.auth.models import RoleGrant, User
 from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
 from pb.paper.models import PaperBatch, PaperBatchEntry
 from pb.pots.models import Pot
-from pb.proposals.models import Proposal
+from pb.proposals.models import DeliveryUpdate, Proposal
 from pb.results.models import Result
 from pb.voting.models import Ballot, Participation
 
@@ -15,7 +15,9 @@ __all__ = [
     "AccessCodeBatch",
     "AuditEvent",
     "Ballot",
+    "ChainEvent",
     "Council",
+    "DeliveryUpdate",
     "PaperBatch",
     "PaperBatchEntry",
     "Participation",

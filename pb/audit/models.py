@@ -1,8 +1,9 @@
 """The audit log: an append-only record of every change that matters."""
 
+import json
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, event
+from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pb.extensions import db
@@ -29,3 +30,43 @@ class AppendOnlyError(Exception):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(mapper, connection, target) -> None:
     raise AppendOnlyError("audit events are append-only")
+
+
+class ChainEvent(db.Model):
+    """One link of a pot's public hash chain (published as events.jsonl).
+
+    Each event names the SHA-256 of the previous event's line as its parent, so removing,
+    changing or reordering any event breaks every later link. Casts carry only the SHA-256 of
+    the receipt: the chain proves a ballot was counted without saying whose it was.
+    """
+
+    __tablename__ = "chain_events"
+    __table_args__ = (UniqueConstraint("pot_id", "height"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
+    height: Mapped[int]
+    type: Mapped[str] = mapped_column(String(30))
+    parent: Mapped[str] = mapped_column(String(64))
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(32))  # ISO 8601, seconds, UTC: hashed as written
+
+    def line(self) -> str:
+        """The event as its events.jsonl line, the bytes the next event's parent hashes."""
+        return json.dumps(
+            {
+                "height": self.height,
+                "type": self.type,
+                "parent": self.parent,
+                "payload_sha256": self.payload_sha256,
+                "at": self.at,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+
+@event.listens_for(ChainEvent, "before_update")
+@event.listens_for(ChainEvent, "before_delete")
+def _refuse_chain_change(mapper, connection, target) -> None:
+    raise AppendOnlyError("chain events are append-only")

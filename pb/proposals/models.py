@@ -1,8 +1,8 @@
 """Projects that residents propose for a pot."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.auth.models import User
@@ -19,6 +19,12 @@ CATEGORIES = {
     "transport": "Streets and transport",
     "culture": "Culture, arts and sport",
     "safety": "Community safety",
+}
+DELIVERY_STATUSES = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "delivered": "Delivered",
+    "cancelled": "Cancelled",
 }
 STATUSES = {
     "submitted": "Submitted",
@@ -46,6 +52,10 @@ class Proposal(db.Model):
     review_note: Mapped[str | None] = mapped_column(Text)
     proposed_cost: Mapped[int | None] = mapped_column(BigInteger)  # before a panel adjustment
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    # "We said, we did": set once a proposal is funded.
+    delivery_status: Mapped[str | None] = mapped_column(String(20))
+    delivery_progress: Mapped[int] = mapped_column(default=0, server_default="0")  # percent
+    delivery_note: Mapped[str | None] = mapped_column(Text)  # e.g. why it was cancelled
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -54,6 +64,13 @@ class Proposal(db.Model):
     pot: Mapped[Pot] = relationship()
     proposer: Mapped[User | None] = relationship()
     merged_into: Mapped["Proposal | None"] = relationship(remote_side=[id])
+    updates: Mapped[list["DeliveryUpdate"]] = relationship(
+        back_populates="proposal", order_by="DeliveryUpdate.on, DeliveryUpdate.id"
+    )
+
+    @property
+    def delivery_label(self) -> str | None:
+        return DELIVERY_STATUSES.get(self.delivery_status or "")
 
     @property
     def category_label(self) -> str:
@@ -68,3 +85,20 @@ class Proposal(db.Model):
         return (
             user.is_authenticated and self.proposer_id == user.id and self.pot.phase == "proposals"
         )
+
+
+class DeliveryUpdate(db.Model):
+    """A dated progress note from the panel on a funded project."""
+
+    __tablename__ = "delivery_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="updates")
