@@ -49,6 +49,9 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "pb <no-reply@pb.localhost>")
     MAIL_OUTBOX = Path(os.environ.get("MAIL_OUTBOX", INSTANCE_DIR / "outbox"))
 
+    # The council's Ed25519 key for signing audit packages (generated into instance/ if unset).
+    SIGNING_KEY_PATH = os.environ.get("SIGNING_KEY_PATH")
+
     # Links in mail are absolute, so the app must know where it is served.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 from config import get_config
@@ -42,8 +43,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from pb import models  # noqa: F401  (every table registered before anything queries)
     from pb.admin.views import bp as admin_bp
+    from pb.api.views import bp as api_bp
+    from pb.audit.views import bp as audit_bp
     from pb.auth.views import bp as auth_bp
     from pb.councils.views import bp as councils_bp
+    from pb.dashboard.views import bp as dashboard_bp
+    from pb.delivery.views import bp as delivery_bp
     from pb.electorate.views import bp as electorate_bp
     from pb.panel.review import bp as review_bp
     from pb.panel.views import bp as panel_bp
@@ -63,17 +68,38 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         paper_bp,
         results_bp,
         admin_bp,
+        audit_bp,
         electorate_bp,
         councils_bp,
+        dashboard_bp,
+        delivery_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 
-    app.add_template_filter(format_pence, "money")
-    app.add_template_filter(explain.reason, "reason")
+    app.add_template_filter(_money, "money")
+    app.add_template_filter(_reason, "reason")
     app.add_template_filter(explain.in_order, "in_order")
     app.jinja_env.globals["app_version"] = __version__
     _register_error_pages(app)
     return app
+
+
+@pass_context
+def _money(context, amount, currency: str | None = None) -> str:
+    """The `money` filter: amounts in the currency of the pot the page is about."""
+    return format_pence(amount, currency=currency or _currency(context))
+
+
+def _currency(context) -> str:
+    """The currency of the pot (or council) the page is about; pounds otherwise."""
+    council = getattr(context.get("pot"), "council", None) or context.get("council")
+    return getattr(council, "currency", None) or "GBP"
+
+
+@pass_context
+def _reason(context, project: dict) -> str:
+    return explain.reason(project, currency=_currency(context))
 
 
 def _register_error_pages(app: Flask) -> None:

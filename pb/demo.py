@@ -3,7 +3,9 @@
 Used by `make run` (through `pb demo`) so that a new user has something to click through.
 """
 
+import os
 from datetime import date, timedelta
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -14,7 +16,10 @@ from pb.councils.models import Council, Postcode, Ward
 from pb.extensions import db
 from pb.pots.models import Pot
 from pb.proposals.models import Proposal
+from pb.results.imports import import_pabulib
 from pb.timeutil import today, utcnow
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DEMO_PASSWORD = "demo-password"  # printed by `pb demo`; for the demo database only
 
@@ -192,6 +197,24 @@ def seed() -> bool:
             )
     db.session.commit()
     return True
+
+
+REAL_ELECTION = "poland_wieliczka_2023.pb"
+
+
+def pabulib_dir() -> Path:
+    """Where the shared real elections are: PB_PABULIB_DIR, or ../shared/pabulib."""
+    return Path(os.environ.get("PB_PABULIB_DIR", ROOT.parent / "shared" / "pabulib"))
+
+
+def import_real_election() -> str | None:
+    """Import Wieliczka's Green Million 2023 as a published pot, when the file is at hand."""
+    path = pabulib_dir() / REAL_ELECTION
+    if not path.exists():
+        return None
+    pot = import_pabulib(path)
+    db.session.commit()
+    return pot.name
 
 
 def _timeline(start: date, phase: str) -> dict:

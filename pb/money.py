@@ -20,11 +20,16 @@ def parse_pounds(text: str) -> int:
     return int(pence)
 
 
-def format_pence(pence: int | None, *, symbol: bool = True) -> str:
-    """Show pence as pounds: 1234550 -> "£12,345.50", whole pounds without the ".00"."""
+# Prefix and suffix for each currency a council can keep its books in.
+CURRENCIES = {"GBP": ("£", ""), "EUR": ("€", ""), "PLN": ("", " zł")}
+
+
+def format_pence(pence: int | None, *, symbol: bool = True, currency: str = "GBP") -> str:
+    """Show minor units as money: 1234550 -> "£12,345.50", whole amounts without ".00"."""
     if pence is None:
         return ""
     sign = "-" if pence < 0 else ""
     pounds, rest = divmod(abs(int(pence)), 100)
     text = f"{pounds:,}" if rest == 0 else f"{pounds:,}.{rest:02d}"
-    return f"{sign}{'£' if symbol else ''}{text}"
+    prefix, suffix = CURRENCIES.get(currency, ("", f" {currency}")) if symbol else ("", "")
+    return f"{sign}{prefix}{text}{suffix}"

@@ -58,8 +58,23 @@ ACCESS = {
     "results.preview": READ,
     "results.run_tally": MANAGE,
     "results.publish": MANAGE,
+    "dashboard.goes_local": EVERYONE,
+    "dashboard.goes_local_csv": EVERYONE,
+    "dashboard.goes_local_json": EVERYONE,
+    "delivery.pot": MANAGE,
+    "delivery.proposal": MANAGE,
+    "audit.download": EVERYONE,
+    "audit.how_to_check": EVERYONE,
     "admin.index": ADMIN,
     "admin.revoke": ADMIN,
+    # The open data API: read-only and public; writes get a JSON 405 for everyone.
+    "api.document": EVERYONE,
+    "api.pots": EVERYONE,
+    "api.pot": EVERYONE,
+    "api.proposals": EVERYONE,
+    "api.results": EVERYONE,
+    "api.goes_local": EVERYONE,
+    "api.unknown": EVERYONE,
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}

@@ -25,8 +25,10 @@ class Council(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    # Pence. Used for the share of the budget that "goes local".
+    # Minor units (pence). Used for the share of the budget that "goes local".
     annual_budget: Mapped[int] = mapped_column(BigInteger)
+    # ISO 4217; every amount of the council's pots is in its minor units.
+    currency: Mapped[str] = mapped_column(String(3), default="GBP", server_default="GBP")
 
     wards: Mapped[list["Ward"]] = relationship(back_populates="council", order_by="Ward.name")
 

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
 from pb.http import absolute_url
@@ -9,6 +10,7 @@ from pb.mail import queue_mail
 from pb.money import format_pence
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
+from pb.results.services import count_by_channel
 
 PHASE_ACTIONS = {
     "open_proposals": "Open for proposals",
@@ -87,6 +89,10 @@ def change_phase(pot: Pot, action: str, actor) -> None:
     payload = {"before": before, "after": pot.phase}
     if action == "open_voting":
         payload["seed_sha256"] = pot.seed_sha256  # the commitment, public from now on
+        chain.append(pot, "voting_opened", chain.sha256_hex(chain.opening_payload(pot)))
+    elif action == "close_voting":
+        counts = count_by_channel(pot)
+        chain.append(pot, "voting_closed", chain.sha256_hex(chain.canonical(counts)))
     record("pot.phase_changed", actor=actor, pot=pot, **payload)
 
 

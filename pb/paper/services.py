@@ -6,11 +6,13 @@ The ballots themselves are typed in by numbered batch, twice, by two different o
 a batch counts only when both entries agree.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from pb.audit import chain
 from pb.audit.services import record
 from pb.auth.services import find_user_by_email
 from pb.electorate import services as electorate
@@ -170,7 +172,9 @@ def _compare(pot, batch: PaperBatch, officer) -> None:
         record("paper.batch_mismatch", actor=officer, pot=pot, batch=batch.number)
         return
     for choices in first.ballots:
-        db.session.add(Ballot(pot_id=pot.id, channel="paper", choices=choices, cast_on=today()))
+        ballot = Ballot(id=secrets.token_hex(16), pot_id=pot.id, channel="paper", choices=choices)
+        db.session.add(ballot)
+        chain.append(pot, "paper_ballot", chain.sha256_hex(ballot.id))
     batch.status = "counted"
     batch.counted_at = utcnow()
     record(

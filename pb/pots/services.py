@@ -22,3 +22,24 @@ def proposal_counts(pot_ids: list[int]) -> dict[int, int]:
         .group_by(Proposal.pot_id)
     )
     return {pot_id: count for pot_id, count in db.session.execute(query)}
+
+
+def eligible_count(pot) -> int:
+    """How many people may vote in the pot: the roll, the live access codes, or the residents
+    of its area (the ward's population; every ward's for a council-wide pot)."""
+    from pb.councils.models import Ward
+    from pb.electorate.models import AccessCode, VoterRollEntry
+
+    if pot.eligibility_mode == "roll":
+        query = select(func.count()).where(VoterRollEntry.pot_id == pot.id)
+    elif pot.eligibility_mode == "codes":
+        query = select(func.count()).where(
+            AccessCode.pot_id == pot.id, AccessCode.voided_at.is_(None)
+        )
+    elif pot.ward_id is not None:
+        query = select(Ward.population).where(Ward.id == pot.ward_id)
+    else:
+        query = select(func.coalesce(func.sum(Ward.population), 0)).where(
+            Ward.council_id == pot.council_id
+        )
+    return int(db.session.scalar(query) or 0)

@@ -10,20 +10,20 @@ def _pence(value) -> int:
     return int(Fraction(value)) if value is not None else 0
 
 
-def reason(project: dict) -> str:
-    """Why a project was not funded, in plain words and pounds."""
+def reason(project: dict, currency: str = "GBP") -> str:
+    """Why a project was not funded, in plain words and the pot's money."""
     if project["selected"]:
         return f"Funded in round {project['round']}."
     if not project["supporters"]:
         return "No one voted for it."
-    cost = format_pence(_pence(project["cost"]))
+    cost = format_pence(_pence(project["cost"]), currency=currency)
     if project.get("supporters_money") is not None:
-        had = format_pence(_pence(project["supporters_money"]))
+        had = format_pence(_pence(project["supporters_money"]), currency=currency)
         support = project.get("effective_support")
         share = f" (effective support {support:.1f}%)" if support is not None else ""
         return f"Its supporters had {had} of the {cost} it costs{share}."
     if project.get("remaining_budget") is not None:
-        left = format_pence(_pence(project["remaining_budget"]))
+        left = format_pence(_pence(project["remaining_budget"]), currency=currency)
         return f"Did not fit: {left} left, needed {cost}."
     return project.get("reason") or "Not funded."
 

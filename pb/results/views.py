@@ -1,15 +1,19 @@
 """Tally, preview and publication (panel), and the published results (everyone)."""
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pb.dashboard import charts
 from pb.extensions import db
 from pb.http import get_or_404, require_manage, require_read
+from pb.money import format_pence
 from pb.panel.forms import ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
-from pb.results import services
+from pb.results import explain, figures, services
 from pb.tally import BallotError as TallyError
 
 bp = Blueprint("results", __name__)
@@ -81,10 +85,21 @@ def show(pot_id: int):
     published = services.publications(pot)
     if not published:
         abort(404)
+    result = published[0]
+    proposals = _proposals(pot)
+    numbers = figures.result_figures(pot, result)
     return render_template(
         "results/show.html",
         pot=pot,
-        result=published[0],
+        result=result,
         earlier=published[1:],
-        proposals=_proposals(pot),
+        proposals=proposals,
+        figures=numbers,
+        chart=charts.results_chart(
+            explain.in_order(result.outcome),
+            {pid: p.title for pid, p in proposals.items()},
+            numbers.budget,
+            "vote" if pot.ballot_method == "approval" else "point",
+            partial(format_pence, currency=pot.council.currency),
+        ),
     )

@@ -40,5 +40,14 @@ def receipt_hash(code: str) -> str:
     return hashlib.sha256(normalise(code).encode()).hexdigest()
 
 
+def ballot_id_for(code: str) -> str:
+    """The id of the ballot cast with this receipt, as published in ballots.pb.
+
+    Derived one way from the code, so the voter can find their ballot in the audit package
+    while the package itself does not link ballots to the receipts' hashes in the chain.
+    """
+    return hashlib.sha256(b"pb.ballot:" + normalise(code).encode()).hexdigest()[:32]
+
+
 def looks_like_receipt(code: str) -> bool:
     return re.fullmatch(r"[A-Z2-7]{32}", normalise(code)) is not None

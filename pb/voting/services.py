@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
 from pb.proposals.models import Proposal
 from pb.voting import ballots, eligibility
 from pb.voting.models import Ballot, Participation
-from pb.voting.receipts import receipt_for, receipt_hash
+from pb.voting.receipts import ballot_id_for, receipt_for, receipt_hash
 
 
 class NotEligible(Exception):
@@ -80,6 +81,7 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None) -> CastResult:
     digest = receipt_hash(receipt)
     db.session.add(
         Ballot(
+            id=ballot_id_for(receipt),
             pot_id=pot.id,
             channel="online",
             receipt_sha256=digest,
@@ -88,7 +90,7 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None) -> CastResult:
     )
     # No actor: the log must not tie this ballot to the person who cast it.
     record("ballot.cast", pot=pot, receipt_sha256=digest)
-    db.session.flush()
+    chain.append(pot, "ballot_cast", digest)
     return CastResult(receipt, repeated=False)
 
 

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from pb.audit import package
 from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.pots.models import Pot
@@ -131,7 +132,13 @@ def check_receipt():
     if form.validate_on_submit():
         ballot = services.find_receipt(form.code.data)
         pot = db.session.get(Pot, ballot.pot_id) if ballot else None
-        return render_template("voting/check_receipt.html", form=form, pot=pot, checked=True), (
-            200 if ballot else 404
-        )
+        published = pot is not None and pot.phase == "published"
+        return render_template(
+            "voting/check_receipt.html",
+            form=form,
+            pot=pot,
+            checked=True,
+            ballot_id=ballot.id if published else None,
+            line=package.ballot_line(pot, ballot.id) if published else None,
+        ), (200 if ballot else 404)
     return render_form("voting/check_receipt.html", form, pot=None, checked=False)

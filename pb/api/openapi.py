@@ -1,0 +1,358 @@
+"""The OpenAPI 3.0 document that describes the open data API, served at /api/v1/openapi.json.
+
+Every object schema lists all its fields as required and allows no others, so the tests that
+check each response against this document also catch a field added or dropped by accident.
+"""
+
+from functools import cache
+
+from pb import __version__
+from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, PHASES, RULES
+from pb.proposals.models import CATEGORIES, DELIVERY_STATUSES, STATUSES
+
+PENCE = {
+    "type": "integer",
+    "format": "int64",
+    "minimum": 0,
+    "description": "Minor units of `currency`: pence for GBP.",
+}
+COUNT = {"type": "integer", "minimum": 0}
+ID = {"type": "integer", "minimum": 1}
+TEXT = {"type": "string"}
+DAY = {"type": "string", "format": "date", "nullable": True}
+MOMENT = {"type": "string", "format": "date-time"}
+URL = {"type": "string", "format": "uri"}
+CURRENCY = {
+    "type": "string",
+    "pattern": "^[A-Z]{3}$",
+    "description": "ISO 4217 code (GBP unless the council keeps its books in another); every "
+    "*_pence amount is in its minor units.",
+}
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+def _object(properties: dict, description: str | None = None, **extra) -> dict:
+    schema = {
+        "type": "object",
+        "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
+        **extra,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+SCHEMAS = {
+    "Error": _object(
+        {
+            "error": _object(
+                {
+                    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                    "message": TEXT,
+                }
+            )
+        },
+        "What went wrong, with the HTTP status repeated.",
+    ),
+    "Pot": _object(
+        {
+            "id": ID,
+            "name": TEXT,
+            "description": TEXT,
+            "area": {**TEXT, "description": 'The ward\'s name, or "All wards".'},
+            "ward_code": _nullable({**TEXT, "description": "ONS ward code; null: council-wide."}),
+            "year": {"type": "integer"},
+            "phase": {"type": "string", "enum": [p for p in PHASES if p != "draft"]},
+            "phase_label": TEXT,
+            "currency": CURRENCY,
+            "amount_pence": PENCE,
+            "ballot_method": {"type": "string", "enum": list(BALLOT_METHODS)},
+            "min_picks": {"type": "integer", "minimum": 0},
+            "max_picks": _nullable({"type": "integer", "minimum": 0}),
+            "spending_cap_pence": _nullable(PENCE),
+            "points_total": _nullable({"type": "integer", "minimum": 0}),
+            "points_max": _nullable({"type": "integer", "minimum": 0}),
+            "rule": {"type": "string", "enum": list(RULES)},
+            "eligibility_mode": {"type": "string", "enum": list(ELIGIBILITY_MODES)},
+            "min_age": _nullable({"type": "integer", "minimum": 0}),
+            "timeline": _object(
+                {
+                    "proposals_open_on": DAY,
+                    "review_starts_on": DAY,
+                    "voting_opens_on": DAY,
+                    "voting_closes_on": DAY,
+                    "results_on": DAY,
+                    "voting_opened_at": _nullable(MOMENT),
+                    "voting_closed_at": _nullable(MOMENT),
+                },
+                "Planned dates (*_on), and when voting actually opened and closed (*_at).",
+            ),
+            "seed_sha256": _nullable(
+                {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{64}$",
+                    "description": "SHA-256 of the tie-break seed, public once voting opens.",
+                }
+            ),
+            "seed": _nullable(
+                {**TEXT, "description": "The tie-break seed, revealed with the results."}
+            ),
+            "proposal_count": COUNT,
+            "links": _object(
+                {
+                    "self": URL,
+                    "proposals": URL,
+                    "results": _nullable({**URL, "description": "Null until published."}),
+                    "html": URL,
+                }
+            ),
+        },
+        "A pot: money devolved to one ward (or council-wide) for residents to allocate.",
+    ),
+    "PotList": _object({"pots": _array(_ref("Pot"))}, "Every pot residents can see."),
+    "Proposal": _object(
+        {
+            "id": ID,
+            "title": TEXT,
+            "summary": TEXT,
+            "cost_pence": PENCE,
+            "category": {"type": "string", "enum": list(CATEGORIES)},
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "review_note": _nullable({**TEXT, "description": "The ward panel's public review."}),
+            "merged_into": _nullable({**ID, "description": "Id of the proposal it joined."}),
+            "delivery": _object(
+                {
+                    "status": {"type": "string", "enum": list(DELIVERY_STATUSES)},
+                    "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                },
+                "Delivery of a funded project; null until it starts being tracked.",
+                nullable=True,
+            ),
+            "links": _object({"html": URL}),
+        },
+        "A proposed project. Who proposed it is not open data.",
+    ),
+    "ProposalList": _object(
+        {"pot_id": ID, "currency": CURRENCY, "proposals": _array(_ref("Proposal"))}
+    ),
+    "ResultProject": _object(
+        {
+            "id": ID,
+            "title": _nullable(TEXT),
+            "cost_pence": PENCE,
+            "score": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Votes (approval), or points or rank weight, it received.",
+            },
+            "supporters": COUNT,
+            "selected": {"type": "boolean"},
+            "round": _nullable({"type": "integer", "minimum": 1}),
+            "reason": {**TEXT, "description": "Why it was or was not funded, in plain words."},
+        }
+    ),
+    "Results": _object(
+        {
+            "pot_id": ID,
+            "version": {"type": "integer", "minimum": 1},
+            "published_at": MOMENT,
+            "correction_reason": _nullable(TEXT),
+            "rule": {"type": "string", "enum": list(RULES)},
+            "seed": TEXT,
+            "seed_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$", "nullable": True},
+            "ballots_online": COUNT,
+            "ballots_paper": COUNT,
+            "currency": CURRENCY,
+            "budget_pence": PENCE,
+            "total_cost_pence": PENCE,
+            "covered_share": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "Share of voters with at least one funded project they backed.",
+            },
+            "selected": {
+                **_array(ID),
+                "description": "Funded proposal ids, in the order they were selected.",
+            },
+            "projects": {
+                **_array(_ref("ResultProject")),
+                "description": "Funded projects in order of selection, then the rest by score.",
+            },
+            "earlier_versions": {
+                **_array(
+                    _object(
+                        {
+                            "version": {"type": "integer", "minimum": 1},
+                            "published_at": MOMENT,
+                            "correction_reason": _nullable(TEXT),
+                        }
+                    )
+                ),
+                "description": "Versions this one corrected, newest first; they stay public.",
+            },
+            "links": _object({"pot": URL, "html": URL}),
+        },
+        "The newest published result of a pot.",
+    ),
+    "GoesLocalWard": _object(
+        {
+            "ward": {**TEXT, "description": 'The ward\'s name; "All wards" for council-wide pots.'},
+            "ward_code": _nullable({**TEXT, "description": "ONS ward code; null: all wards."}),
+            "pots": COUNT,
+            "population": COUNT,
+            "pot_amount_pence": PENCE,
+            "per_resident_pence": _nullable(
+                {**PENCE, "description": "To the nearest penny; null with no population."}
+            ),
+            "proposals": COUNT,
+            "ballots": {**COUNT, "description": "Counted once voting has closed."},
+            "turnout_percent": _nullable(
+                {"type": "number", "minimum": 0, "description": "Ballots of eligible residents."}
+            ),
+            "funded_pence": {**PENCE, "description": "Cost of the projects the results fund."},
+            "delivered_pence": {**PENCE, "description": "The part of it delivered so far."},
+        }
+    ),
+    "GoesLocal": _object(
+        {
+            "year": {"type": "integer"},
+            "years": {**_array({"type": "integer"}), "description": "Years with a pot."},
+            "council": TEXT,
+            "currency": CURRENCY,
+            "council_budget_pence": {**PENCE, "description": "The council's annual budget."},
+            "devolved_pence": {**PENCE, "description": "The year's pots, added up."},
+            "devolved_share_percent": _nullable({"type": "number", "minimum": 0}),
+            "wards": _array(_ref("GoesLocalWard")),
+        },
+        "How much of the council's budget residents decided on in a year, ward by ward.",
+    ),
+}
+
+_POT_ID = {
+    "name": "pot_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+    "description": "The pot's id.",
+}
+
+
+def _year_parameter() -> dict:
+    from pb.dashboard.services import EARLIEST_YEAR, LATEST_YEAR
+
+    return {
+        "name": "year",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": EARLIEST_YEAR, "maximum": LATEST_YEAR},
+        "description": "A four-digit year; without it, the latest year with a pot.",
+    }
+
+
+_ERROR = {"content": {"application/json": {"schema": _ref("Error")}}}
+RESPONSES = {
+    "BadRequest": {"description": "A query parameter is not valid.", **_ERROR},
+    "NotFound": {"description": "No such pot, or nothing published yet.", **_ERROR},
+    "NoCouncil": {"description": "No council has been set up yet.", **_ERROR},
+}
+
+
+def _get(operation_id: str, summary: str, ok: dict, *, parameters=(), errors=()) -> dict:
+    responses = {"200": ok}
+    for status, name in errors:
+        responses[status] = {"$ref": f"#/components/responses/{name}"}
+    operation = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": ["open data"],
+        "responses": responses,
+    }
+    if parameters:
+        operation["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in parameters]
+    return {"get": operation}
+
+
+_NOT_FOUND = (("404", "NotFound"),)
+
+
+@cache
+def document() -> dict:
+    """The whole document, built once; `info.version` is the app's version."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "pb open data API",
+            "version": __version__,
+            "description": (
+                "Read-only facts about participatory budgeting: pots, proposals, published "
+                "results and how much money goes local. Money is in integer minor units (pence) "
+                "of the `currency` given alongside it. "
+                'No personal data. Errors are JSON: {"error": {"status", "message"}}.'
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "tags": [{"name": "open data"}],
+        "paths": {
+            "/api/v1/openapi.json": _get(
+                "getOpenAPI",
+                "This document",
+                _json({"type": "object"}, "The OpenAPI document."),
+            ),
+            "/api/v1/pots": _get(
+                "listPots",
+                "Every pot residents can see, newest year first",
+                _json(_ref("PotList"), "The pots."),
+            ),
+            "/api/v1/pots/{pot_id}": _get(
+                "getPot",
+                "One pot",
+                _json(_ref("Pot"), "The pot."),
+                parameters=["PotId"],
+                errors=_NOT_FOUND,
+            ),
+            "/api/v1/pots/{pot_id}/proposals": _get(
+                "listProposals",
+                "Every proposal in a pot",
+                _json(_ref("ProposalList"), "The pot's proposals."),
+                parameters=["PotId"],
+                errors=_NOT_FOUND,
+            ),
+            "/api/v1/pots/{pot_id}/results": _get(
+                "getResults",
+                "The pot's published results (404 until they are published)",
+                _json(_ref("Results"), "The newest published result, and earlier versions."),
+                parameters=["PotId"],
+                errors=_NOT_FOUND,
+            ),
+            "/api/v1/goes-local": _get(
+                "getGoesLocal",
+                "How much of the council's budget goes local in a year",
+                _json(_ref("GoesLocal"), "The year's figures."),
+                parameters=["Year"],
+                errors=(("400", "BadRequest"), ("404", "NoCouncil")),
+            ),
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "parameters": {"PotId": _POT_ID, "Year": _year_parameter()},
+            "responses": RESPONSES,
+        },
+    }

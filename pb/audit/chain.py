@@ -1,0 +1,101 @@
+"""Each pot's public hash chain: opening, every cast, closing, tally and publication.
+
+The chain is what `events.jsonl` in the audit package holds. An event's parent is the
+SHA-256 of the previous event's line, so a verifier can tell that nothing was removed,
+inserted, changed or reordered. Appending locks the pot's row, so two casts at the same
+moment cannot both claim the same height (the unique key on (pot, height) backs this up).
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from pb.audit.models import ChainEvent
+from pb.extensions import db
+from pb.pots.models import Pot
+from pb.timeutil import utcnow
+
+GENESIS = "0" * 64
+
+
+def canonical(value) -> bytes:
+    """JSON with sorted keys and no spaces: the one byte form that gets hashed."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sha256_hex(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    """UTC, to the second, as written in the chain ("2026-05-01T09:30:00Z")."""
+    moment = moment or utcnow()
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they are UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def opening_payload(pot) -> bytes:
+    """What the opening event commits to: the pot and its tie-break seed's SHA-256."""
+    return canonical({"pot": pot.id, "seed_sha256": pot.seed_sha256})
+
+
+def append(pot, type_: str, payload_sha256: str, at: datetime | None = None) -> ChainEvent:
+    """Add an event to the pot's chain, in the current transaction."""
+    # Row lock on the pot: the chain head cannot move under us (PostgreSQL; SQLite
+    # transactions are serialised already).
+    db.session.execute(select(Pot.id).where(Pot.id == pot.id).with_for_update())
+    head = db.session.scalar(
+        select(ChainEvent)
+        .where(ChainEvent.pot_id == pot.id)
+        .order_by(ChainEvent.height.desc())
+        .limit(1)
+    )
+    event = ChainEvent(
+        pot_id=pot.id,
+        height=head.height + 1 if head else 0,
+        type=type_,
+        parent=sha256_hex(head.line()) if head else GENESIS,
+        payload_sha256=payload_sha256,
+        at=timestamp(at),
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def events(pot) -> list[ChainEvent]:
+    query = select(ChainEvent).where(ChainEvent.pot_id == pot.id).order_by(ChainEvent.height)
+    return list(db.session.scalars(query))
+
+
+def jsonl(pot) -> str:
+    return "".join(event.line() + "\n" for event in events(pot))
+
+
+def append_many(pot, entries: list[tuple[str, str]], at: datetime | None = None) -> None:
+    """Add many events at once (an imported election), in order, in one transaction."""
+    db.session.execute(select(Pot.id).where(Pot.id == pot.id).with_for_update())
+    head = db.session.scalar(
+        select(ChainEvent)
+        .where(ChainEvent.pot_id == pot.id)
+        .order_by(ChainEvent.height.desc())
+        .limit(1)
+    )
+    height = head.height + 1 if head else 0
+    parent = sha256_hex(head.line()) if head else GENESIS
+    stamp = timestamp(at)
+    for type_, payload_sha256 in entries:
+        event = ChainEvent(
+            pot_id=pot.id,
+            height=height,
+            type=type_,
+            parent=parent,
+            payload_sha256=payload_sha256,
+            at=stamp,
+        )
+        db.session.add(event)
+        parent, height = sha256_hex(event.line()), height + 1
+    db.session.flush()

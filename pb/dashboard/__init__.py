@@ -1,0 +1,1 @@
+"""The public "goes local" dashboard: where the council's devolved money goes."""

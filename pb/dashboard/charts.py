@@ -1,0 +1,272 @@
+"""Chart layouts for server-side SVG: numbers in, shapes with positions out.
+
+The templates in templates/dashboard/_charts.html draw these as inline SVG, so a chart needs
+no JavaScript and carries its own title and description. Every chart is 360 units wide and
+scales to the page (viewBox, width 100%), so it stays readable on a 360px phone.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pb.money import format_pence
+from pb.results.figures import pence
+
+WIDTH = 360
+PAD = 8
+ROW = 40  # height of one project row: its name and figures on one line, then its bars
+AREA_ROW = 54  # height of one area row: its name, its figures, then its bar
+BAR = 12  # height of a bar
+HEADER = 44  # room for column headings and the budget label
+LABEL_CHARS = 24  # longer names are cut short; the full name is in the table and the tooltip
+
+
+def shorten(text: str, limit: int = LABEL_CHARS) -> str:
+    """Cut a label to `limit` characters, marking the cut with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _scale(value: float, largest: float, span: float) -> float:
+    return round(span * value / largest, 1) if largest > 0 else 0.0
+
+
+# Results: votes and cost per project, against the pot's budget.
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    title: str  # the full name, for the tooltip
+    label: str  # the name as drawn
+    text: str  # "12 votes, £300"
+    funded: bool
+    y: float  # top of the row
+    vote_width: float
+    cost_x: float  # where the project's cost starts on the money axis
+    cost_width: float
+
+
+@dataclass(frozen=True)
+class ResultsChart:
+    title: str
+    desc: str
+    height: float
+    rows: list[ProjectRow]
+    votes_x: float
+    money_x: float
+    column: float  # width of each of the two columns
+    budget_x: float
+    budget_label: str
+    budget_anchor: str  # "start" or "end", so the label stays inside the chart
+    score_heading: str  # "Votes" or "Points"
+    width: int = WIDTH
+    bar: int = BAR
+
+
+def results_chart(
+    projects: list[dict],
+    titles: dict[str, str],
+    budget: int,
+    score_word: str,
+    money: Callable[[int], str] = format_pence,
+) -> ResultsChart:
+    """Votes per project (left) and cost added up in the order projects were funded (right).
+
+    `projects` come from the outcome, funded ones first in the order chosen. A funded project's
+    cost bar starts where the previous one ended, so the last one ends at the money spent; an
+    unfunded project's cost is drawn in outline from there, showing whether it would have
+    fitted under the budget line.
+    """
+    column = (WIDTH - 2 * PAD - 16) / 2
+    votes_x, money_x = PAD, PAD + column + 16
+    spent = sum(pence(p["cost"]) for p in projects if p["selected"])
+    unfunded = [pence(p["cost"]) for p in projects if not p["selected"]]
+    axis = max(budget, spent + max(unfunded, default=0), 1)
+    top_score = max((p["score"] for p in projects), default=0)
+
+    rows, running = [], 0
+    for index, project in enumerate(projects):
+        cost = pence(project["cost"])
+        start = running if project["selected"] else spent
+        if project["selected"]:
+            running += cost
+        title = titles.get(project["project_id"], f"Project {project['project_id']}")
+        rows.append(
+            ProjectRow(
+                title=title,
+                label=shorten(title),
+                text=f"{_plural(project['score'], score_word)}, {money(cost)}",
+                funded=project["selected"],
+                y=HEADER + index * ROW,
+                vote_width=_scale(project["score"], top_score, column),
+                cost_x=round(money_x + _scale(start, axis, column), 1),
+                cost_width=_scale(cost, axis, column),
+            )
+        )
+    budget_x = round(money_x + _scale(budget, axis, column), 1)
+    funded = sum(1 for p in projects if p["selected"])
+    desc = (
+        f"{_plural(len(projects), 'project')}: {funded} funded, costing {money(spent)} "
+        f"of the {money(budget)} budget, leaving {money(budget - spent)}. "
+        "Left: each project's "
+        f"{score_word}s. Right: funded projects' costs added up in the order they were chosen, "
+        "against the budget line; unfunded projects' costs in outline after them. "
+        "The table below gives every figure."
+    )
+    return ResultsChart(
+        title=f"{score_word.capitalize()}s and cost of every project, with the budget line",
+        desc=desc,
+        height=HEADER + len(projects) * ROW + PAD,
+        rows=rows,
+        votes_x=votes_x,
+        money_x=money_x,
+        column=column,
+        budget_x=budget_x,
+        budget_label=f"Budget {money(budget)}",
+        budget_anchor="end" if budget_x > money_x + column / 2 else "start",
+        score_heading=f"{score_word.capitalize()}s",
+    )
+
+
+# Dashboard: one bar per area, with an optional inner bar (delivered within funded).
+
+
+@dataclass(frozen=True)
+class BarItem:
+    label: str
+    value: float
+    text: str  # the value as people read it
+    inner: float | None = None  # drawn inside the bar, e.g. the delivered part of the funded
+
+
+@dataclass(frozen=True)
+class Bar:
+    title: str
+    label: str
+    text: str
+    y: float
+    width: float
+    inner_width: float | None
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    desc: str
+    height: float
+    bars: list[Bar]
+    legend: list[tuple[str, str]]  # (css class of the swatch, words)
+    span: float  # the width of a full bar
+    width: int = WIDTH
+    pad: int = PAD
+    bar: int = BAR
+
+
+def bar_chart(
+    items: list[BarItem], *, title: str, desc: str, legend=(), full: float = 0
+) -> BarChart:
+    """Horizontal bars, each labelled with its area and value.
+
+    Bars are scaled to the largest value, or to `full` when that is larger (100 for a
+    percentage, so a 30% turnout does not fill the width).
+    """
+    span = WIDTH - 2 * PAD
+    top = 28 if legend else 4
+    largest = max([full, *(max(i.value, i.inner or 0) for i in items)])
+    bars = [
+        Bar(
+            title=f"{item.label}: {item.text}",
+            label=shorten(item.label, 40),
+            text=item.text,
+            y=top + index * AREA_ROW,
+            width=_scale(item.value, largest, span),
+            inner_width=None if item.inner is None else _scale(item.inner, largest, span),
+        )
+        for index, item in enumerate(items)
+    ]
+    return BarChart(
+        title=title,
+        desc=desc,
+        height=top + len(items) * AREA_ROW + PAD,
+        bars=bars,
+        legend=list(legend),
+        span=span,
+    )
+
+
+def goes_local_charts(figures: dict, money: Callable[[int], str] = format_pence) -> list[BarChart]:
+    """The dashboard's charts, drawn from goes_local()'s figures (its table says the same)."""
+    areas = figures["areas"]
+    year = figures["year"]
+    per_resident = bar_chart(
+        [
+            BarItem(
+                a["area"],
+                a["amount_per_resident"] or 0,
+                "no population figure"
+                if a["amount_per_resident"] is None
+                else f"{money(a['amount_per_resident'])} a resident",
+            )
+            for a in areas
+        ],
+        title=f"Money per resident by area, {year}",
+        desc="; ".join(
+            f"{a['area']}: {money(a['amount'])} in {_plural(a['pots'], 'pot')}"
+            + (
+                ""
+                if a["amount_per_resident"] is None
+                else f", {money(a['amount_per_resident'])} a resident"
+            )
+            for a in areas
+        )
+        + ".",
+    )
+    delivery = bar_chart(
+        [
+            BarItem(
+                a["area"],
+                a["funded"],
+                f"{money(a['funded'])} funded, {money(a['delivered'])} delivered",
+                inner=a["delivered"],
+            )
+            for a in areas
+        ],
+        title=f"Money funded and delivered by area, {year}",
+        desc="; ".join(
+            f"{a['area']}: {money(a['funded'])} funded for "
+            f"{_plural(a['funded_projects'], 'project')}, {money(a['delivered'])} "
+            f"delivered"
+            for a in areas
+        )
+        + ".",
+        legend=[("bar-main", "Funded"), ("bar-delivered", "Delivered")],
+    )
+    turnout = bar_chart(
+        [
+            BarItem(
+                a["area"],
+                a["turnout_percent"] or 0,
+                "not counted yet"
+                if a["turnout_percent"] is None
+                else f"{a['turnout_percent']:.1f}% of {a['eligible']:,}",
+            )
+            for a in areas
+        ],
+        title=f"Turnout by area, {year}",
+        full=100,
+        desc="; ".join(
+            f"{a['area']}: "
+            + (
+                "no counted vote yet"
+                if a["turnout_percent"] is None
+                else f"{_plural(a['ballots'], 'ballot')} from {a['eligible']:,} eligible "
+                f"residents, {a['turnout_percent']:.1f}%"
+            )
+            for a in areas
+        )
+        + ".",
+    )
+    return [per_resident, delivery, turnout]

@@ -1,0 +1,80 @@
+"""Panel pages for delivery updates on funded projects; the timeline on project pages."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from pb.delivery import services
+from pb.delivery.forms import DeliveryUpdateForm
+from pb.extensions import db
+from pb.http import get_or_404, render_form, require_manage
+from pb.pots.models import Pot
+from pb.proposals.models import DELIVERY_STATUSES, Proposal
+
+bp = Blueprint("delivery", __name__, url_prefix="/panel")
+
+
+@bp.app_template_global("delivery_of")
+def delivery_of(proposal: Proposal):
+    """For the public project page, whose view belongs to proposals: its delivery, if funded."""
+    return services.delivery(proposal)
+
+
+@bp.app_template_filter("delivery_status")
+def delivery_status(status: str) -> str:
+    """A delivery status in words: "in_progress" -> "In progress"."""
+    return DELIVERY_STATUSES.get(status, status)
+
+
+@bp.route("/pots/<int:pot_id>/delivery")
+@login_required
+def pot(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    require_manage(pot)
+    if pot.phase != "published":
+        return render_template("delivery/pot.html", pot=pot, rows=None), 409
+    rows = [(p, services.delivery(p, funded=True)) for p in services.funded_proposals(pot)]
+    return render_template("delivery/pot.html", pot=pot, rows=rows)
+
+
+@bp.route("/proposals/<int:proposal_id>/delivery", methods=["GET", "POST"])
+@login_required
+def proposal(proposal_id: int):
+    proposal = get_or_404(Proposal, proposal_id)
+    require_manage(proposal.pot)
+    current = services.delivery(proposal)
+    if current is None:
+        return _not_funded(proposal)
+    if request.method == "GET":
+        form = DeliveryUpdateForm(
+            latest=current.latest_on, status=current.status, progress=current.progress
+        )
+    else:
+        form = DeliveryUpdateForm(latest=current.latest_on)
+    if form.validate_on_submit():
+        try:
+            services.add_update(
+                proposal,
+                current_user,
+                status=form.status.data,
+                progress=form.progress.data,
+                text=form.text.data,
+                on=form.on.data,
+                reason=form.reason.data,
+            )
+        except services.NotFundedError:
+            db.session.rollback()
+            return _not_funded(proposal)
+        except services.DeliveryError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"The update on \u201c{proposal.title}\u201d is published.", "success")
+            return redirect(url_for("delivery.pot", pot_id=proposal.pot_id), code=303)
+    return render_form(
+        "delivery/proposal.html", form, proposal=proposal, pot=proposal.pot, delivery=current
+    )
+
+
+def _not_funded(proposal: Proposal):
+    return render_template("delivery/not_funded.html", proposal=proposal, pot=proposal.pot), 409

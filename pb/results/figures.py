@@ -1,0 +1,100 @@
+"""The figures residents read off a published result: money, turnout and who got something.
+
+Shared by the results page and the "goes local" dashboard, so both count the same way.
+"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy import func, select
+
+from pb.councils.models import Ward
+from pb.electorate.models import AccessCode, VoterRollEntry
+from pb.extensions import db
+from pb.results.models import Result
+
+
+def pence(value) -> int:
+    """Money from the outcome JSON (int, or an exact decimal/fraction string), down to pence."""
+    return int(Fraction(value)) if value is not None else 0
+
+
+def percent(part: int | Fraction, whole: int | Fraction, places: int = 1) -> float | None:
+    """`part` as a percentage of `whole`, rounded for people; None when `whole` is zero."""
+    if not whole:
+        return None
+    return round(float(Fraction(part) * 100 / Fraction(whole)), places)
+
+
+def per_head(amount: int, people: int) -> int | None:
+    """Pence per person, rounded to the nearest penny (halves up); None with no people."""
+    if people <= 0:
+        return None
+    return (2 * amount + people) // (2 * people)
+
+
+def area_population(pot) -> int:
+    """Residents of the pot's area: its ward, or every ward of the council."""
+    if pot.ward_id is not None:
+        return pot.ward.population
+    query = select(func.coalesce(func.sum(Ward.population), 0)).where(
+        Ward.council_id == pot.council_id
+    )
+    return int(db.session.scalar(query))
+
+
+def eligible_residents(pot) -> int:
+    """How many people could vote in the pot, by its eligibility mode.
+
+    A voter roll counts its entries, access codes the codes not made void, and an open pot
+    the population of its area (the wards' own figures).
+    """
+    if pot.eligibility_mode == "roll":
+        query = select(func.count()).where(VoterRollEntry.pot_id == pot.id)
+    elif pot.eligibility_mode == "codes":
+        query = select(func.count()).where(
+            AccessCode.pot_id == pot.id, AccessCode.voided_at.is_(None)
+        )
+    else:
+        return area_population(pot)
+    return int(db.session.scalar(query))
+
+
+@dataclass(frozen=True)
+class ResultFigures:
+    """The headline numbers of one published result."""
+
+    budget: int
+    spent: int
+    left: int
+    funded: list[dict]  # outcome projects that were funded, in the order chosen
+    ballots_online: int
+    ballots_paper: int
+    eligible: int
+    turnout_percent: float | None
+    covered_percent: float | None  # None when no one voted
+
+    @property
+    def ballots(self) -> int:
+        return self.ballots_online + self.ballots_paper
+
+
+def result_figures(pot, result: Result) -> ResultFigures:
+    """Money spent and left, turnout and the share of voters who got a project they backed."""
+    outcome = result.outcome
+    budget = pence(outcome["budget"])
+    spent = pence(outcome["total_cost"])
+    by_id = {p["project_id"]: p for p in outcome["projects"]}
+    ballots = result.ballots_online + result.ballots_paper
+    eligible = eligible_residents(pot)
+    return ResultFigures(
+        budget=budget,
+        spent=spent,
+        left=budget - spent,
+        funded=[by_id[pid] for pid in outcome["selected"]],
+        ballots_online=result.ballots_online,
+        ballots_paper=result.ballots_paper,
+        eligible=eligible,
+        turnout_percent=percent(ballots, eligible),
+        covered_percent=percent(outcome["covered_voters"], outcome["voters"]),
+    )

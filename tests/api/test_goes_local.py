@@ -1,0 +1,65 @@
+"""GET /api/v1/goes-local?year=: the dashboard's figures for a year, as open data in pence."""
+
+import pytest
+
+from pb.councils.models import Ward
+from pb.extensions import db
+from tests.factories import make_pot
+
+GOES_LOCAL = "/api/v1/goes-local"
+
+
+def test_a_years_money_ward_by_ward(client, contract, world):
+    # world: a £10m council budget; North's two 2026 pots of £1,000 each.
+    make_pot(world.council, None, phase="proposals", amount=300_000, year=2026)
+    make_pot(world.council, world.south, phase="draft", amount=900_000, year=2026)  # not public
+    make_pot(world.council, world.south, phase="proposals", amount=700_000, year=2025)
+    body = contract.check(client.get(f"{GOES_LOCAL}?year=2026"), GOES_LOCAL)
+    assert (body["year"], body["currency"]) == (2026, "GBP")
+    assert body["council"] == "Testshire Council"
+    assert body["council_budget_pence"] == 10_000_000_00
+    assert body["devolved_pence"] == 500_000
+    assert body["devolved_share_percent"] == pytest.approx(0.05)
+    assert body["years"] == [2026, 2025]
+    rows = {row["ward"]: row for row in body["wards"]}
+    north, south, everyone = rows["North"], rows["South"], rows["All wards"]
+    assert (north["ward_code"], north["pots"], north["population"]) == ("E05000001", 2, 1000)
+    assert (north["pot_amount_pence"], north["per_resident_pence"]) == (200_000, 200)
+    assert north["proposals"] == 3
+    assert (south["pot_amount_pence"], south["pots"], south["per_resident_pence"]) == (0, 0, 0)
+    assert (everyone["ward_code"], everyone["pot_amount_pence"]) == (None, 300_000)
+    assert everyone["per_resident_pence"] == 100  # £3,000 over 3,000 residents
+    assert sum(row["pot_amount_pence"] for row in body["wards"]) == body["devolved_pence"]
+
+
+def test_a_ward_with_no_population_has_no_per_resident_figure(client, contract, world):
+    db.session.add(Ward(council=world.council, name="Docks", code="E05000099", population=0))
+    db.session.commit()
+    body = contract.check(client.get(GOES_LOCAL), GOES_LOCAL)
+    docks = next(row for row in body["wards"] if row["ward"] == "Docks")
+    assert docks["per_resident_pence"] is None
+
+
+def test_without_a_year_the_latest_year_with_a_pot(client, contract, world):
+    assert contract.check(client.get(GOES_LOCAL), GOES_LOCAL)["year"] == 2026
+    make_pot(world.council, world.south, phase="proposals", amount=50_000, year=2027)
+    body = contract.check(client.get(GOES_LOCAL), GOES_LOCAL)
+    assert (body["year"], body["devolved_pence"]) == (2027, 50_000)
+
+
+FULL_WIDTH_2026 = "\uff12\uff10\uff12\uff16"  # digits to str.isdigit(), not to a database
+
+
+@pytest.mark.parametrize(
+    "year", ["abc", "20x6", "2026.0", "-2026", FULL_WIDTH_2026, "99999", "1999"]
+)
+def test_a_year_that_is_not_a_year_is_a_json_400(client, contract, world, year):
+    response = client.get(GOES_LOCAL, query_string={"year": year})
+    assert response.status_code == 400
+    assert contract.check(response, GOES_LOCAL)["error"]["status"] == 400
+
+
+def test_before_any_council_is_set_up(client, contract):
+    response = client.get(GOES_LOCAL)
+    assert response.status_code == 404
+    contract.check(response, GOES_LOCAL)
