@@ -1,0 +1,246 @@
+"""Tally speed: pb.tally beside pabutools on the largest shared elections, plus 1M ballots.
+
+Run with ``python benchmarks/tally_bench.py`` (``make bench``). It prints figures, not
+pass/fail; the targets are shown next to them:
+
+- equal shares at least 20x faster than pabutools' method_of_equal_shares in the same run;
+- equal shares add1 on Lodz 2020 faster than one plain pabutools equal-shares run;
+- 1,000,000 approval ballots x 200 projects: greedy under 2 s, equal shares under 10 s, peak
+  memory under 1 GB (each measured in a fresh subprocess, peak from getrusage).
+
+``--quick`` skips pabutools (minutes on these instances); ``--voters`` sizes the synthetic run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pb.tally import Election, pabulib, run  # noqa: E402
+
+PABULIB = ROOT / ".." / "shared" / "pabulib"
+REAL = ["poland_lodz_2020_.pb", "poland_krakow_2019_.pb"]
+
+
+def timed(fn, repeat: int = 1):
+    """(median seconds, last result) over ``repeat`` calls."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def pabutools_setup(path: Path, seed: str = ""):
+    """pabutools' instance, multiprofile and a weight x cost satisfaction profile for ``path``,
+    with pb.tally's tie order (cost, then supporters, then sha256 lottery)."""
+    from pabutools.election import parse_pabulib
+    from pabutools.election.ballot import AbstractCardinalBallot, AbstractOrdinalBallot
+    from pabutools.election.satisfaction import AdditiveSatisfaction
+    from pabutools.tiebreaking import TieBreakingRule
+
+    instance, profile = parse_pabulib(str(path))
+    multiprofile = profile.as_multiprofile()
+    length = int(instance.meta.get("max_length", len(instance)))
+
+    def sat(inst, prof, ballot, project, precomputed):
+        if isinstance(ballot, AbstractCardinalBallot):
+            return ballot.get(project, 0) * project.cost
+        if isinstance(ballot, AbstractOrdinalBallot):
+            if project not in ballot:
+                return 0
+            return (length - list(ballot).index(project)) * project.cost
+        return project.cost if project in ballot else 0
+
+    class WeightTimesCost(AdditiveSatisfaction):
+        def __init__(self, inst, prof, ballot):
+            super().__init__(inst, prof, ballot, sat)
+
+    sat_profile = multiprofile.as_sat_profile(WeightTimesCost)
+    supporters = dict.fromkeys((p.name for p in instance), 0)
+    for s in sat_profile:
+        for p in instance:
+            if s.sat_project(p) > 0:
+                supporters[p.name] += sat_profile.multiplicity(s)
+    order = {
+        p.name: (
+            p.cost,
+            -supporters[p.name],
+            hashlib.sha256(f"{seed}:{p.name}".encode()).hexdigest(),
+        )
+        for p in instance
+    }
+    ties = TieBreakingRule(lambda inst, prof, project: order[project.name])
+    return instance, multiprofile, sat_profile, ties
+
+
+def real_elections(quick: bool) -> list[dict]:
+    return [row for name in REAL for row in measure(PABULIB / name, quick)]
+
+
+def measure(path: Path, quick: bool) -> list[dict]:
+    """pb.tally's three rules on one file, and pabutools' greedy and equal shares beside them."""
+    load_s, election = timed(partial(pabulib.load, path))
+    info = {
+        "instance": path.name.removesuffix(".pb"),
+        "voters": election.profile.num_voters,
+        "distinct": election.profile.num_groups,
+        "projects": len(election.projects),
+        "load": load_s,
+    }
+    ours = {
+        rule: timed(partial(run, election, rule), 1 if "add1" in rule else 3)
+        for rule in ("greedy", "equalshares", "equalshares/add1")
+    }
+    theirs: dict[str, tuple[float, list[str]]] = {}
+    if not quick:
+        from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+        instance, multiprofile, sat_profile, ties = pabutools_setup(path)
+        common = {"sat_profile": sat_profile, "tie_breaking": ties}
+        for rule, fn, extra in (
+            ("greedy", greedy_utilitarian_welfare, {"is_sat_additive": True}),
+            ("equalshares", method_of_equal_shares, {}),
+        ):
+            seconds, chosen = timed(partial(fn, instance, multiprofile, **common, **extra))
+            theirs[rule] = (seconds, [p.name for p in chosen])
+    rows = []
+    for rule, (seconds, outcome) in ours.items():
+        row = dict(info, rule=rule, ours=seconds, steps=outcome.add1_steps)
+        if rule in theirs:
+            row["pabutools"] = theirs[rule][0]
+            row["same"] = list(outcome.selected) == theirs[rule][1]
+        rows.append(row)
+    return rows
+
+
+def synthetic(voters: int, projects: int = 200, seed: int = 2024):
+    """Approval ballots: each voter backs 1 to 10 projects, popular ones more often."""
+    rng = np.random.default_rng(seed)
+    costs = (rng.integers(100, 10_000, size=projects) * 100).tolist()
+    popularity = np.cumsum(1.0 / (np.arange(projects) + 8.0))
+    lengths = rng.integers(1, 11, size=voters)
+    row = np.repeat(np.arange(voters, dtype=np.int64), lengths)
+    items = np.searchsorted(popularity, rng.random(len(row)) * popularity[-1])
+    key = np.unique(row * projects + items)  # a voter backing a project twice backs it once
+    row, items = key // projects, key % projects
+    indptr = np.zeros(voters + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=voters), out=indptr[1:])
+    ids = {f"P{i:03d}": cost for i, cost in enumerate(costs)}
+    return ids, sum(costs) // 4, indptr, items
+
+
+def synthetic_job(voters: int, rule: str) -> dict:
+    """One synthetic measurement; runs in its own process so its peak memory is its own."""
+    projects, budget, indptr, items = synthetic(voters)
+    group_s, election = timed(partial(Election.from_arrays, projects, budget, indptr, items))
+    run_s, outcome = timed(partial(run, election, rule))
+    return {
+        "rule": rule,
+        "group": group_s,
+        "run": run_s,
+        "distinct": election.profile.num_groups,
+        "selected": len(outcome.selected),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def synthetic_rows(voters: int) -> list[dict]:
+    rows = []
+    for rule in ("greedy", "equalshares"):
+        done = subprocess.run(
+            [sys.executable, __file__, "--job", rule, "--voters", str(voters)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows.append(json.loads(done.stdout))
+    return rows
+
+
+def report(real: list[dict], synth: list[dict], voters: int) -> None:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs, load average {load} (timings are wall clock)\n")
+    print("Real elections: pb.tally on grouped ballots; pabutools 1.2.3 on its multiprofile,")
+    print("weight x cost satisfaction, same tie order (rule time only, parsing excluded)\n")
+    head = f"{'instance':<20}{'voters':>8}{'distinct':>10}{'proj':>6}  {'rule':<18}"
+    print(head + f"{'pb.tally s':>11}{'pabutools s':>13}{'ratio':>9}  same  notes")
+    mes = {}
+    for r in real:
+        mes.setdefault(r["instance"], {})[r["rule"]] = r
+    for r in real:
+        theirs = r.get("pabutools")
+        ratio = f"{theirs / r['ours']:.0f}x" if theirs else "-"
+        theirs_s = f"{theirs:.2f}" if theirs else "-"
+        notes = f"{r['steps']} add1 steps" if r["steps"] is not None else ""
+        if r["rule"] == "greedy":
+            notes = f"file read and grouped in {r['load']:.2f} s"
+        same = {True: "yes", False: "NO", None: "-"}[r.get("same")]
+        print(
+            f"{r['instance']:<20}{r['voters']:>8,}{r['distinct']:>10,}{r['projects']:>6}  "
+            f"{r['rule']:<18}{r['ours']:>11.3f}{theirs_s:>13}{ratio:>9}  {same:<4}  {notes}"
+        )
+    print("\nTargets (real elections)")
+    for name, rules in mes.items():
+        plain = rules["equalshares"]
+        if plain.get("pabutools"):
+            ratio = plain["pabutools"] / plain["ours"]
+            print(
+                f"  {name}: equalshares {ratio:.0f}x faster than pabutools (target >= 20x): "
+                f"{'met' if ratio >= 20 else 'MISSED'}"
+            )
+            add1 = rules["equalshares/add1"]
+            if "lodz" in name:
+                ok = add1["ours"] < plain["pabutools"]
+                print(
+                    f"  {name}: add1 {add1['ours']:.2f} s vs one pabutools MES run "
+                    f"{plain['pabutools']:.2f} s: {'met' if ok else 'MISSED'}"
+                )
+    print(
+        f"\nSynthetic: {voters:,} approval ballots x 200 projects "
+        f"({synth[0]['distinct']:,} distinct), each rule in a fresh process\n"
+    )
+    print(f"{'rule':<14}{'group s':>9}{'rule s':>9}{'total s':>9}{'peak MB':>9}  target")
+    limits = {"greedy": 2.0, "equalshares": 10.0}
+    for r in synth:
+        total = r["group"] + r["run"]
+        limit = limits[r["rule"]]
+        verdict = "met" if r["run"] < limit and r["peak_mb"] < 1024 else "MISSED"
+        print(
+            f"{r['rule']:<14}{r['group']:>9.2f}{r['run']:>9.2f}{total:>9.2f}{r['peak_mb']:>9.0f}"
+            f"  rule < {limit:.0f} s, peak < 1,024 MB: {verdict}"
+            f"{' (also with grouping)' if total < limit else ''}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip pabutools")
+    parser.add_argument("--voters", type=int, default=1_000_000)
+    parser.add_argument("--job", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.job:
+        print(json.dumps(synthetic_job(args.voters, args.job)))
+        return
+    if not PABULIB.is_dir():
+        sys.exit(f"shared pabulib data not found at {PABULIB.resolve()}")
+    report(real_elections(args.quick), synthetic_rows(args.voters), args.voters)
+
+
+if __name__ == "__main__":
+    main()

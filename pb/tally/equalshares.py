@@ -1,0 +1,146 @@
+"""The Method of Equal Shares, plain and with the add1 completion, as outcomes with reasons."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from pb.tally.coverage import replay_coverage
+from pb.tally.election import Election, as_money, covered_voters
+from pb.tally.mes import EqualSharesRun, RunResult
+from pb.tally.outcome import Outcome, ProjectResult, format_money
+from pb.tally.support import Support, support_of
+from pb.tally.ties import tie_ranks
+
+
+def equal_shares(election: Election, seed: str = "") -> Outcome:
+    """Method of Equal Shares with cost utilities, without completion.
+
+    Every voter starts with budget / n. Each round funds the affordable project whose
+    supporters can cover its cost at the lowest price per unit of utility (ties: cheaper,
+    more supporters, lottery), each paying the price times their utility or all they have.
+    """
+    tally = _Tally(election, seed)
+    return tally.outcome("equalshares", tally.base, None)
+
+
+def equal_shares_add1(election: Election, seed: str = "") -> Outcome:
+    """Equal shares run with endowments budget/n + k for k = 0, 1, 2, ...; the last that fits.
+
+    Stops at the first k whose outcome would cost more than the budget and returns the outcome
+    of k - 1 (no early stop when an outcome is exhaustive). k counts whole units of the
+    currency the costs are given in. If even all supported projects fit in the budget no k
+    overspends; the outcome is then the one every large enough endowment gives.
+    """
+    tally = _Tally(election, seed)
+    costs, step = tally.costs, election.scale
+    budget = Fraction(election.budget) * step
+    supported = [p for p in range(len(costs)) if tally.support.voters[p] > 0]
+    if sum(costs[p] for p in supported) <= budget:
+        # From an endowment covering every cost, nobody ever runs short, so the outcome no
+        # longer changes: that limit is what "the largest k that fits" means here.
+        k = max(0, math.ceil((sum(costs[p] for p in supported) - tally.base) / step))
+    else:
+        k = 0
+        while True:
+            trial = tally.run(tally.base + (k + 1) * step)
+            if sum(costs[p] for p in trial.chosen) > budget:
+                break
+            k += 1
+    return tally.outcome("equalshares/add1", tally.base + k * step, k)
+
+
+class _Tally:
+    """What every equal-shares run on one election shares."""
+
+    def __init__(self, election: Election, seed: str) -> None:
+        self.election = election
+        self.seed = seed
+        self.support: Support = support_of(election)
+        self.costs: list[int] = election.unit_costs.tolist()
+        self.ranks: list[int] = tie_ranks(election, seed).tolist()
+        voters = election.profile.num_voters
+        self.base = Fraction(election.budget) * election.scale / voters if voters else Fraction(0)
+
+    def run(self, endowment: Fraction, record: bool = False) -> RunResult:
+        counts = self.election.profile.counts
+        return EqualSharesRun(self.support, self.costs, self.ranks, counts, endowment, record).run()
+
+    def outcome(self, rule: str, endowment: Fraction, steps: int | None) -> Outcome:
+        election, scale = self.election, self.election.scale
+        result = self.run(endowment, record=True)
+        round_of = {p: r for r, p in enumerate(result.chosen, start=1)}
+        voters = self.support.voters.tolist()
+        left_out = [p for p in range(len(self.costs)) if p not in round_of and voters[p] > 0]
+        best, left = replay_coverage(
+            self.support,
+            self.costs,
+            election.profile.num_groups,
+            float(endowment),
+            result,
+            left_out,
+        )
+        explained = {
+            p: (self._money_left(p, float(money), result), effective)
+            for p, money, effective in zip(left_out, left.tolist(), best.tolist(), strict=True)
+        }
+        scores = election.scores.tolist()
+        results = []
+        for p, pid in enumerate(election.project_ids):
+            reason = None
+            effective = None
+            money = None
+            if p in explained:
+                money, share = explained[p]
+                # Rounded down, so a project that fell short never reads as 100%; the nudge
+                # keeps a tie lost on the lottery (exactly 100%) from reading 99.9%.
+                effective = math.floor(share * 1000 + 1e-6) / 10
+                reason = (
+                    f"its supporters had {format_money(money)} of the "
+                    f"{format_money(as_money(self.costs[p], scale))} it costs "
+                    f"(effective support {effective:.1f}%)"
+                )
+            elif p not in round_of:
+                reason = "no supporters"
+            results.append(
+                ProjectResult(
+                    project_id=pid,
+                    cost=election.projects[pid],
+                    supporters=voters[p],
+                    score=scores[p],
+                    selected=p in round_of,
+                    round=round_of.get(p),
+                    reason=reason,
+                    effective_support=effective,
+                    supporters_money=money,
+                )
+            )
+        return Outcome(
+            rule=rule,
+            seed=self.seed,
+            budget=election.budget,
+            selected=tuple(election.project_ids[p] for p in result.chosen),
+            total_cost=as_money(sum(self.costs[p] for p in result.chosen), scale),
+            voters=election.profile.num_voters,
+            covered_voters=covered_voters(election, result.chosen),
+            projects=tuple(results),
+            endowment=as_money(endowment, scale),
+            add1_steps=steps,
+        )
+
+    def _money_left(self, p: int, left: float, result: RunResult) -> int | Fraction:
+        """Supporters' money at the end, rounded down to a hundredth of a currency unit.
+
+        Floats give it unless they are too close to a hundredth to tell; then the ledger does.
+        """
+        ledger, scale = result.ledger, self.election.scale
+        part = self.support.slice(p)
+        drift = (ledger.rounds + 2) * float(ledger.endowment) * 2.0**-48
+        slack = (
+            drift * float(self.support.voters[p]) + (part.stop - part.start + 8) * 2.0**-52 * left
+        )
+        low = math.floor((left - slack) * 100 / scale)
+        if low != math.floor((left + slack) * 100 / scale):
+            exact = Fraction(ledger.scaled_total(self.support.group[part]), ledger.denominator)
+            low = math.floor(exact * 100 / scale)
+        return as_money(Fraction(max(low, 0), 100))

@@ -1,0 +1,360 @@
+"""Reading and writing pabulib files (pabulib.org): sections META, PROJECTS and VOTES.
+
+Each section is `;`-separated CSV with quoting; lists inside a cell are comma-separated.
+Every cell is kept as written, so writing a file back keeps every field. A file that cannot
+be tallied as it stands stops with a :class:`PabulibError` naming the line and the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from pb.tally.election import VOTE_TYPES, Election, Money, Profile, VoteType, as_money
+
+SECTIONS = ("META", "PROJECTS", "VOTES")
+_POINTS_TYPES = ("cumulative", "scoring")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_SECTION_LIKE = re.compile(r"[A-Z][A-Z_ ]*")
+
+
+class PabulibError(ValueError):
+    """A pabulib file that cannot be read, with the line (1-based) where the problem is."""
+
+    def __init__(self, message: str, line: int | None = None, source: str = "<text>") -> None:
+        self.message = message
+        self.line = line
+        self.source = source
+        where = f"{source}: line {line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class PabulibFile:
+    """The cells of a pabulib file as written, plus the election they describe.
+
+    ``meta`` keeps its keys in file order; ``meta_header`` records whether the optional
+    ``key;value`` line was there. Project and vote rows are lists of raw cells matching
+    ``project_columns`` and ``vote_columns``. ``line_numbers`` (set by :func:`parse`) maps
+    each section to the line of its title, its header and then each of its rows.
+    """
+
+    meta: dict[str, str]
+    project_columns: list[str]
+    projects: list[list[str]]
+    vote_columns: list[str]
+    votes: list[list[str]]
+    meta_header: bool = True
+    source: str = "<text>"
+    line_numbers: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+    election: Election = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.election = _to_election(self)
+
+    @property
+    def vote_type(self) -> VoteType:
+        """The vote type the META section declares."""
+        return self.election.vote_type
+
+
+def read(source: str | os.PathLike[str]) -> PabulibFile:
+    """Read a pabulib file from a path, or from its text when given a string with newlines."""
+    if isinstance(source, str) and "\n" in source:
+        return parse(source)
+    path = Path(source)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return parse(handle.read(), path.name)
+
+
+def load(source: str | os.PathLike[str]) -> Election:
+    """The election a pabulib file describes (see :func:`read`)."""
+    return read(source).election
+
+
+def parse(text: str, source: str = "<text>") -> PabulibFile:
+    """Parse pabulib text; ``source`` names it in error messages."""
+    meta: dict[str, str] = {}
+    meta_header = False
+    columns: dict[str, list[str]] = {}
+    rows: dict[str, list[list[str]]] = {"PROJECTS": [], "VOTES": []}
+    lines: dict[str, list[int]] = {"META": [], "PROJECTS": [], "VOTES": []}
+    seen: list[str] = []
+    fresh = False  # just entered a section: the next row is its header
+    last_line = 0
+    for line, row in _records(text.lstrip("\ufeff")):
+        last_line = line
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        name = row[0].strip().upper() if len(row) == 1 else ""
+        if name in SECTIONS:
+            if name in seen:
+                raise PabulibError(f"second {name} section", line, source)
+            if name != SECTIONS[len(seen)]:
+                raise PabulibError(
+                    f"{name} section where {SECTIONS[len(seen)]} should come", line, source
+                )
+            seen.append(name)
+            fresh = True
+            lines[name].append(line)
+            continue
+        single = len(row) == 1 and _SECTION_LIKE.fullmatch(row[0].strip())
+        if not seen:
+            raise PabulibError("the file must start with a META section", line, source)
+        section = seen[-1]
+        if section == "META":
+            if single:
+                raise PabulibError(f"unknown section {row[0].strip()!r}", line, source)
+            if len(row) != 2:
+                raise PabulibError(
+                    f"META lines need key;value, found {len(row)} fields", line, source
+                )
+            if fresh and [c.strip().lower() for c in row] == ["key", "value"]:
+                meta_header, fresh = True, False
+                continue
+            fresh = False
+            key = row[0].strip()
+            if key in meta:
+                raise PabulibError(f"META key {key!r} given twice", line, source)
+            meta[key] = row[1]
+            lines["META"].append(line)
+            continue
+        if fresh:
+            columns[section] = row
+            lines[section].append(line)
+            fresh = False
+            continue
+        if single and len(columns[section]) > 1:
+            raise PabulibError(f"unknown section {row[0].strip()!r}", line, source)
+        if len(row) != len(columns[section]):
+            raise PabulibError(
+                f"expected {len(columns[section])} fields, found {len(row)}", line, source
+            )
+        rows[section].append(row)
+        lines[section].append(line)
+    for name in SECTIONS:
+        if name not in seen:
+            raise PabulibError(f"missing {name} section", last_line + 1, source)
+        if name != "META" and name not in columns:
+            raise PabulibError(f"the {name} section has no header line", last_line + 1, source)
+    return PabulibFile(
+        meta,
+        columns["PROJECTS"],
+        rows["PROJECTS"],
+        columns["VOTES"],
+        rows["VOTES"],
+        meta_header=meta_header,
+        source=source,
+        line_numbers=lines,
+    )
+
+
+def dumps(data: PabulibFile) -> str:
+    """The file as pabulib text, every cell as it was read."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    out.write("META\n")
+    if data.meta_header:
+        writer.writerow(["key", "value"])
+    for key, value in data.meta.items():
+        writer.writerow([key, value])
+    out.write("PROJECTS\n")
+    writer.writerow(data.project_columns)
+    writer.writerows(data.projects)
+    out.write("VOTES\n")
+    writer.writerow(data.vote_columns)
+    writer.writerows(data.votes)
+    return out.getvalue()
+
+
+def write(data: PabulibFile, path: str | os.PathLike[str]) -> None:
+    """Write the file to ``path`` (UTF-8)."""
+    Path(path).write_text(dumps(data), encoding="utf-8")
+
+
+def from_election(
+    election: Election,
+    meta: Mapping[str, str] | None = None,
+    selected: tuple[str, ...] | None = None,
+) -> PabulibFile:
+    """A pabulib file for an election (one VOTES row per voter), e.g. to publish a pot.
+
+    ``meta`` adds or overrides META fields; ``selected`` fills a ``selected`` column.
+    """
+    info = {"budget": _number(election.budget), "vote_type": election.vote_type}
+    info["num_projects"] = str(len(election.projects))
+    info["num_votes"] = str(election.profile.num_voters)
+    info.update(meta or {})
+    project_columns = ["project_id", "cost", "votes"]
+    if selected is not None:
+        project_columns.append("selected")
+    supporters = election.supporters.tolist()
+    projects = []
+    for i, (pid, cost) in enumerate(election.projects.items()):
+        row = [pid, _number(cost), str(supporters[i])]
+        if selected is not None:
+            row.append("1" if pid in selected else "0")
+        projects.append(row)
+    points = election.vote_type in _POINTS_TYPES
+    vote_columns = ["voter_id", "vote"] + (["points"] if points else [])
+    votes: list[list[str]] = []
+    ids = election.project_ids
+    for ballot, count in election.profile.rows():
+        ranked = sorted(ballot, key=lambda i: (-ballot[i], i))
+        cells = [",".join(ids[i] for i in ranked)]
+        if points:
+            cells.append(",".join(str(ballot[i]) for i in ranked))
+        for _ in range(count):
+            votes.append([str(len(votes) + 1), *cells])
+    return PabulibFile(info, project_columns, projects, vote_columns, votes)
+
+
+def _next_section(section: str) -> str:
+    i = SECTIONS.index(section)
+    return SECTIONS[i + 1] if i + 1 < len(SECTIONS) else "nothing"
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the line each starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    start = 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def _is_none(cell: str) -> bool:
+    return cell.strip().lower() in ("", "none")
+
+
+def _number(value: Money) -> str:
+    amount = Fraction(value)
+    return str(amount.numerator) if amount.denominator == 1 else str(float(amount))
+
+
+def _money(cell: str, what: str, line: int | None, source: str) -> Fraction:
+    text = cell.strip()
+    if not _NUMBER.fullmatch(text):
+        raise PabulibError(f"{what} {cell!r} is not a number", line, source)
+    return Fraction(text.replace(",", "."))
+
+
+def _to_election(data: PabulibFile) -> Election:
+    src = data.source
+    lines = data.line_numbers or {}
+
+    def line_of(section: str, i: int) -> int | None:
+        """Line of the i-th item of a section (0 = its title, 1 = header or first key)."""
+        numbers = lines.get(section, [])
+        return numbers[i] if i < len(numbers) else None
+
+    meta_line = {key: line_of("META", i + 1) for i, key in enumerate(data.meta)}
+    for key in ("budget", "vote_type"):
+        if key not in data.meta:
+            raise PabulibError(f"META has no {key!r}", line_of("META", 0), src)
+    vote_type = data.meta["vote_type"].strip().lower()
+    vote_type = "approval" if vote_type == "choose-1" else vote_type
+    if vote_type not in VOTE_TYPES:
+        raise PabulibError(f"unknown vote_type {vote_type!r}", meta_line["vote_type"], src)
+    budget = _money(data.meta["budget"], "budget", meta_line["budget"], src)
+    if budget < 0:
+        raise PabulibError("the budget must not be negative", meta_line["budget"], src)
+
+    cols = _columns(data.project_columns, ("project_id", "cost"), line_of("PROJECTS", 1), src)
+    costs: dict[str, Money] = {}
+    for i, row in enumerate(data.projects):
+        line = line_of("PROJECTS", i + 2)
+        pid = row[cols["project_id"]].strip()
+        if pid in costs:
+            raise PabulibError(f"project {pid!r} listed twice", line, src)
+        cost = _money(row[cols["cost"]], "cost", line, src)
+        if cost <= 0:
+            raise PabulibError(f"project {pid!r} has a non-positive cost {cost}", line, src)
+        costs[pid] = as_money(cost)
+    index = {pid: i for i, pid in enumerate(costs)}
+
+    length = len(costs)
+    if vote_type == "ordinal" and not _is_none(data.meta.get("max_length", "")):
+        length = int(_money(data.meta["max_length"], "max_length", meta_line["max_length"], src))
+    vcols = _columns(data.vote_columns, ("vote",), line_of("VOTES", 1), src)
+    points_col = vcols.get("points")
+    if vote_type in _POINTS_TYPES and points_col is None:
+        raise PabulibError(
+            f"missing column 'points' in a {vote_type} file", line_of("VOTES", 1), src
+        )
+    grouped: dict[tuple[tuple[int, int], ...], int] = {}
+    for i, row in enumerate(data.votes):
+        line = line_of("VOTES", i + 2)
+        cell = row[vcols["vote"]]
+        names = [] if _is_none(cell) else [n.strip() for n in cell.split(",") if n.strip()]
+        weights = _weights(names, row, points_col, vote_type, length, line, src)
+        pairs: dict[int, int] = {}
+        for name, weight in zip(names, weights, strict=True):
+            if name not in index:
+                raise PabulibError(f"the ballot names unknown project {name!r}", line, src)
+            if index[name] in pairs:
+                raise PabulibError(f"the ballot names project {name!r} twice", line, src)
+            pairs[index[name]] = weight
+        ballot = tuple(sorted((p, w) for p, w in pairs.items() if w > 0))
+        grouped[ballot] = grouped.get(ballot, 0) + 1
+    profile = Profile.from_counts(grouped)
+    return Election(costs, as_money(budget), vote_type, profile)
+
+
+def _columns(
+    header: list[str], required: tuple[str, ...], line: int | None, src: str
+) -> dict[str, int]:
+    cols = {name.strip().lower(): i for i, name in enumerate(header)}
+    for name in required:
+        if name not in cols:
+            raise PabulibError(f"missing column {name!r}", line, src)
+    return cols
+
+
+def _weights(
+    names: list[str],
+    row: list[str],
+    points_col: int | None,
+    vote_type: str,
+    length: int,
+    line: int | None,
+    src: str,
+) -> list[int]:
+    has_points = points_col is not None and not _is_none(row[points_col])
+    if vote_type == "approval":
+        if has_points:
+            raise PabulibError("points given in an approval file", line, src)
+        return [1] * len(names)
+    if vote_type == "ordinal":
+        if len(names) > length:
+            raise PabulibError(f"ranks {len(names)} projects, max_length is {length}", line, src)
+        ranked = [length - r for r in range(len(names))]
+        # Some cities list the points a ranking earns beside it; they must agree with it.
+        if has_points and points_col is not None:
+            given = [cell.strip() for cell in row[points_col].split(",")]
+            if given != [str(w) for w in ranked]:
+                raise PabulibError(
+                    f"points {','.join(given)} disagree with the ranking's "
+                    f"{','.join(map(str, ranked))} in an ordinal file",
+                    line,
+                    src,
+                )
+        return ranked
+    cells = row[points_col].split(",") if has_points and points_col is not None else []
+    if len(cells) != len(names):
+        raise PabulibError(f"{len(names)} projects but {len(cells)} points", line, src)
+    weights = []
+    for cell in cells:
+        value = _money(cell, "points", line, src)
+        if value < 0 or value.denominator != 1:
+            raise PabulibError(
+                f"points must be whole numbers >= 0, found {cell.strip()!r}", line, src
+            )
+        weights.append(int(value))
+    return weights

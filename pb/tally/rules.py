@@ -1,0 +1,48 @@
+"""Choosing a rule by name and running it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pb.tally.election import Election
+from pb.tally.equalshares import equal_shares, equal_shares_add1
+from pb.tally.greedy import greedy
+from pb.tally.outcome import Outcome
+
+RULES: dict[str, Callable[[Election, str], Outcome]] = {
+    "greedy": greedy,
+    "equalshares": equal_shares,
+    "equalshares/add1": equal_shares_add1,
+}
+
+# Spellings of the three rules met in pabulib META `rule` fields and in conversation.
+_ALIASES = {
+    "greedy": "greedy",
+    "utilitarian_greedy": "greedy",
+    "equalshares": "equalshares",
+    "equal_shares": "equalshares",
+    "mes": "equalshares",
+    "equalshares/add1": "equalshares/add1",
+    "equalshares-add1": "equalshares/add1",
+    "equalshares+add1": "equalshares/add1",
+    "mes/add1": "equalshares/add1",
+}
+
+
+def rule_name(text: str | None) -> str | None:
+    """The rule a name stands for (case and spaces ignored), or None if it is not one of ours."""
+    if text is None:
+        return None
+    return _ALIASES.get(text.strip().lower().replace(" ", ""))
+
+
+def run(election: Election, rule: str = "greedy", seed: str = "") -> Outcome:
+    """Tally ``election`` with ``rule`` ("greedy", "equalshares" or "equalshares/add1").
+
+    ``seed`` is the published string that orders the lottery for ties that cost and support
+    leave open. Raises ValueError for an unknown rule.
+    """
+    name = rule_name(rule)
+    if name is None:
+        raise ValueError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
+    return RULES[name](election, seed)

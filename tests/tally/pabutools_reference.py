@@ -1,0 +1,89 @@
+"""pabutools (the research community's reference library) set up to mean what pb.tally means.
+
+Satisfaction is weight x cost (approval 1, rank r of L earns L - r + 1, points as cast) and ties
+go to the cheaper project, then the one with more supporters, then the lower
+sha256("{seed}:{id}"), exactly as pb.tally's rules state them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pabutools.election import Instance, parse_pabulib
+from pabutools.election.ballot import AbstractCardinalBallot, AbstractOrdinalBallot
+from pabutools.election.satisfaction import AdditiveSatisfaction
+from pabutools.rules import (
+    exhaustion_by_budget_increase,
+    greedy_utilitarian_welfare,
+    method_of_equal_shares,
+)
+from pabutools.tiebreaking import TieBreakingRule
+
+
+def _weight_times_cost(length: int):
+    def sat(instance, profile, ballot, project, precomputed):
+        if isinstance(ballot, AbstractCardinalBallot):
+            return ballot.get(project, 0) * project.cost
+        if isinstance(ballot, AbstractOrdinalBallot):
+            if project not in ballot:
+                return 0
+            return (length - list(ballot).index(project)) * project.cost
+        return project.cost if project in ballot else 0
+
+    class WeightTimesCost(AdditiveSatisfaction):
+        def __init__(self, instance, profile, ballot):
+            super().__init__(instance, profile, ballot, sat)
+
+    return WeightTimesCost
+
+
+def pabutools_outcome(path: Path, rule: str, seed: str = "") -> list[str]:
+    """Project ids pabutools selects, in order, for one of pb.tally's rule names."""
+    instance, profile = parse_pabulib(str(path))
+    multiprofile = profile.as_multiprofile()
+    length = int(instance.meta.get("max_length", len(instance)))
+    sat_profile = multiprofile.as_sat_profile(_weight_times_cost(length))
+    supporters = dict.fromkeys((p.name for p in instance), 0)
+    for sat in sat_profile:
+        for project in instance:
+            if sat.sat_project(project) > 0:
+                supporters[project.name] += sat_profile.multiplicity(sat)
+    order = {
+        p.name: (
+            p.cost,
+            -supporters[p.name],
+            hashlib.sha256(f"{seed}:{p.name}".encode()).hexdigest(),
+        )
+        for p in instance
+    }
+    ties = TieBreakingRule(lambda inst, prof, project: order[project.name])
+    if rule == "greedy":
+        # pabutools' greedy also funds projects nobody supports when money is left; ours never
+        # does, so they are left out of the instance it sees.
+        supported = Instance(
+            [p for p in instance if supporters[p.name] > 0], budget_limit=instance.budget_limit
+        )
+        chosen = greedy_utilitarian_welfare(
+            supported,
+            multiprofile,
+            sat_profile=sat_profile,
+            is_sat_additive=True,
+            tie_breaking=ties,
+        )
+    elif rule == "equalshares":
+        chosen = method_of_equal_shares(
+            instance, multiprofile, sat_profile=sat_profile, tie_breaking=ties
+        )
+    elif rule == "equalshares/add1":
+        chosen = exhaustion_by_budget_increase(
+            instance,
+            multiprofile,
+            method_of_equal_shares,
+            {"sat_profile": sat_profile, "tie_breaking": ties},
+            budget_step=multiprofile.num_ballots(),
+            exhaustive_stop=False,
+        )
+    else:
+        raise ValueError(rule)
+    return [p.name for p in chosen]

@@ -1,0 +1,191 @@
+"""Reading and writing pabulib files: every field survives, every malformed file names its line."""
+
+import csv
+import io
+from fractions import Fraction
+
+import pytest
+
+from pb.tally import Election, pabulib, run
+from pb.tally.pabulib import PabulibError
+from tests.tally.conftest import pabulib_path
+
+ROUND_TRIP = [
+    "poland_wieliczka_2023.pb",
+    "france_toulouse_2019_.pb",  # cumulative, points column
+    "poland_krakow_2021_bienczyce.pb",  # ordinal with points
+    "poland_czestochowa_2020_grabowka.pb",  # quoted names with quotes inside
+    "poland_warszawa_2017_grochow-centrum.pb",  # no key;value line, decimal budget
+    "poland_warszawa_2017_aleksandrow.pb",  # "None" cells
+    "poland_lodz_2020_baluty-doly.pb",  # no newline at the end
+]
+
+
+def cells_of(text: str) -> list[list[str]]:
+    """Every non-empty CSV row of a file, as the csv module sees it."""
+    return [row for row in csv.reader(io.StringIO(text), delimiter=";") if row]
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_reading_then_writing_keeps_every_field(name):
+    text = pabulib_path(name).read_text(encoding="utf-8")
+    data = pabulib.parse(text)
+    written = pabulib.dumps(data)
+    assert cells_of(written) == cells_of(text)
+    again = pabulib.parse(written)
+    assert again == data
+    assert again.meta_header == data.meta_header
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_written_file_tallies_the_same(name):
+    path = pabulib_path(name)
+    first = pabulib.read(path)
+    again = pabulib.parse(pabulib.dumps(first))
+    for rule in ("greedy", "equalshares"):
+        assert run(first.election, rule).to_dict() == run(again.election, rule).to_dict()
+
+
+def test_every_shared_field_is_kept_for_a_file_with_quotes():
+    data = pabulib.read(pabulib_path("poland_czestochowa_2020_grabowka.pb"))
+    names = [row[data.project_columns.index("name")] for row in data.projects]
+    assert any(n.startswith('"Odkupmy" i my') for n in names)
+    assert '"""Odkupmy"" i my' in pabulib.dumps(data)
+
+
+def test_missing_key_value_line_is_understood_and_kept_missing():
+    data = pabulib.read(pabulib_path("poland_warszawa_2017_grochow-centrum.pb"))
+    assert data.meta_header is False
+    assert data.meta["description"].startswith("Local PB in Warsaw")
+    assert data.election.budget == Fraction("363734.88")
+    assert pabulib.dumps(data).startswith("META\ndescription;")
+
+
+GOOD = '''META
+key;value
+budget;100
+vote_type;approval
+PROJECTS
+project_id;cost;name
+a;60;"Park; with a ""view"""
+b;40,5;none
+VOTES
+voter_id;vote
+1;a,b
+2;b
+3;none
+'''
+
+
+def test_decimal_comma_none_cells_and_quoting():
+    data = pabulib.parse(GOOD)
+    election = data.election
+    assert election.projects == {"a": 60, "b": Fraction("40.5")}
+    assert data.projects[0][2] == 'Park; with a "view"'
+    assert election.profile.num_voters == 3  # "none" is an empty ballot, still a voter
+    assert run(election, "greedy").selected == ("b",)
+    assert pabulib.parse(pabulib.dumps(data)) == data
+
+
+def test_key_value_line_may_be_missing():
+    text = GOOD.replace("key;value\n", "")
+    data = pabulib.parse(text)
+    assert data.meta == {"budget": "100", "vote_type": "approval"}
+    assert not data.meta_header
+    assert "key;value" not in pabulib.dumps(data)
+
+
+def test_from_election_writes_a_file_that_reads_back():
+    election = Election.from_ballots(
+        {"x": 5, "y": 7}, 10, [{"x": 2, "y": 1}, {"y": 3}, {"x": 2, "y": 1}], "cumulative"
+    )
+    data = pabulib.from_election(election, {"description": "pot 7"}, selected=("y",))
+    back = pabulib.parse(pabulib.dumps(data))
+    assert back.meta["description"] == "pot 7"
+    assert [row[-1] for row in back.projects] == ["0", "1"]
+    assert run(back.election, "equalshares").to_dict() == run(election, "equalshares").to_dict()
+
+
+def malformed(text: str) -> PabulibError:
+    with pytest.raises(PabulibError) as info:
+        pabulib.parse(text, "bad.pb")
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        (GOOD.replace("VOTES\n", "COMMENTS\nVOTES\n"), 9, "unknown section 'COMMENTS'"),
+        (GOOD.replace("budget;100\n", "budget;100\nEXTRA\n"), 4, "unknown section 'EXTRA'"),
+        (GOOD.replace("project_id;cost;name", "project_id;price;name"), 6, "missing column 'cost'"),
+        (GOOD.replace("voter_id;vote\n", "voter_id;ballot\n"), 10, "missing column 'vote'"),
+        (GOOD.replace("2;b\n", "2;b,zz\n"), 12, "unknown project 'zz'"),
+        (GOOD.replace("2;b\n", "2;b,a,b\n"), 12, "names project 'b' twice"),
+        (GOOD.replace("b;40,5;none", "b;0;none"), 8, "non-positive cost"),
+        (GOOD.replace("b;40,5;none", "b;-3;none"), 8, "non-positive cost"),
+        (GOOD.replace("a;60;", "a;sixty;"), 7, "cost 'sixty' is not a number"),
+        (GOOD.replace("b;40,5;none", "b;5"), 8, "expected 3 fields, found 2"),
+        (GOOD.replace("b;40,5;none", "a;40;none"), 8, "project 'a' listed twice"),
+        (GOOD.replace("budget;100\n", ""), 1, "META has no 'budget'"),
+        (GOOD.replace("approval", "borda"), 4, "unknown vote_type 'borda'"),
+        (GOOD.replace("VOTES\nvoter_id;vote\n1;a,b\n2;b\n3;none\n", ""), 9, "missing VOTES"),
+        (GOOD.replace("PROJECTS\n", "VOTES\n", 1), 5, "VOTES section where PROJECTS should come"),
+        ("a;b\n" + GOOD, 1, "must start with a META section"),
+        (GOOD + "PROJECTS\n", 14, "second PROJECTS section"),
+    ],
+)
+def test_malformed_files_name_the_line_and_the_problem(text, line, problem):
+    error = malformed(text)
+    assert problem in error.message
+    assert error.line == line
+    assert str(error).startswith(f"bad.pb: line {line}: ")
+
+
+POINTS = """META
+key;value
+budget;10
+vote_type;{vote_type}
+max_length;2
+PROJECTS
+project_id;cost
+a;4
+b;6
+VOTES
+voter_id;vote;points
+1;a,b;{points}
+"""
+
+
+def test_points_in_an_approval_file_are_refused():
+    error = malformed(POINTS.format(vote_type="approval", points="2,1"))
+    assert (error.line, error.message) == (12, "points given in an approval file")
+
+
+def test_ordinal_points_must_match_the_ranking():
+    ok = pabulib.parse(POINTS.format(vote_type="ordinal", points="2,1"))
+    assert run(ok.election, "greedy").project("a").score == 2
+    error = malformed(POINTS.format(vote_type="ordinal", points="5,1"))
+    assert error.line == 12 and "disagree" in error.message
+
+
+def test_cumulative_needs_whole_points_matching_the_projects():
+    text = POINTS.format(vote_type="cumulative", points="3")
+    assert malformed(text).message == "2 projects but 1 points"
+    text = POINTS.format(vote_type="cumulative", points="1.5,1")
+    assert "whole numbers" in malformed(text).message
+    no_points = POINTS.format(vote_type="cumulative", points="1,1").replace(";points", "")
+    no_points = no_points.replace("1;a,b;1,1", "1;a,b")
+    error = malformed(no_points)
+    assert (error.line, error.message) == (11, "missing column 'points' in a cumulative file")
+
+
+def test_ranking_longer_than_max_length():
+    text = POINTS.format(vote_type="ordinal", points="none").replace("max_length;2", "max_length;1")
+    error = malformed(text)
+    assert error.line == 12 and "max_length is 1" in error.message
+
+
+def test_a_quoted_cell_spanning_lines_keeps_line_numbers_right():
+    text = GOOD.replace('"Park; with a ""view"""', '"Park\nwith a view"').replace("2;b\n", "2;q\n")
+    error = malformed(text)
+    assert error.line == 13  # one more physical line than without the newline
