@@ -69,20 +69,6 @@ class PotForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 120, "Enter an age from 0 to 120.")],
     )
 
-    BALLOT_FIELDS = (
-        "ballot_method",
-        "min_picks",
-        "max_picks",
-        "spending_cap",
-        "points_total",
-        "points_max",
-        "rule",
-        "eligibility_mode",
-        "min_age",
-        "ward_id",
-        "amount",
-    )
-
     def __init__(self, wards, *args, frozen: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.ward_id.choices = [SelectChoice("", "Council-wide (every ward)")] + [
