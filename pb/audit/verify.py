@@ -7,9 +7,11 @@ auditor can run it. Each check adds a line to the report; the package holds when
 import hashlib
 import json
 import math
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from types import SimpleNamespace
 
 from cryptography.exceptions import InvalidSignature
@@ -267,16 +269,20 @@ def _check_recount(report, data, manifest, results, with_pabutools):
         f"results.json says {published.get('selected')}",
     )
     if with_pabutools:
-        _recount_with_pabutools(report, data, rule, seed, published)
+        _recount_with_pabutools(report, data, election, rule, seed, published)
 
 
-def _recount_with_pabutools(report, data, rule, seed, published):
+def _recount_with_pabutools(report, data, election, rule, seed, published):
     try:
         from pb.tally.crosscheck import pabutools_outcome
     except ImportError:
         report.add("re-count with pabutools", False, "pabutools is not installed")
         return
-    selected = pabutools_outcome(data.election, rule, seed)
+    meta = {"max_length": data.meta["max_length"]} if "max_length" in data.meta else {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ballots.pb"
+        pabulib.write(pabulib.from_election(election, meta), path)
+        selected = pabutools_outcome(path, rule, seed)
     report.add(
         "re-count with pabutools",
         list(selected) == published.get("selected"),

@@ -296,3 +296,9 @@ def test_an_imported_real_election_reproduces_the_official_outcome_and_verifies(
     assert "1,000,000 zł" in client.get(f"/pots/{pot.id}/results").text
     dashboard = client.get(f"/goes-local?council={pot.council_id}&year=2023").text
     assert "Green Budget" in dashboard and "zł" in dashboard
+
+
+def test_re_count_with_pabutools(zip_path):
+    report = verify(zip_path, with_pabutools=True)
+    assert report.ok, report.failures
+    assert any(name == "re-count with pabutools" for name, _, _ in report.checks)

@@ -9,7 +9,7 @@ import pytest
 
 from pb.tally import pabulib, run
 from tests.tally.conftest import pabulib_path
-from tests.tally.pabutools_reference import pabutools_outcome
+from pb.tally.crosscheck import pabutools_outcome
 
 SPREAD = [
     # approval

@@ -1,5 +1,8 @@
 """pabutools (the research community's reference library) set up to mean what pb.tally means.
 
+An optional cross-check (`pb verify --with-pabutools`, and the tests): pabutools is not a
+dependency of pb, so import this module only where its absence is handled.
+
 Satisfaction is weight x cost (approval 1, rank r of L earns L - r + 1, points as cast) and ties
 go to the cheaper project, then the one with more supporters, then the lower
 sha256("{seed}:{id}"), exactly as pb.tally's rules state them.
