@@ -21,16 +21,21 @@ $(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
+# axe-core for the accessibility checks in tests/e2e (a test-only tool; nothing is served).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 install: $(VENV)/.installed
-dev: $(VENV)/.dev-installed
+dev: $(VENV)/.dev-installed node_modules/.installed
 
 run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000
 	$(BIN)/pb db upgrade
 	$(BIN)/pb demo
 	$(BIN)/pb run --host $(HOST) --port $(PORT)
 
-test: dev  ## the whole suite (SQLite; PostgreSQL too when PB_TEST_DATABASE_URL is set)
-	$(BIN)/pytest
+test: dev  ## the whole suite, end-to-end in Chromium too (PYTEST_ARGS='-m "not e2e"' skips those)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: dev
 	$(BIN)/ruff check .

@@ -66,6 +66,17 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # Rate limits (Flask-Limiter) on the forms people could hammer: log-in, registration,
+    # password reset, receipt check and access-code entry. Per client address and route.
+    # Shared between workers through Redis when REDIS_URL is set.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "10/minute")
+    RATELIMIT_HEADERS_ENABLED = True
+    # After this many failed log-ins for one e-mail address, each further failure locks that
+    # address for 2^(n - LOGIN_LOCKOUT_AFTER) seconds, at most LOGIN_LOCKOUT_MAX_SECONDS.
+    LOGIN_LOCKOUT_AFTER = int(os.environ.get("LOGIN_LOCKOUT_AFTER", "3"))
+    LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "900"))
+
     @classmethod
     def init(cls) -> None:
         """Fill in values that need the file system (development secret)."""
@@ -84,6 +95,10 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("PB_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = None
+    # Kept on, but high enough that no test trips it by accident (tests/auth/test_limits.py
+    # lowers it); in memory so a REDIS_URL on the machine does not leak between runs.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_SENSITIVE = "10000/minute"
 
     @classmethod
     def init(cls) -> None:

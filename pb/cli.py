@@ -1,11 +1,13 @@
 """The `pb` command: the Flask CLI for this app plus pb's own commands.
 
-`pb run`, `pb db upgrade` (Flask-Migrate), `pb demo`, `pb tally FILE.pb ...`.
+`pb run`, `pb db upgrade` (Flask-Migrate), `pb demo`, `pb tally FILE.pb ...`,
+`pb backup FILE`, `pb restore FILE`.
 """
 
 import json
 
 import click
+from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from pb import create_app
@@ -102,6 +104,41 @@ def import_pabulib_command(files, population) -> None:
             raise click.ClickException(f"{path}: {exc}") from None
         db.session.commit()
         click.echo(f"{path}: pot {pot.id}, {pot.name}")
+
+
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(file: str) -> None:
+    """Back up the whole database to FILE (pg_dump custom format, or an SQLite file)."""
+    from pb import backup
+
+    try:
+        backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up to {file}")
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(file: str, yes: bool) -> None:
+    """Replace everything in the database with the backup in FILE."""
+    from pb import backup
+    from pb.extensions import db
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if not yes:
+        click.confirm(f"Replace everything in {db.engine.url!r} with {file}?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may hold the old tables
+    try:
+        backup.restore(url, file)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {file}")
 
 
 def main() -> None:

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in `create_app()`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,5 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to continue."
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
+# Storage, limits and switches come from the RATELIMIT_* settings in config.py.
+limiter = Limiter(key_func=get_remote_address)

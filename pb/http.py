@@ -3,7 +3,16 @@
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from pb.extensions import db
+from pb.extensions import db, limiter
+
+
+def _sensitive_rate() -> str:
+    return current_app.config["RATELIMIT_SENSITIVE"]
+
+
+# For forms worth guessing at (passwords, receipts, access codes): per client address and
+# route, POSTs only, so reading the page stays free. Over the limit: the 429 error page.
+sensitive_limit = limiter.limit(_sensitive_rate, methods=["POST"])
 
 
 def render_form(template: str, form, **context):

@@ -42,11 +42,17 @@ def opening_payload(pot) -> bytes:
     return canonical({"pot": pot.id, "seed_sha256": pot.seed_sha256})
 
 
+def _lock_chain(pot) -> None:
+    db.session.execute(select(Pot.id).where(Pot.id == pot.id).with_for_update(key_share=True))
+
+
 def append(pot, type_: str, payload_sha256: str, at: datetime | None = None) -> ChainEvent:
     """Add an event to the pot's chain, in the current transaction."""
     # Row lock on the pot: the chain head cannot move under us (PostgreSQL; SQLite
-    # transactions are serialised already).
-    db.session.execute(select(Pot.id).where(Pot.id == pot.id).with_for_update())
+    # transactions are serialised already). FOR NO KEY UPDATE, not FOR UPDATE: the cast has
+    # already inserted rows referencing the pot, which hold FOR KEY SHARE on it, and two casts
+    # each upgrading to FOR UPDATE would deadlock (tests/voting/test_multiprocess.py).
+    _lock_chain(pot)
     head = db.session.scalar(
         select(ChainEvent)
         .where(ChainEvent.pot_id == pot.id)
@@ -77,7 +83,7 @@ def jsonl(pot) -> str:
 
 def append_many(pot, entries: list[tuple[str, str]], at: datetime | None = None) -> None:
     """Add many events at once (an imported election), in order, in one transaction."""
-    db.session.execute(select(Pot.id).where(Pot.id == pot.id).with_for_update())
+    _lock_chain(pot)
     head = db.session.scalar(
         select(ChainEvent)
         .where(ChainEvent.pot_id == pot.id)

@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from pb.auth import services
+from pb.auth import lockout, services
 from pb.auth.forms import (
     AccountForm,
     ForgotPasswordForm,
@@ -13,9 +13,14 @@ from pb.auth.forms import (
 from pb.auth.models import User
 from pb.auth.tokens import TokenError
 from pb.extensions import db, login_manager
-from pb.http import render_form
+from pb.http import render_form, sensitive_limit
 
 bp = Blueprint("auth", __name__)
+
+LOCKED_MESSAGE = (
+    "There have been too many failed attempts to log in with this e-mail address. "
+    "Wait a few minutes, then try again."
+)
 
 
 @login_manager.user_loader
@@ -37,6 +42,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@sensitive_limit
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -81,15 +87,22 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@sensitive_limit
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        if lockout.is_locked(form.email.data):
+            # Same words whether or not the address has an account.
+            form.form_errors.append(LOCKED_MESSAGE)
+            return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
         db.session.commit()  # keeps the failed attempt in the audit log, or a rehash
         if user is not None:
+            lockout.record_success(form.email.data)
             session.clear()  # a fresh session at log-in: nothing carries over from before
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        lockout.record_failure(form.email.data)
         form.form_errors.append("The e-mail address or password is not right.")
     return render_form("auth/login.html", form)
 
@@ -103,6 +116,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@sensitive_limit
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -113,6 +127,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@sensitive_limit
 def reset_password(token: str):
     try:
         user = services.user_for_reset(token)

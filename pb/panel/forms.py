@@ -160,6 +160,7 @@ class FeasibleForm(FlaskForm):
     note = TextAreaField(
         "Reason for the new cost",
         description="Shown publicly when the cost changes.",
+        id="feasible-note",  # the review page has two note boxes; ids must differ
         validators=[Optional(), Length(max=2000)],
     )
 
@@ -168,6 +169,7 @@ class NotFeasibleForm(FlaskForm):
     note = TextAreaField(
         "Why it is not feasible",
         description="Shown publicly and sent to the proposer.",
+        id="not-feasible-note",
         validators=[
             InputRequired("Give the reason."),
             Length(min=10, max=2000, message="Give the reason in 10 to 2,000 characters."),

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from pb.audit import package
 from pb.extensions import db
-from pb.http import get_or_404, render_form
+from pb.http import get_or_404, render_form, sensitive_limit
 from pb.pots.models import Pot
 from pb.voting import ballots, eligibility, proofs, services
 from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
@@ -65,6 +65,7 @@ def ballot(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/ballot/prove", methods=["GET", "POST"])
+@sensitive_limit
 @login_required
 def prove(pot_id: int):
     pot = get_or_404(Pot, pot_id)
@@ -127,6 +128,7 @@ def receipt(pot_id: int):
 
 
 @bp.route("/receipts/check", methods=["GET", "POST"])
+@sensitive_limit
 def check_receipt():
     form = ReceiptCheckForm()
     if form.validate_on_submit():

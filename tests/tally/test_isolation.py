@@ -24,3 +24,20 @@ def test_no_tally_module_imports_the_web_stack():
                 assert not name.startswith("pb.") or name.startswith("pb.tally"), (
                     f"{path.name} imports {name} from outside pb.tally"
                 )
+
+
+def test_importing_the_tally_loads_no_web_app(tmp_path):
+    """Run from an empty folder, as an auditor would: no config.py, no Flask imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pb.tally; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{sorted(FORBIDDEN | {'config'})!r}); "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

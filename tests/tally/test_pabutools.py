@@ -8,8 +8,8 @@ the ones where pabutools' own add1 loop takes about a second.
 import pytest
 
 from pb.tally import pabulib, run
-from tests.tally.conftest import pabulib_path
 from pb.tally.crosscheck import pabutools_outcome
+from tests.tally.conftest import pabulib_path
 
 SPREAD = [
     # approval

@@ -1,0 +1,124 @@
+"""The Flask app: configuration, extensions, blueprints, template filters and error pages."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
+from werkzeug.exceptions import HTTPException
+
+import pb
+from config import get_config
+from pb import security
+from pb.extensions import csrf, db, limiter, login_manager, migrate
+from pb.money import format_pence
+from pb.results import explain
+from pb.sqlite import make_transactional
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages."""
+    config = get_config(config_name)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(config.INSTANCE_DIR),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            make_transactional(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+
+    from pb import models  # noqa: F401  (every table registered before anything queries)
+    from pb.admin.views import bp as admin_bp
+    from pb.api.views import bp as api_bp
+    from pb.audit.views import bp as audit_bp
+    from pb.auth.views import bp as auth_bp
+    from pb.councils.views import bp as councils_bp
+    from pb.dashboard.views import bp as dashboard_bp
+    from pb.delivery.views import bp as delivery_bp
+    from pb.electorate.views import bp as electorate_bp
+    from pb.panel.review import bp as review_bp
+    from pb.panel.views import bp as panel_bp
+    from pb.paper.views import bp as paper_bp
+    from pb.pots.views import bp as pots_bp
+    from pb.proposals.views import bp as proposals_bp
+    from pb.results.views import bp as results_bp
+    from pb.voting.views import bp as voting_bp
+
+    for blueprint in (
+        pots_bp,
+        auth_bp,
+        proposals_bp,
+        voting_bp,
+        panel_bp,
+        review_bp,
+        paper_bp,
+        results_bp,
+        admin_bp,
+        audit_bp,
+        electorate_bp,
+        councils_bp,
+        dashboard_bp,
+        delivery_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+    app.add_template_filter(_money, "money")
+    app.add_template_filter(_reason, "reason")
+    app.add_template_filter(explain.in_order, "in_order")
+    app.jinja_env.globals["app_version"] = pb.__version__
+    _register_error_pages(app)
+    return app
+
+
+@pass_context
+def _money(context, amount, currency: str | None = None) -> str:
+    """The `money` filter: amounts in the currency of the pot the page is about."""
+    return format_pence(amount, currency=currency or _currency(context))
+
+
+def _currency(context) -> str:
+    """The currency of the pot (or council) the page is about; pounds otherwise."""
+    council = getattr(context.get("pot"), "council", None) or context.get("council")
+    return getattr(council, "currency", None) or "GBP"
+
+
+@pass_context
+def _reason(context, project: dict) -> str:
+    return explain.reason(project, currency=_currency(context))
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # Last line of defence: log it, undo any half-done work, and say so plainly.
+        if app.testing:
+            raise error  # tests must see the traceback, not a polite page
+        app.logger.exception("unexpected error")
+        db.session.rollback()
+        return render_template("errors/error.html", error=None), 500

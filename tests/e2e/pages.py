@@ -1,0 +1,65 @@
+"""Checks every end-to-end page gets: structure, axe-core, width, and screenshots."""
+
+import re
+
+SERIOUS = {"serious", "critical"}
+SITE = " \N{EN DASH} pb participatory budgeting"  # see base.html
+
+
+def check(page, axe_source: str, *, what: str) -> None:
+    """The page has a language, a title naming it, landmarks, one h1, no serious axe issue."""
+    assert page.locator("html").get_attribute("lang"), what
+    title = page.title()
+    h1 = page.locator("h1")
+    assert h1.count() == 1, (what, page.url, h1.all_inner_texts())
+    assert title.endswith(SITE) and title.removesuffix(SITE).strip(), (what, title)
+    for landmark in ("main", "header", "nav", "footer"):
+        assert page.locator(landmark).count() >= 1, (what, landmark)
+    violations = axe(page, axe_source)
+    assert not violations, (what, page.url, violations)
+
+
+def axe(page, axe_source: str) -> list:
+    """Serious and critical axe-core violations (WCAG 2.0/2.1 A and AA) on the page."""
+    target = page
+    helper = getattr(page, "axe_helper", None)
+    if helper is not None:
+        # With JavaScript off, axe's promises never settle: check the same HTML, styled by
+        # the same CSS, in a page that runs scripts (document.write keeps the page's URL).
+        origin = re.match(r"https?://[^/]+", page.url).group(0)
+        helper.goto(origin + "/check-the-results")
+        helper.set_content(page.content())
+        target = helper
+    # evaluate() runs outside the page's CSP, which forbids inline scripts.
+    target.evaluate(axe_source)
+    result = target.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"""
+    )
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def fits(page, width: int = 360) -> None:
+    """No horizontal scrolling at this width."""
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, (page.url, scroll)
+
+
+def tap_targets(page, selector: str, minimum: int = 44) -> None:
+    """Every visible element matching `selector` is at least `minimum` px tall."""
+    items = page.locator(selector)
+    assert items.count(), selector
+    for i in range(items.count()):
+        item = items.nth(i)
+        if not item.is_visible():
+            continue
+        box = item.bounding_box()
+        assert box["height"] >= minimum, (page.url, selector, i, box)
+
+
+def shot(page, folder, name: str) -> None:
+    page.screenshot(path=str(folder / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"))

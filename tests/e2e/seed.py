@@ -1,0 +1,136 @@
+"""Seed the end-to-end server's database: the demo, plus pots for every journey.
+
+Run by tests/e2e/conftest.py in its own process (`python tests/e2e/seed.py OUT.json`), with
+the same environment as the server, after `pb db upgrade`. Writes the ids the tests need.
+"""
+
+import json
+import sys
+from datetime import date
+
+from sqlalchemy import select
+
+from pb import create_app, demo
+from pb.auth.models import RoleGrant, User
+from pb.auth.services import hash_password
+from pb.councils.models import Council, Ward
+from pb.extensions import db
+from pb.panel.services import change_phase
+from pb.paper.services import enter_batch
+from pb.pots.models import Pot
+from pb.proposals.models import Proposal
+from pb.results.services import publish, run_tally
+
+PASSWORD = demo.DEMO_PASSWORD
+
+PROJECTS = [
+    # title, cost in pence
+    ("Benches by the pond", 9_000_00),
+    ("Bulb planting on the verges", 4_000_00),
+    ("Repair the bus shelter", 12_000_00),
+    ("Books for the library", 3_000_00),
+]
+
+VOTING_POTS = {
+    # key -> settings; all in Hillcrest, where a new resident (RV2 4DE) may vote
+    "knapsack": {"ballot_method": "approval", "min_picks": 1, "spending_cap": 15_000_00},
+    "ranked": {"ballot_method": "ranked", "min_picks": 1, "max_picks": 3},
+    "points": {"ballot_method": "points", "points_total": 5, "points_max": 3},
+}
+
+
+def _pot(council, ward, name, phase="review", **settings) -> Pot:
+    pot = Pot(
+        council=council,
+        ward=ward,
+        name=name,
+        description=f"{name}: a pot for the end-to-end tests.",
+        amount=30_000_00,
+        year=date.today().year,
+        phase=phase,
+        rule="greedy",
+        **settings,
+    )
+    db.session.add(pot)
+    db.session.flush()
+    return pot
+
+
+def _projects(pot, status) -> list[Proposal]:
+    proposals = [
+        Proposal(
+            pot=pot,
+            ward_id=pot.ward_id,
+            title=title,
+            summary=f"{title}, for everyone in the ward.",
+            description=f"{title}. A description long enough for the proposal page.",
+            cost=cost,
+            category="community",
+            status=status,
+        )
+        for title, cost in PROJECTS
+    ]
+    db.session.add_all(proposals)
+    db.session.flush()
+    return proposals
+
+
+def main(out: str) -> None:
+    app = create_app()
+    with app.app_context():
+        demo.seed()
+        council = db.session.scalar(select(Council))
+        hillcrest = db.session.scalar(select(Ward).where(Ward.name == "Hillcrest"))
+        admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+        officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
+        second = User(
+            email="officer2@example.org",
+            display_name="Olga Officer",
+            password_hash=hash_password(PASSWORD),
+            postcode="RV2 5GH",
+            date_of_birth=date(1975, 3, 1),
+            email_confirmed_at=officer.email_confirmed_at,
+        )
+        second.roles = [RoleGrant(role="officer", ward_id=None)]
+        db.session.add(second)
+        for js in ("js", "nojs"):  # one voter per run of the keyboard-only test
+            db.session.add(
+                User(
+                    email=f"keys-{js}@example.org",
+                    display_name=f"Kim Keys {js}",
+                    password_hash=second.password_hash,
+                    postcode="RV2 4DE",
+                    date_of_birth=date(1990, 1, 1),
+                    email_confirmed_at=officer.email_confirmed_at,
+                )
+            )
+        ids: dict = {"approval": db.session.scalar(select(Pot.id).where(Pot.phase == "voting"))}
+
+        for key, settings in VOTING_POTS.items():
+            pot = _pot(council, hillcrest, f"Hillcrest {key} fund", **settings)
+            _projects(pot, "on_ballot")
+            change_phase(pot, "open_voting", admin)
+            ids[key] = pot.id
+        ids["ideas"] = _pot(council, hillcrest, "Hillcrest ideas fund", phase="proposals").id
+        for js in ("js", "nojs"):
+            pot = _pot(council, hillcrest, f"Hillcrest panel fund {js}", max_picks=2)
+            _projects(pot, "submitted")
+            ids[f"review-{js}"] = pot.id
+
+        # A published pot for the auditor: paper ballots entered twice, tallied, published.
+        pot = _pot(council, hillcrest, "Hillcrest published fund", max_picks=2)
+        first, second_p, *_ = _projects(pot, "on_ballot")
+        change_phase(pot, "open_voting", admin)
+        for who in (officer, second):
+            enter_batch(pot, who, 1, [[first.id], [first.id, second_p.id], [second_p.id]])
+        change_phase(pot, "close_voting", admin)
+        run_tally(pot, admin)
+        publish(pot, admin)
+        ids["published"] = pot.id
+        db.session.commit()
+    with open(out, "w") as f:
+        json.dump(ids, f)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
