@@ -14,7 +14,6 @@ pass/fail; the targets are shown next to them:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import resource
@@ -46,49 +45,6 @@ def timed(fn, repeat: int = 1):
     return statistics.median(times), result
 
 
-def pabutools_setup(path: Path, seed: str = ""):
-    """pabutools' instance, multiprofile and a weight x cost satisfaction profile for ``path``,
-    with pb.tally's tie order (cost, then supporters, then sha256 lottery)."""
-    from pabutools.election import parse_pabulib
-    from pabutools.election.ballot import AbstractCardinalBallot, AbstractOrdinalBallot
-    from pabutools.election.satisfaction import AdditiveSatisfaction
-    from pabutools.tiebreaking import TieBreakingRule
-
-    instance, profile = parse_pabulib(str(path))
-    multiprofile = profile.as_multiprofile()
-    length = int(instance.meta.get("max_length", len(instance)))
-
-    def sat(inst, prof, ballot, project, precomputed):
-        if isinstance(ballot, AbstractCardinalBallot):
-            return ballot.get(project, 0) * project.cost
-        if isinstance(ballot, AbstractOrdinalBallot):
-            if project not in ballot:
-                return 0
-            return (length - list(ballot).index(project)) * project.cost
-        return project.cost if project in ballot else 0
-
-    class WeightTimesCost(AdditiveSatisfaction):
-        def __init__(self, inst, prof, ballot):
-            super().__init__(inst, prof, ballot, sat)
-
-    sat_profile = multiprofile.as_sat_profile(WeightTimesCost)
-    supporters = dict.fromkeys((p.name for p in instance), 0)
-    for s in sat_profile:
-        for p in instance:
-            if s.sat_project(p) > 0:
-                supporters[p.name] += sat_profile.multiplicity(s)
-    order = {
-        p.name: (
-            p.cost,
-            -supporters[p.name],
-            hashlib.sha256(f"{seed}:{p.name}".encode()).hexdigest(),
-        )
-        for p in instance
-    }
-    ties = TieBreakingRule(lambda inst, prof, project: order[project.name])
-    return instance, multiprofile, sat_profile, ties
-
-
 def real_elections(quick: bool) -> list[dict]:
     return [row for name in REAL for row in measure(PABULIB / name, quick)]
 
@@ -111,7 +67,9 @@ def measure(path: Path, quick: bool) -> list[dict]:
     if not quick:
         from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 
-        instance, multiprofile, sat_profile, ties = pabutools_setup(path)
+        from pb.tally.crosscheck import pabutools_setup
+
+        instance, multiprofile, sat_profile, ties, _ = pabutools_setup(path)
         common = {"sat_profile": sat_profile, "tie_breaking": ties}
         for rule, fn, extra in (
             ("greedy", greedy_utilitarian_welfare, {"is_sat_additive": True}),

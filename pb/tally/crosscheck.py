@@ -41,8 +41,9 @@ def _weight_times_cost(length: int):
     return WeightTimesCost
 
 
-def pabutools_outcome(path: Path, rule: str, seed: str = "") -> list[str]:
-    """Project ids pabutools selects, in order, for one of pb.tally's rule names."""
+def pabutools_setup(path: Path, seed: str = ""):
+    """pabutools' instance, multiprofile, weight x cost satisfaction profile and pb.tally's tie
+    order for a pabulib file, plus each project's supporters."""
     instance, profile = parse_pabulib(str(path))
     multiprofile = profile.as_multiprofile()
     length = int(instance.meta.get("max_length", len(instance)))
@@ -61,6 +62,12 @@ def pabutools_outcome(path: Path, rule: str, seed: str = "") -> list[str]:
         for p in instance
     }
     ties = TieBreakingRule(lambda inst, prof, project: order[project.name])
+    return instance, multiprofile, sat_profile, ties, supporters
+
+
+def pabutools_outcome(path: Path, rule: str, seed: str = "") -> list[str]:
+    """Project ids pabutools selects, in order, for one of pb.tally's rule names."""
+    instance, multiprofile, sat_profile, ties, supporters = pabutools_setup(path, seed)
     if rule == "greedy":
         # pabutools' greedy also funds projects nobody supports when money is left; ours never
         # does, so they are left out of the instance it sees.
