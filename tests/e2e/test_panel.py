@@ -5,7 +5,7 @@ import re
 import subprocess
 
 from tests.e2e.conftest import BIN, ROOT
-from tests.e2e.pages import axe, check, fits, shot
+from tests.e2e.pages import axe, check, fits, shot, tap_targets
 
 DEMO_PASSWORD = "demo-password"
 
@@ -165,3 +165,37 @@ def test_axe_does_report_a_real_problem(make_page, server, axe_source):
     )
     violations = axe(page, axe_source)
     assert [v for v in violations if v[0] == "label" and v[1] == "critical"], violations
+
+
+def test_the_panel_pages_fit_a_phone_and_pass_axe(make_page, server, axe_source, screenshots, js):
+    """Panel, officer and admin pages at 360 px: no sideways scrolling, 44 px buttons, no axe
+    problem. Read-only visits: nothing here changes the seeded pots."""
+    page = make_page(width=360, height=740)
+    _log_in(page, axe_source, "admin@example.org")
+    ids = server.ids
+    review = ids[f"review-{js}"]  # the panel journey may already have moved it on
+    page.goto(f"/panel/pots/{review}")
+    public = page.locator("main a[href^='/proposals/']").first.get_attribute("href")
+    proposal = "/panel" + public + "/review"
+    pages = {
+        "panel": "/panel/",
+        "panel pot": f"/panel/pots/{review}",
+        "review a proposal": proposal,
+        "pot set-up": f"/panel/pots/{review}/settings",
+        "new pot": "/panel/pots/new",
+        "panel pot in voting": f"/panel/pots/{ids['approval']}",
+        "paper voting": f"/panel/pots/{ids['approval']}/paper/",
+        "tally": f"/panel/pots/{ids['published']}/tally",
+        "audit log": f"/panel/pots/{ids['published']}/audit",
+        "delivery": f"/panel/pots/{ids['published']}/delivery",
+        "roles": "/panel/roles/",
+        "postcodes": "/panel/postcodes/",
+    }
+    for name, url in pages.items():
+        page.goto(url)
+        check(page, axe_source, what=name)
+        fits(page, 360)
+        controls = "main button, main input:not([type=hidden]), main select, main a.button"
+        if page.locator(controls).count():
+            tap_targets(page, controls)
+        shot(page, screenshots, f"panel-{name}-{js}-360")
