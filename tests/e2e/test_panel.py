@@ -193,6 +193,10 @@ def test_the_panel_pages_fit_a_phone_and_pass_axe(make_page, server, axe_source,
         "delivery": f"/panel/pots/{ids['published']}/delivery",
         "roles": "/panel/roles/",
         "postcodes": "/panel/postcodes/",
+        "voter roll": f"/panel/pots/{review}/roll",
+        "access codes": f"/panel/pots/{review}/codes",
+        "void a code": f"/panel/pots/{review}/codes/void",
+        "your account": "/account",
     }
     for name, url in pages.items():
         page.goto(url)
