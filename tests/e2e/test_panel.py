@@ -197,6 +197,8 @@ def test_the_panel_pages_fit_a_phone_and_pass_axe(make_page, server, axe_source,
         "access codes": f"/panel/pots/{review}/codes",
         "void a code": f"/panel/pots/{review}/codes/void",
         "your account": "/account",
+        "not eligible to vote": f"/pots/{ids['ideas']}/ballot",
+        "paper batch": f"/panel/pots/{ids['published']}/paper/batches/1",
     }
     for name, url in pages.items():
         page.goto(url)
