@@ -48,28 +48,7 @@ def _lock_chain(pot) -> None:
 
 def append(pot, type_: str, payload_sha256: str, at: datetime | None = None) -> ChainEvent:
     """Add an event to the pot's chain, in the current transaction."""
-    # Row lock on the pot: the chain head cannot move under us (PostgreSQL; SQLite
-    # transactions are serialised already). FOR NO KEY UPDATE, not FOR UPDATE: the cast has
-    # already inserted rows referencing the pot, which hold FOR KEY SHARE on it, and two casts
-    # each upgrading to FOR UPDATE would deadlock (tests/voting/test_multiprocess.py).
-    _lock_chain(pot)
-    head = db.session.scalar(
-        select(ChainEvent)
-        .where(ChainEvent.pot_id == pot.id)
-        .order_by(ChainEvent.height.desc())
-        .limit(1)
-    )
-    event = ChainEvent(
-        pot_id=pot.id,
-        height=head.height + 1 if head else 0,
-        type=type_,
-        parent=sha256_hex(head.line()) if head else GENESIS,
-        payload_sha256=payload_sha256,
-        at=timestamp(at),
-    )
-    db.session.add(event)
-    db.session.flush()
-    return event
+    return append_many(pot, [(type_, payload_sha256)], at)[0]
 
 
 def events(pot) -> list[ChainEvent]:
@@ -81,8 +60,14 @@ def jsonl(pot) -> str:
     return "".join(event.line() + "\n" for event in events(pot))
 
 
-def append_many(pot, entries: list[tuple[str, str]], at: datetime | None = None) -> None:
-    """Add many events at once (an imported election), in order, in one transaction."""
+def append_many(
+    pot, entries: list[tuple[str, str]], at: datetime | None = None
+) -> list[ChainEvent]:
+    """Add events in order (one cast, or a whole imported election), in this transaction."""
+    # Row lock on the pot: the chain head cannot move under us (PostgreSQL; SQLite
+    # transactions are serialised already). FOR NO KEY UPDATE, not FOR UPDATE: the cast has
+    # already inserted rows referencing the pot, which hold FOR KEY SHARE on it, and two casts
+    # each upgrading to FOR UPDATE would deadlock (tests/voting/test_multiprocess.py).
     _lock_chain(pot)
     head = db.session.scalar(
         select(ChainEvent)
@@ -93,6 +78,7 @@ def append_many(pot, entries: list[tuple[str, str]], at: datetime | None = None)
     height = head.height + 1 if head else 0
     parent = sha256_hex(head.line()) if head else GENESIS
     stamp = timestamp(at)
+    added = []
     for type_, payload_sha256 in entries:
         event = ChainEvent(
             pot_id=pot.id,
@@ -103,5 +89,7 @@ def append_many(pot, entries: list[tuple[str, str]], at: datetime | None = None)
             at=stamp,
         )
         db.session.add(event)
+        added.append(event)
         parent, height = sha256_hex(event.line()), height + 1
     db.session.flush()
+    return added

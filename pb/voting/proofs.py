@@ -4,13 +4,10 @@ The resident proves it once per pot; the session then carries the entry's or cod
 every later step (and the cast itself) checks it again against the database.
 """
 
-from sqlalchemy import select
-
 from pb.electorate import services as electorate
 from pb.electorate.models import AccessCode, VoterRollEntry
 from pb.extensions import db
 from pb.voting.eligibility import Proof
-from pb.voting.models import Participation
 
 SESSION_KEY = "pb_proofs"
 
@@ -57,16 +54,12 @@ def load(session, pot) -> Proof | None:
         entry = db.session.get(VoterRollEntry, stored["roll"])
         if entry is None or entry.pot_id != pot.id:
             return None
-        used = _used(Participation.roll_entry_id, entry.id)
-        return Proof(roll_entry_id=entry.id, date_of_birth=entry.date_of_birth, usable=not used)
+        usable = not electorate.roll_entry_used(entry)
+        return Proof(roll_entry_id=entry.id, date_of_birth=entry.date_of_birth, usable=usable)
     if stored.get("code"):
         code = db.session.get(AccessCode, stored["code"])
         if code is None or code.pot_id != pot.id:
             return None
-        used = _used(Participation.access_code_id, code.id)
-        return Proof(access_code_id=code.id, usable=not used and code.voided_at is None)
+        status, _ = electorate.code_status(pot, code.code)
+        return Proof(access_code_id=code.id, usable=status == "ok")
     return None
-
-
-def _used(column, value) -> bool:
-    return db.session.scalar(select(Participation.id).where(column == value)) is not None
