@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from tests.served import Browser, fresh_database, gunicorn  # noqa: E402
+from tests.served import Browser, fresh_database, gunicorn, worker_pids  # noqa: E402
 
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
 
@@ -40,6 +40,53 @@ NONCE = re.compile(r'name="nonce" value="([^"]+)"')
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (Linux /proc; 0 for gone ones)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (the benchmark's server is local)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().split(" ", 2)[1] == "(postgres)":
+                pids.append(int(stat.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+class CpuMeter:
+    """Where the CPU went during a phase: app workers, PostgreSQL, and this load generator."""
+
+    def __init__(self, master):
+        self.master = master
+
+    def _read(self) -> dict:
+        return {
+            "app": cpu_seconds(worker_pids(self.master)),
+            "postgres": cpu_seconds(postgres_pids()),
+            "clients": time.process_time(),
+        }
+
+    def __enter__(self):
+        self.start = self._read()
+        return self
+
+    def __exit__(self, *exc):
+        end = self._read()
+        self.used = {part: end[part] - self.start[part] for part in end}
 
 
 def seed(url: str, instance: Path, voters: int, pots: int):
@@ -67,7 +114,7 @@ def seed(url: str, instance: Path, voters: int, pots: int):
     return app, pot_ids, emails
 
 
-def cast_phase(base, pot_ids, emails, clients: int, seconds: float) -> dict:
+def cast_phase(base, master, pot_ids, emails, clients: int, seconds: float) -> dict:
     from tests.factories import PASSWORD
 
     browsers = [Browser(base) for _ in emails]
@@ -110,13 +157,14 @@ def cast_phase(base, pot_ids, emails, clients: int, seconds: float) -> dict:
                     errors[str(status)] = errors.get(str(status), 0) + 1
         ran_out.append(True)
 
-    begun = time.monotonic()
     threads = [threading.Thread(target=client, args=(jobs,)) for jobs in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - begun
+    with CpuMeter(master) as cpu:
+        begun = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - begun
     return {
         "login_seconds": login_seconds,
         "elapsed": elapsed,
@@ -124,6 +172,7 @@ def cast_phase(base, pot_ids, emails, clients: int, seconds: float) -> dict:
         "receipts": receipts,
         "errors": errors,
         "clients_out_of_work": len(ran_out),
+        "cpu": cpu.used,
     }
 
 
@@ -262,8 +311,8 @@ def main() -> None:
         instance = Path(tmp)
         app, pot_ids, emails = seed(url, instance, args.voters, args.pots)
         try:
-            with gunicorn(url, instance, workers=args.workers) as (base, _master):
-                cast = cast_phase(base, pot_ids, emails, args.clients, args.seconds)
+            with gunicorn(url, instance, workers=args.workers) as (base, master):
+                cast = cast_phase(base, master, pot_ids, emails, args.clients, args.seconds)
                 check = reconcile(app, pot_ids, cast["receipts"])
                 results = results_page(app, base, args.results_ballots, args.results_gets)
         finally:
@@ -287,6 +336,10 @@ def report(args, emails, cast, check, results, tps) -> None:
     p50, p95, p99 = (percentile(lat, share) for share in (0.5, 0.95, 0.99))
     print(f"  cast latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}")
     print(f"  errors: {sum(cast['errors'].values())} {cast['errors'] or ''}")
+    if got:
+        cpu = ", ".join(f"{part} {1000 * used / got:.1f}" for part, used in cast["cpu"].items())
+        busy = sum(cast["cpu"].values()) / cast["elapsed"]
+        print(f"  CPU ms per ballot: {cpu} ({busy:.2f} of {os.cpu_count()} CPUs busy)")
     same = {check["ballots"], check["acknowledged"], check["participations"]}
     ok = len(same) == 1 and check["distinct_receipts"] == got
     ok = ok and check["duplicate_participations"] == 0

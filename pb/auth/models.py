@@ -1,12 +1,16 @@
 """Accounts: residents and the council's staff, told apart by their role grants."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.extensions import db
+
+if TYPE_CHECKING:
+    from pb.councils.models import Postcode
 from pb.timeutil import utcnow
 
 ROLES = {
@@ -34,9 +38,19 @@ class User(UserMixin, db.Model):
     roles: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+    # The council's entry for the user's postcode (None when it is not one of its postcodes),
+    # loaded with the user: every ballot page asks which ward the resident lives in.
+    home: Mapped["Postcode | None"] = relationship(
+        primaryjoin="foreign(User.postcode) == Postcode.postcode", viewonly=True, lazy="joined"
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def ward_id(self) -> int | None:
+        """The ward the user's postcode places them in, if any."""
+        return self.home.ward_id if self.home is not None else None
 
     @property
     def email_confirmed(self) -> bool:

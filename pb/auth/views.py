@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from pb.auth import lockout, services
 from pb.auth.forms import (
@@ -28,7 +29,9 @@ def load_user(session_id: str) -> User | None:
     user_id, _, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    # Roles come in the same query: every page's navigation asks for them.
+    query = select(User).options(joinedload(User.roles)).where(User.id == int(user_id))
+    user = db.session.scalars(query).unique().first()
     if user is None or user.session_epoch != int(epoch):
         return None
     return user

@@ -80,7 +80,8 @@ class Pot(db.Model):
     voting_closes_on: Mapped[date | None] = mapped_column(Date)
     results_on: Mapped[date | None] = mapped_column(Date)
 
-    council: Mapped[Council] = relationship()
+    # Joined: every page about a pot shows its money in the council's currency.
+    council: Mapped[Council] = relationship(lazy="joined", innerjoin=True)
     ward: Mapped[Ward | None] = relationship()
 
     def __str__(self) -> str:

@@ -6,7 +6,6 @@ from datetime import date
 from flask import url_for
 from sqlalchemy import select
 
-from pb.councils.models import Postcode
 from pb.extensions import db
 from pb.timeutil import today
 from pb.voting.models import Participation
@@ -23,13 +22,6 @@ class Problem:
     action_url: str | None = None
 
 
-def ward_of(postcode: str | None) -> int | None:
-    """The ward id a postcode belongs to, or None when it is not one of the council's."""
-    if not postcode:
-        return None
-    return db.session.scalar(select(Postcode.ward_id).where(Postcode.postcode == postcode))
-
-
 def has_taken_part(user, pot) -> bool:
     query = select(Participation.id).where(
         Participation.pot_id == pot.id, Participation.user_id == user.id
@@ -39,7 +31,7 @@ def has_taken_part(user, pot) -> bool:
 
 def area_problem(user, pot) -> Problem | None:
     """Whether the user's postcode places them in the pot's area (used for proposing too)."""
-    if pot.covers_ward(ward_of(user.postcode)):
+    if pot.covers_ward(user.ward_id):
         return None
     return Problem(
         "area",

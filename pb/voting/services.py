@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from pb.audit import chain
 from pb.audit.services import record
@@ -36,6 +36,12 @@ def ballot_proposals(pot) -> list[Proposal]:
     return list(db.session.scalars(query.order_by(Proposal.title, Proposal.id)))
 
 
+def insert_or_skip(model):
+    """INSERT that adds nothing, instead of failing, when a unique key is already taken."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing()
+
+
 def _repeat_of(pot, receipt: str) -> CastResult | None:
     """The earlier result if a ballot with this receipt is already stored in the pot."""
     stored = db.session.scalar(
@@ -46,37 +52,40 @@ def _repeat_of(pot, receipt: str) -> CastResult | None:
     return CastResult(receipt, repeated=True) if stored else None
 
 
-def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None) -> CastResult:
+def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -> CastResult:
     """Store the user's participation, their anonymous ballot and the audit event together.
 
     Unique keys on the participation (pot + user, pot + roll entry, pot + access code) make a
     second ballot impossible, even when two requests race; a repeat of the same form answers
-    with the receipt it already gave.
+    with the receipt it already gave. `proposals` saves a query when the caller has them.
     """
     receipt = receipt_for(nonce)
-    if eligibility.has_taken_part(user, pot):
-        if (repeat := _repeat_of(pot, receipt)) is not None:
-            return repeat
-        raise AlreadyVoted()
-    if problems := eligibility.voting_problems(user, pot, proof, check_participation=False):
-        raise NotEligible(problems)
-    choices = ballots.check(pot, ballot_proposals(pot), raw_ballot)
-
-    participation = Participation(
-        pot_id=pot.id,
-        user_id=user.id,
-        roll_entry_id=proof.roll_entry_id if proof else None,
-        access_code_id=proof.access_code_id if proof else None,
-        channel="online",
-    )
     try:
-        with db.session.begin_nested():
-            db.session.add(participation)
-    except IntegrityError:
-        # Another request for this voter won the race; it may have been this very form.
-        if (repeat := _repeat_of(pot, receipt)) is not None:
-            return repeat
-        raise AlreadyVoted() from None
+        if problems := eligibility.voting_problems(user, pot, proof, check_participation=False):
+            raise NotEligible(problems)
+        choices = ballots.check(pot, proposals or ballot_proposals(pot), raw_ballot)
+    except (NotEligible, ballots.BallotError):
+        # Someone who has voted already hears that first (or gets their receipt again).
+        if eligibility.has_taken_part(user, pot):
+            return _repeat_or_refuse(pot, receipt)
+        raise
+
+    # One statement claims the voter's place: it inserts nothing when any of the unique keys
+    # is taken, including by a request that is still in flight (it waits for that one).
+    claimed = db.session.scalar(
+        insert_or_skip(Participation)
+        .values(
+            pot_id=pot.id,
+            user_id=user.id,
+            roll_entry_id=proof.roll_entry_id if proof else None,
+            access_code_id=proof.access_code_id if proof else None,
+            channel="online",
+        )
+        .returning(Participation.id)
+    )
+    if claimed is None:
+        # Already taken part; this may be a repeat of the very form that did it.
+        return _repeat_or_refuse(pot, receipt)
 
     digest = receipt_hash(receipt)
     db.session.add(
@@ -92,6 +101,12 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None) -> CastResult:
     record("ballot.cast", pot=pot, receipt_sha256=digest)
     chain.append(pot, "ballot_cast", digest)
     return CastResult(receipt, repeated=False)
+
+
+def _repeat_or_refuse(pot, receipt: str) -> CastResult:
+    if (repeat := _repeat_of(pot, receipt)) is not None:
+        return repeat
+    raise AlreadyVoted()
 
 
 def find_receipt(code: str) -> Ballot | None:

@@ -98,7 +98,8 @@ def cast(pot_id: int):
     proposals = services.ballot_proposals(pot)
     raw = ballots.read_form(pot, proposals, request.form)
     try:
-        result = services.cast_ballot(pot, current_user, raw, nonce, proofs.load(session, pot))
+        proof = proofs.load(session, pot)
+        result = services.cast_ballot(pot, current_user, raw, nonce, proof, proposals)
     except ballots.BallotError as exc:
         db.session.rollback()
         return _ballot_page(pot, proposals, raw, str(exc))
@@ -109,8 +110,9 @@ def cast(pot_id: int):
         db.session.rollback()
         return render_template("voting/not_eligible.html", pot=pot, problems=exc.problems), 403
     db.session.commit()
-    session[_RECEIPT_KEY] = {"pot": pot.id, "code": result.receipt}
-    return redirect(url_for("voting.receipt", pot_id=pot.id), code=303)
+    # pot_id, not pot.id: the commit expired the pot, and reading it would query again.
+    session[_RECEIPT_KEY] = {"pot": pot_id, "code": result.receipt}
+    return redirect(url_for("voting.receipt", pot_id=pot_id), code=303)
 
 
 @bp.route("/pots/<int:pot_id>/ballot/receipt")
@@ -118,9 +120,10 @@ def cast(pot_id: int):
 def receipt(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     shown = session.get(_RECEIPT_KEY)
-    if not eligibility.has_taken_part(current_user, pot):
-        return redirect(url_for("pots.show", pot_id=pot.id))
     code = shown["code"] if shown and shown.get("pot") == pot.id else None
+    # The signed session only holds a code after the cast was committed.
+    if code is None and not eligibility.has_taken_part(current_user, pot):
+        return redirect(url_for("pots.show", pot_id=pot.id))
     # The code is shown once; a reload says the ballot is recorded but does not repeat it.
     session.pop(_RECEIPT_KEY, None)
     response = render_template("voting/receipt.html", pot=pot, code=code)
