@@ -18,6 +18,8 @@ CSP = "; ".join(
     ]
 )
 
+SEEN_PRECISION = timedelta(minutes=1)
+
 
 def init_app(app: Flask) -> None:
     app.after_request(_headers)
@@ -51,7 +53,9 @@ def _session_lifetime():
         session.clear()
         return
     session.setdefault("pb_started", now.isoformat())
-    session["pb_seen"] = now.isoformat()
+    # To the minute: writing it on every request would re-sign and re-send the cookie each time.
+    if "pb_seen" not in session or now - last >= SEEN_PRECISION:
+        session["pb_seen"] = now.isoformat()
 
 
 def _when(text):

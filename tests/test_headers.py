@@ -52,3 +52,26 @@ def test_an_active_session_continues(client, login):
     client.get("/account")
     _age_session(client, pb_seen=timedelta(minutes=29), pb_started=timedelta(hours=11))
     assert client.get("/account").status_code == 200
+
+
+def _seen(client) -> datetime:
+    with client.session_transaction() as session:
+        return datetime.fromisoformat(session["pb_seen"])
+
+
+def test_activity_moves_the_idle_limit_on(client, login):
+    login(make_user())
+    client.get("/account")
+    _age_session(client, pb_seen=timedelta(minutes=20))
+    client.get("/account")
+    assert datetime.now(UTC) - _seen(client) < timedelta(minutes=1)
+
+
+def test_the_session_cookie_is_not_rewritten_within_a_minute(client, login):
+    login(make_user())
+    client.get("/account")
+    seen = _seen(client)
+    response = client.get("/account")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert _seen(client) == seen
