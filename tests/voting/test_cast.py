@@ -1,7 +1,8 @@
 import re
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import event, func, inspect, select
 
 from pb.audit.models import AuditEvent
 from pb.extensions import db
@@ -175,3 +176,39 @@ def test_check_my_receipt(client, login, world):
     bad = client.post("/receipts/check", data={"code": "hello"})
     assert bad.status_code == 422
     assert "32 letters and digits" in bad.text
+
+
+@contextmanager
+def _statements():
+    """The SELECT/INSERT/UPDATE/DELETE statements sent while the block runs."""
+    sent = []
+
+    def note(connection, cursor, statement, *args):
+        if statement.lstrip().split(None, 1)[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE"}:
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_a_ballot_takes_few_statements(client, login, world):
+    # Casting is the busiest path at peak; each statement is a round trip to the database.
+    # Budgets: user (with roles and ward), pot (with council), participation, proposals;
+    # the cast adds its four inserts and the chain head's lock and read.
+    pot = world.voting_pot
+    login(make_user())
+    with _statements() as ballot_page:
+        assert client.get(f"/pots/{pot.id}/ballot").status_code == 200
+    with _statements() as review:
+        _, nonce = _review(client, pot, [world.on_ballot[0].id])
+    with _statements() as cast:
+        response = _cast(client, pot, [world.on_ballot[0].id], nonce)
+    with _statements() as receipt:
+        assert client.get(response.headers["Location"]).status_code == 200
+    budget = {"ballot page": 4, "review": 4, "cast": 9, "receipt": 2}
+    sent = {"ballot page": ballot_page, "review": review, "cast": cast, "receipt": receipt}
+    over = {step: statements for step, statements in sent.items() if len(statements) > budget[step]}
+    assert not over, over
