@@ -298,6 +298,7 @@ def main() -> None:
     parser.add_argument("--pots", type=int, default=40, help="pots each voter may cast in")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread when > 1)")
     parser.add_argument("--results-ballots", type=int, default=100_000)
     parser.add_argument("--results-gets", type=int, default=7)
     args = parser.parse_args()
@@ -311,7 +312,7 @@ def main() -> None:
         instance = Path(tmp)
         app, pot_ids, emails = seed(url, instance, args.voters, args.pots)
         try:
-            with gunicorn(url, instance, workers=args.workers) as (base, master):
+            with gunicorn(url, instance, args.workers, args.threads, csrf=True) as (base, master):
                 cast = cast_phase(base, master, pot_ids, emails, args.clients, args.seconds)
                 check = reconcile(app, pot_ids, cast["receipts"])
                 results = results_page(app, base, args.results_ballots, args.results_gets)

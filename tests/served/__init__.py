@@ -22,6 +22,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 RECEIPT = re.compile(r"<code>([A-Z2-7-]+)</code>")
+CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
 
 
 def free_port() -> int:
@@ -47,8 +48,13 @@ def fresh_database(server_url: str, name: str):
 
 
 @contextmanager
-def gunicorn(database_url: str, instance: Path, workers: int = 3, threads: int = 1):
-    """Serve `create_app('test')` on a free loopback port; yields (base URL, master process)."""
+def gunicorn(
+    database_url: str, instance: Path, workers: int = 3, threads: int = 1, csrf: bool = False
+):
+    """Serve `create_app('test')` on a free loopback port; yields (base URL, master process).
+
+    `csrf` turns CSRF protection back on, as in production (the test config leaves it off).
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -62,7 +68,7 @@ def gunicorn(database_url: str, instance: Path, workers: int = 3, threads: int =
         "--threads", str(threads),
         "--timeout", "60",
         "--log-level", "warning",
-        "pb:create_app('test')",
+        f"pb:create_app('test', WTF_CSRF_ENABLED={csrf})",
     ]  # fmt: skip
     log = open(instance / "gunicorn.log", "w")  # noqa: SIM115 - closed below
     master = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -99,21 +105,34 @@ class Browser:
 
     def __init__(self, base: str):
         self.base = base
+        self.csrf_token: str | None = None
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
 
     def request(self, path: str, data: dict | list | None = None) -> tuple[int, str, str]:
-        """(status, final URL, body); network failures raise OSError."""
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        """(status, final URL, body); network failures raise OSError.
+
+        Posts carry the CSRF token of the last page that had one, as a form in it would.
+        """
+        body = None
+        if data is not None:
+            fields = list(data.items()) if isinstance(data, dict) else list(data)
+            if self.csrf_token:
+                fields.append(("csrf_token", self.csrf_token))
+            body = urllib.parse.urlencode(fields, doseq=True).encode()
         try:
             with self.opener.open(self.base + path, data=body, timeout=60) as response:
-                return response.status, response.url, response.read().decode()
+                status, url, page = response.status, response.url, response.read().decode()
         except urllib.error.HTTPError as error:
             with error:
-                return error.code, error.url, error.read().decode()
+                status, url, page = error.code, error.url, error.read().decode()
+        if token := CSRF_TOKEN.search(page):
+            self.csrf_token = token.group(1)
+        return status, url, page
 
     def log_in(self, email: str, password: str) -> None:
+        self.request("/login")
         status, url, _ = self.request("/login", {"email": email, "password": password})
         if status != 200 or url.endswith("/login"):
             raise RuntimeError(f"log-in failed for {email}: {status}")
