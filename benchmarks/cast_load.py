@@ -6,8 +6,12 @@ Figures for the README, not pass/fail. Everything runs on loopback, in databases
 1. casting: C concurrent clients, each with logged-in voters, for a fixed time go through
    open ballot -> review -> cast -> receipt; ballots/s, latency of the cast (POST and the
    receipt page it redirects to) p50/p95/p99, errors, and a reconciliation with the database;
-2. the database's own ceiling: pgbench with a one-row INSERT script, same clients and time;
-3. the results page of a pot with 100,000 ballots (tallied and published once): p50 of GETs.
+   with the CPU each part used per ballot (app workers, PostgreSQL, these clients);
+2. the web tier's own ceiling: the same clients fetching a static file through the app;
+3. the database's own ceiling: pgbench with a one-row INSERT script, same clients and time;
+4. the results page of a pot with 100,000 ballots (tallied and published once): p50 of GETs.
+
+The app runs with CSRF protection on, as in production.
 
     .venv/bin/python benchmarks/cast_load.py --seconds 20 --clients 32
 
@@ -35,6 +39,8 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from tests.served import Browser, fresh_database, gunicorn, worker_pids  # noqa: E402
 
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+# Open the ballot, review it, cast (a POST answered 303) and the receipt page it leads to.
+REQUESTS_PER_BALLOT = 4
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -176,6 +182,33 @@ def cast_phase(base, master, pot_ids, emails, clients: int, seconds: float) -> d
     }
 
 
+def web_ceiling(base, master, clients: int, seconds: float) -> dict:
+    """The web tier's own limit: the same clients fetching a static file through the app.
+
+    Every request still passes through gunicorn, Flask and the security headers, but touches
+    no database: no page of the casting flow can be served faster than this.
+    """
+    stop_at = time.monotonic() + seconds
+    counts = []
+
+    def client():
+        browser, done = Browser(base), 0
+        while time.monotonic() < stop_at:
+            status, _, _ = browser.request("/static/pb.css")
+            done += status == 200
+        counts.append(done)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    with CpuMeter(master) as cpu:
+        begun = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - begun
+    return {"requests": sum(counts), "elapsed": elapsed, "cpu": cpu.used}
+
+
 def reconcile(app, pot_ids, receipts) -> dict:
     from pb.extensions import db
     from pb.voting.models import Ballot, Participation
@@ -295,15 +328,18 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--voters", type=int, default=64, help="voters logged in (argon2: slow)")
-    parser.add_argument("--pots", type=int, default=40, help="pots each voter may cast in")
+    parser.add_argument("--pots", type=int, default=80, help="pots each voter may cast in")
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    # One sync worker per core measured best here: the clients and PostgreSQL share the cores,
+    # and more processes than cores cost more in switching than they gain (README).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=1, help="per worker (gthread when > 1)")
     parser.add_argument("--results-ballots", type=int, default=100_000)
     parser.add_argument("--results-gets", type=int, default=7)
     args = parser.parse_args()
     cpus = os.cpu_count()
-    print(f"machine: {cpus} CPUs; gunicorn {args.workers} sync workers; {args.clients} clients")
+    kind = f"gthread, {args.threads} threads each" if args.threads > 1 else "sync"
+    print(f"machine: {cpus} CPUs; gunicorn {args.workers} workers ({kind}); {args.clients} clients")
 
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -314,6 +350,7 @@ def main() -> None:
         try:
             with gunicorn(url, instance, args.workers, args.threads, csrf=True) as (base, master):
                 cast = cast_phase(base, master, pot_ids, emails, args.clients, args.seconds)
+                ceiling = web_ceiling(base, master, args.clients, max(5, args.seconds // 2))
                 check = reconcile(app, pot_ids, cast["receipts"])
                 results = results_page(app, base, args.results_ballots, args.results_gets)
         finally:
@@ -323,10 +360,10 @@ def main() -> None:
                 db.engine.dispose()
         tps = pgbench(args.server, args.clients, args.seconds)
 
-    report(args, emails, cast, check, results, tps)
+    report(args, emails, cast, ceiling, check, results, tps)
 
 
-def report(args, emails, cast, check, results, tps) -> None:
+def report(args, emails, cast, ceiling, check, results, tps) -> None:
     lat = [t * 1000 for t in cast["latencies"]]
     rate = len(cast["receipts"]) / cast["elapsed"]
     got = len(cast["receipts"])
@@ -353,6 +390,17 @@ def report(args, emails, cast, check, results, tps) -> None:
     )
     print(f"pgbench one-row INSERT, {args.clients} clients, {args.seconds} s: {tps:.0f} tps")
     print(f"  our casts are {100 * rate / tps:.2f}% of the database's raw insert rate")
+    static = ceiling["requests"] / ceiling["elapsed"]
+    per_request = 1000 * ceiling["cpu"]["app"] / max(1, ceiling["requests"])
+    print(
+        f"web tier alone (static file through gunicorn + Flask, {args.clients} clients): "
+        f"{static:.0f} requests/s, app CPU {per_request:.2f} ms per request"
+    )
+    print(
+        f"  a ballot is {REQUESTS_PER_BALLOT} requests, so even with no database work the "
+        f"ceiling would be {static / REQUESTS_PER_BALLOT:.0f} ballots/s = "
+        f"{100 * static / REQUESTS_PER_BALLOT / tps:.1f}% of pgbench"
+    )
     ms = [t * 1000 for t in results["times"]]
     print(
         f"results page, {args.results_ballots:,} ballots: "
