@@ -8,10 +8,10 @@ from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.extensions import db
+from pb.timeutil import utcnow
 
 if TYPE_CHECKING:
     from pb.councils.models import Postcode
-from pb.timeutil import utcnow
 
 ROLES = {
     "admin": "Council admin",
