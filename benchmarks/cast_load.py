@@ -95,6 +95,18 @@ class CpuMeter:
         self.used = {part: end[part] - self.start[part] for part in end}
 
 
+def run_clients(master, threads) -> tuple[float, dict]:
+    """Start the client threads, wait for all; (seconds taken, CPU used by each part)."""
+    with CpuMeter(master) as cpu:
+        begun = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - begun
+    return elapsed, cpu.used
+
+
 def seed(url: str, instance: Path, voters: int, pots: int):
     """Migrate, then a ward with `pots` pots in voting and `voters` eligible residents."""
     from flask_migrate import upgrade
@@ -164,13 +176,7 @@ def cast_phase(base, master, pot_ids, emails, clients: int, seconds: float) -> d
         ran_out.append(True)
 
     threads = [threading.Thread(target=client, args=(jobs,)) for jobs in work]
-    with CpuMeter(master) as cpu:
-        begun = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - begun
+    elapsed, cpu = run_clients(master, threads)
     return {
         "login_seconds": login_seconds,
         "elapsed": elapsed,
@@ -178,7 +184,7 @@ def cast_phase(base, master, pot_ids, emails, clients: int, seconds: float) -> d
         "receipts": receipts,
         "errors": errors,
         "clients_out_of_work": len(ran_out),
-        "cpu": cpu.used,
+        "cpu": cpu,
     }
 
 
@@ -199,14 +205,8 @@ def web_ceiling(base, master, clients: int, seconds: float) -> dict:
         counts.append(done)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    with CpuMeter(master) as cpu:
-        begun = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - begun
-    return {"requests": sum(counts), "elapsed": elapsed, "cpu": cpu.used}
+    elapsed, cpu = run_clients(master, threads)
+    return {"requests": sum(counts), "elapsed": elapsed, "cpu": cpu}
 
 
 def reconcile(app, pot_ids, receipts) -> dict:

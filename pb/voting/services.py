@@ -63,7 +63,9 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -
     try:
         if problems := eligibility.voting_problems(user, pot, proof, check_participation=False):
             raise NotEligible(problems)
-        choices = ballots.check(pot, proposals or ballot_proposals(pot), raw_ballot)
+        if proposals is None:
+            proposals = ballot_proposals(pot)
+        choices = ballots.check(pot, proposals, raw_ballot)
     except (NotEligible, ballots.BallotError):
         # Someone who has voted already hears that first (or gets their receipt again).
         if eligibility.has_taken_part(user, pot):
