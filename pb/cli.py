@@ -23,9 +23,15 @@ def demo_command() -> None:
     """Fill an empty database with a demo council, wards, pots and accounts."""
     from pb import demo
 
-    if not demo.seed():
+    keys = demo.seed()
+    if keys is None:
         click.echo("The database already has data; demo data not added.")
     else:
+        for pot_name, code in keys.items():
+            click.echo(
+                f"Ballot key of {pot_name} (demo only: a real council's key is shown once, "
+                f"to its holders): {code}"
+            )
         imported = demo.import_real_election()
         if imported:
             click.echo(f"Imported a real election, published with its audit package: {imported}")

@@ -14,10 +14,11 @@ from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
 from pb.extensions import db
-from pb.pots.models import Pot
+from pb.pots.models import Pot, Round
 from pb.proposals.models import Proposal
 from pb.results.imports import import_pabulib
 from pb.timeutil import today, utcnow
+from pb.voting import sealing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,10 +126,14 @@ PROPOSALS = {
 }
 
 
-def seed() -> bool:
-    """Add the demo data to an empty database; return False when it already has a council."""
+def seed() -> dict[str, str] | None:
+    """Add the demo data to an empty database; None when it already has a council.
+
+    Returns the ballot key of the demo's voting pot ({pot name: key code}), to print for
+    whoever tries the demo: a real council's key is only ever shown to its holders.
+    """
     if db.session.scalar(select(Council.id).limit(1)) is not None:
-        return False
+        return None
     council = Council(name="Riverside Borough Council", annual_budget=248_000_000_00)
     db.session.add(council)
     wards = {}
@@ -141,6 +146,8 @@ def seed() -> bool:
 
     start = today()
     phases = {"Hillcrest": "voting", "Riverside": "proposals", "Old Town": "review"}
+    this_round = Round(council=council, name=str(start.year))
+    keys = {}
     pots = {}
     for name, ward in wards.items():
         pot = Pot(
@@ -155,9 +162,14 @@ def seed() -> bool:
             max_picks=3,
             min_age=16,
             rule="greedy",
+            round=this_round,
             **_timeline(start, phases[name]),
         )
         if pot.phase == "voting":
+            key = sealing.new_key()
+            pot.sealing_key, pot.key_holders, pot.key_threshold = key.public_hex, 1, 1
+            pot.key_confirmed_at = utcnow()
+            keys[pot.name] = key.codes[0]
             pot.commit_to_seed()
             pot.voting_opened_at = utcnow()
         pots[name] = pot
@@ -196,7 +208,7 @@ def seed() -> bool:
                 )
             )
     db.session.commit()
-    return True
+    return keys
 
 
 REAL_ELECTION = "poland_wieliczka_2023.pb"

@@ -5,10 +5,10 @@ from pb.auth.models import RoleGrant, User
 from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
 from pb.paper.models import PaperBatch, PaperBatchEntry
-from pb.pots.models import Pot
+from pb.pots.models import Pot, Round
 from pb.proposals.models import DeliveryUpdate, Proposal
 from pb.results.models import Result
-from pb.voting.models import Ballot, Participation
+from pb.voting.models import Ballot, Participation, SealedBallot
 
 __all__ = [
     "AccessCode",
@@ -26,6 +26,8 @@ __all__ = [
     "Proposal",
     "Result",
     "RoleGrant",
+    "Round",
+    "SealedBallot",
     "User",
     "VoterRollEntry",
     "Ward",

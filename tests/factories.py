@@ -6,22 +6,28 @@ savepoint, and the test's outer transaction is still rolled back at the end.
 
 import email
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from email import policy
 from pathlib import Path
 
+from sqlalchemy import select
+
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
 from pb.extensions import db
-from pb.pots.models import Pot
+from pb.pots.models import Pot, Round
 from pb.proposals.models import Proposal
 from pb.timeutil import utcnow
+from pb.voting import sealing
 
 PASSWORD = "correct horse battery"
 _HASH = hash_password(PASSWORD)  # hashing is slow on purpose; do it once
 _numbers = itertools.count(1)
+# The ballot key of every pot the factories make in voting or later: tests open with it.
+BALLOT_KEY = sealing.new_key()
 
 
 def make_user(*, confirmed=True, postcode="AB1 1AA", born=date(1990, 1, 1), roles=(), **extra):
@@ -41,13 +47,38 @@ def make_user(*, confirmed=True, postcode="AB1 1AA", born=date(1990, 1, 1), role
     return user
 
 
+def round_of(council, name: str) -> Round:
+    db.session.flush()
+    found = db.session.scalar(
+        select(Round).where(Round.council_id == council.id, Round.name == name)
+    )
+    if found is None:
+        found = Round(council_id=council.id, name=name)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
 def make_pot(council, ward, *, phase="voting", amount=100_000, **settings):
+    """A pot in `phase`. From voting on it has the shared test ballot key (BALLOT_KEY); a
+    closed or published pot counts as opened (tests add its ballots in the clear)."""
+    year = settings.pop("year", 2026)
+    if phase in ("voting", "closed", "published"):
+        settings.setdefault("sealing_key", BALLOT_KEY.public_hex)
+        settings.setdefault("key_holders", 1)
+        settings.setdefault("key_threshold", 1)
+        settings.setdefault("key_confirmed_at", utcnow())
+        settings.setdefault("voting_opened_at", utcnow())
+    if phase in ("closed", "published"):
+        settings.setdefault("envelopes_opened_at", utcnow())
+    if "round" not in settings and "round_id" not in settings:
+        settings["round"] = round_of(council, str(year))
     pot = Pot(
         council=council,
         ward=ward,
         name=settings.pop("name", f"{ward.name if ward else 'Council'} fund {next(_numbers)}"),
         amount=amount,
-        year=settings.pop("year", 2026),
+        year=year,
         phase=phase,
         **settings,
     )
@@ -128,3 +159,45 @@ class Outbox:
         found = [m for m in self.messages if m.to == address]
         assert found, f"no mail to {address}; outbox has {[m.to for m in self.messages]}"
         return found[-1]
+
+
+_KEY_CODE = re.compile(r"<code>((?:\d+-)?[A-Z2-7]{4}(?:-[A-Z2-7]{1,4})+)</code>")
+
+
+def make_key_through(client, pot, holders: int = 1, threshold: int = 1) -> list[str]:
+    """The panel's key ceremony through the pages: make the key, confirm it; its codes."""
+    made = client.post(
+        f"/panel/pots/{pot.id}/key", data={"holders": holders, "threshold": threshold}
+    )
+    assert made.status_code == 200, made.text
+    assert made.headers["Cache-Control"] == "no-store"
+    codes = _KEY_CODE.findall(made.text)
+    assert len(codes) == holders, made.text
+    confirmed = client.post(
+        f"/panel/pots/{pot.id}/key/confirm", data={"codes": "\n".join(codes[:threshold])}
+    )
+    assert confirmed.status_code == 303, confirmed.text
+    return codes
+
+
+def open_through(client, pot, codes: list[str]):
+    """Open the pot's envelopes through the panel page, with the key (or shares)."""
+    return client.post(f"/panel/pots/{pot.id}/open-envelopes", data={"codes": "\n".join(codes)})
+
+
+def record_paper_voters(client, pot, count: int, postcode: str = "AB1 1AA") -> None:
+    """Record `count` paper voters without accounts (an open pot) through the officer page."""
+    for _ in range(count):
+        n = next(_numbers)
+        response = client.post(
+            f"/panel/pots/{pot.id}/paper/voters",
+            data={"name": f"Paper Voter {n}", "postcode": postcode, "date_of_birth": "1970-01-01"},
+        )
+        assert response.status_code == 303, response.text
+
+
+def publish_through(client, pot):
+    return client.post(
+        f"/panel/pots/{pot.id}/publish",
+        data={"reason": "Checked at the panel's meeting.", "confirm": "y"},
+    )

@@ -7,12 +7,17 @@ from pb.auth.models import User
 from pb.councils.models import Ward
 from pb.extensions import db
 from pb.pots.models import Pot
+from pb.voting.sealing import private_key_for
 from tests.conftest import link_in
 
 
 def test_demo_seeds_an_empty_database_once():
-    assert demo.seed() is True
-    assert demo.seed() is False
+    keys = demo.seed()
+    assert demo.seed() is None
+    hillcrest = db.session.scalar(select(Pot).where(Pot.phase == "voting"))
+    # The printed key opens the voting pot's ballots; pb stored only its public half.
+    assert private_key_for(hillcrest, [keys[hillcrest.name]])
+    assert keys[hillcrest.name] not in str(hillcrest.__dict__)
     assert db.session.scalar(select(func.count()).select_from(Ward)) == 3
     phases = sorted(db.session.scalars(select(Pot.phase)))
     assert phases == ["proposals", "review", "voting"]

@@ -18,6 +18,10 @@ from pb.pots.models import Pot
 from pb.timeutil import utcnow
 
 GENESIS = "0" * 64
+# Events that name one ballot (by its receipt's hash or its id's) carry no clock time: a time
+# beside them could be matched with who was on the site at that moment (and, for imports,
+# says nothing). Their height and parent give their order.
+UNTIMED = ("ballot_cast", "imported_ballot")
 
 
 def canonical(value) -> bytes:
@@ -38,8 +42,9 @@ def timestamp(moment: datetime | None = None) -> str:
 
 
 def opening_payload(pot) -> bytes:
-    """What the opening event commits to: the pot and its tie-break seed's SHA-256."""
-    return canonical({"pot": pot.id, "seed_sha256": pot.seed_sha256})
+    """What the opening event commits to: the pot, its tie-break seed's SHA-256 and the
+    public ballot key that seals its online ballots."""
+    return canonical({"pot": pot.id, "seed_sha256": pot.seed_sha256, "ballot_key": pot.sealing_key})
 
 
 def _lock_chain(pot) -> None:
@@ -86,7 +91,7 @@ def append_many(
             type=type_,
             parent=parent,
             payload_sha256=payload_sha256,
-            at=stamp,
+            at=None if type_ in UNTIMED else stamp,
         )
         db.session.add(event)
         added.append(event)

@@ -49,21 +49,21 @@ class ChainEvent(db.Model):
     type: Mapped[str] = mapped_column(String(30))
     parent: Mapped[str] = mapped_column(String(64))
     payload_sha256: Mapped[str] = mapped_column(String(64))
-    at: Mapped[str] = mapped_column(String(32))  # ISO 8601, seconds, UTC: hashed as written
+    # ISO 8601, seconds, UTC, hashed as written. NULL for a cast: a time beside a receipt's
+    # hash could be matched with who was on the site at that moment.
+    at: Mapped[str | None] = mapped_column(String(32))
 
     def line(self) -> str:
         """The event as its events.jsonl line, the bytes the next event's parent hashes."""
-        return json.dumps(
-            {
-                "height": self.height,
-                "type": self.type,
-                "parent": self.parent,
-                "payload_sha256": self.payload_sha256,
-                "at": self.at,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        fields = {
+            "height": self.height,
+            "type": self.type,
+            "parent": self.parent,
+            "payload_sha256": self.payload_sha256,
+        }
+        if self.at is not None:
+            fields["at"] = self.at
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"))
 
 
 @event.listens_for(ChainEvent, "before_update")

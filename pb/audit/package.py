@@ -16,10 +16,12 @@ from sqlalchemy import func, select
 from pb import __version__
 from pb.audit import chain, signing
 from pb.extensions import db
+from pb.paper.models import PaperBatch
 from pb.pots.services import eligible_count
-from pb.results.services import count_by_channel, document, publications
+from pb.results.opening import channel_counts
+from pb.results.services import document, publications
 from pb.tally import pabulib
-from pb.voting.models import Ballot, Participation
+from pb.voting.models import Ballot
 from pb.voting.services import ballot_proposals
 
 FORMAT = "pb-audit-package/1"
@@ -33,9 +35,8 @@ class NotPublished(Exception):
 
 
 def manifest(pot, result) -> dict:
-    counts = count_by_channel(pot)
+    counts = channel_counts(pot)
     wards = [pot.ward] if pot.ward else list(pot.council.wards)
-    participations = db.session.scalar(select(func.count()).where(Participation.pot_id == pot.id))
     return {
         "format": FORMAT,
         "council": {"name": pot.council.name},
@@ -64,16 +65,32 @@ def manifest(pot, result) -> dict:
             "opened_at": chain.timestamp(pot.voting_opened_at) if pot.voting_opened_at else None,
             "closed_at": chain.timestamp(pot.voting_closed_at) if pot.voting_closed_at else None,
         },
+        "ballot_key": {"algorithm": "X25519 sealed box", "public": pot.sealing_key},
         "counts": {
             "eligible": eligible_count(pot),
-            "participations": participations,
-            "ballots_online": counts["online"],
-            "ballots_paper": counts["paper"],
+            "participations": sum(counts["participations"].values()),
+            "participations_online": counts["participations"]["online"],
+            "participations_paper": counts["participations"]["paper"],
+            "ballots_online": counts["ballots"]["online"],
+            "ballots_paper": counts["ballots"]["paper"],
         },
+        # What the chain's voting_closed event commits to (its SHA-256, canonical JSON).
+        "closing": counts,
+        # Each counted paper batch, as its paper_batch chain event commits to it.
+        "paper_batches": paper_batches(pot),
         "results_version": result.version,
         "software": {"name": "pb", "version": __version__},
         "public_key": {"algorithm": "Ed25519", "hex": signing.public_key_hex()},
     }
+
+
+def paper_batches(pot) -> list[dict]:
+    counted = db.session.scalars(
+        select(PaperBatch)
+        .where(PaperBatch.pot_id == pot.id, PaperBatch.status == "counted")
+        .order_by(PaperBatch.number)
+    )
+    return [{"batch": b.number, "ballots": len(b.entries[0].ballots)} for b in counted]
 
 
 def _meta(pot, num_projects: int) -> dict[str, str]:

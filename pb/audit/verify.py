@@ -25,7 +25,10 @@ from pb.voting.receipts import ballot_id_for, looks_like_receipt, receipt_hash
 
 GENESIS = "0" * 64
 FILES = ("manifest.json", "ballots.pb", "results.json", "events.jsonl")
-CAST_TYPES = ("ballot_cast", "paper_ballot", "imported_ballot")
+# Events that add ballots; none may follow the closing event.
+CAST_TYPES = ("ballot_cast", "paper_batch", "imported_ballot")
+# ballots.pb names the channel as pabulib does (internet, paper); pb's own word is online.
+_CHANNELS = {"online": "online", "internet": "online", "paper": "paper"}
 
 
 @dataclass
@@ -152,9 +155,7 @@ def _check_ballots(report, raw: bytes, manifest, events):
         report.add("ballots.pb", False, str(exc))
         return None
     ballots = len(data.votes)
-    casts = sum(1 for e in events if e.get("type") in CAST_TYPES)
     eligible = manifest.get("counts", {}).get("eligible", 0)
-    report.add("ballots = cast events", ballots == casts, f"{ballots} ballots, {casts} cast events")
     report.add(
         "ballots <= eligible", ballots <= eligible, f"{ballots} ballots for {eligible} eligible"
     )
@@ -164,20 +165,8 @@ def _check_ballots(report, raw: bytes, manifest, events):
         ids == sorted(ids) and len(set(ids)) == len(ids),
         "" if ids == sorted(set(ids)) else "not sorted or not unique",
     )
-    channel = (
-        data.vote_columns.index("voting_method") if "voting_method" in data.vote_columns else None
-    )
-    counts = manifest.get("counts", {})
-    if channel is not None:
-        online = sum(1 for row in data.votes if row[channel] == "online")
-        expected = (counts.get("ballots_online"), counts.get("ballots_paper"))
-        report.add(
-            "online and paper counts",
-            (online, ballots - online) == expected,
-            f"{online} online and {ballots - online} paper in ballots.pb, "
-            f"manifest says {expected[0]} and {expected[1]}",
-        )
-    _check_limits(report, data, manifest)
+    opened = _check_limits(report, data, manifest)
+    _check_channels(report, opened, manifest, events)
     return data
 
 
@@ -197,7 +186,10 @@ def _check_limits(report, data, manifest):
     vote, points = data.vote_columns.index("vote"), None
     if "points" in data.vote_columns:
         points = data.vote_columns.index("points")
-    bad = []
+    method = (
+        data.vote_columns.index("voting_method") if "voting_method" in data.vote_columns else None
+    )
+    bad, opened = [], []
     for row in data.votes:
         chosen = [c for c in row[vote].split(",") if c]
         try:
@@ -207,10 +199,109 @@ def _check_limits(report, data, manifest):
                 raw = {c: rank for rank, c in enumerate(chosen, start=1)}
             else:
                 raw = chosen
-            ballot_rules.check(pot, projects, raw)
+            choices = ballot_rules.check(pot, projects, raw)
         except (ballot_rules.BallotError, ValueError) as exc:
             bad.append(f"{row[0]}: {exc}")
+            continue
+        channel = _CHANNELS.get(row[method].strip().lower(), "?") if method is not None else "?"
+        opened.append((row[0], channel, choices))
     report.add("ballots within the limits", not bad, "; ".join(bad[:3]))
+    return opened
+
+
+def _check_channels(report, opened, manifest, events):
+    """Ballots reconcile with voters per channel, with the closing commitment, with the casts
+    in the chain and with the opening of the envelopes; nothing was cast after the close."""
+    closing = manifest.get("closing")
+    closed_at = next((i for i, e in enumerate(events) if e.get("type") == "voting_closed"), None)
+    if not isinstance(closing, dict) or closed_at is None:
+        report.add("closing commitment", False, "the package has no closing counts or event")
+        return
+    committed = events[closed_at].get("payload_sha256") == _sha256(_canonical(closing))
+    report.add(
+        "closing counts are the ones committed at the close",
+        committed,
+        "" if committed else "the manifest's closing counts differ from the chain's commitment",
+    )
+    late = [e.get("height") for e in events[closed_at + 1 :] if e.get("type") in CAST_TYPES]
+    report.add(
+        "nothing cast after the close",
+        not late,
+        f"cast events after the close at heights {late[:5]}" if late else "",
+    )
+    taken, cast = closing.get("participations"), closing.get("ballots")
+    if not isinstance(taken, dict) or not isinstance(cast, dict):
+        report.add("closing commitment", False, "the closing counts are not per channel")
+        return
+    found = {
+        channel: sum(1 for _, c, _ in opened if c == channel) for channel in ("online", "paper")
+    }
+    for channel in ("online", "paper"):
+        voters, ballots = taken.get(channel), cast.get(channel)
+        ok = isinstance(voters, int) and isinstance(ballots, int) and ballots <= voters
+        report.add(
+            f"{channel} ballots <= {channel} voters",
+            ok,
+            f"{ballots} {channel} ballots for {voters} {channel} voters",
+        )
+        report.add(
+            f"{channel} ballots = the closing count",
+            found[channel] == ballots,
+            f"{found[channel]} {channel} ballots in ballots.pb, the close committed to {ballots}",
+        )
+    imported = sum(1 for e in events if e.get("type") == "imported_ballot")
+    if imported:
+        report.add(
+            "ballots = imported ballots in the chain",
+            imported == len(opened),
+            f"{len(opened)} ballots, {imported} imported in the chain",
+        )
+        return
+    casts = sum(1 for e in events if e.get("type") == "ballot_cast")
+    report.add(
+        "online ballots = casts in the chain",
+        casts == found["online"],
+        f"{found['online']} online ballots, {casts} casts in the chain",
+    )
+    _check_paper_batches(report, manifest, events, found["paper"])
+    _check_opening(report, opened, events)
+
+
+def _check_paper_batches(report, manifest, events, paper: int):
+    batches = manifest.get("paper_batches", [])
+    in_chain = [e.get("payload_sha256") for e in events if e.get("type") == "paper_batch"]
+    try:
+        listed = [
+            _sha256(_canonical({"batch": b["batch"], "ballots": b["ballots"]})) for b in batches
+        ]
+        total = sum(int(b["ballots"]) for b in batches)
+    except (TypeError, KeyError, ValueError):
+        report.add("paper batches", False, "the manifest's paper batches cannot be read")
+        return
+    ok = listed == in_chain and total == paper
+    report.add(
+        "paper batches match the chain",
+        ok,
+        f"{len(batches)} batches of {total} ballots listed, {len(in_chain)} counted in the chain, "
+        f"{paper} paper ballots",
+    )
+
+
+def _check_opening(report, opened, events):
+    opening = [e for e in events if e.get("type") == "envelopes_opened"]
+    online = sum(1 for _, c, _ in opened if c == "online")
+    listed = sorted([ballot_id, channel, choices] for ballot_id, channel, choices in opened)
+    payload = {
+        "online": online,
+        "paper": len(opened) - online,
+        "ballots_sha256": _sha256(_canonical(listed)),
+    }
+    ok = len(opening) == 1 and opening[0].get("payload_sha256") == _sha256(_canonical(payload))
+    report.add(
+        "ballots.pb holds exactly the opened envelopes",
+        ok,
+        "" if ok else "the ballots differ from what the opening of the envelopes committed to",
+    )
 
 
 def _check_seed(report, manifest, results, events):
@@ -225,8 +316,14 @@ def _check_seed(report, manifest, results, events):
     opening = next((e for e in events if e.get("type") == "voting_opened"), None)
     if opening is not None:
         pot = manifest.get("pot", {}).get("id")
-        expected = _sha256(_canonical({"pot": pot, "seed_sha256": commitment}))
-        report.add("commitment was in the chain at opening", opening["payload_sha256"] == expected)
+        ballot_key = (manifest.get("ballot_key") or {}).get("public")
+        expected = _sha256(
+            _canonical({"pot": pot, "seed_sha256": commitment, "ballot_key": ballot_key})
+        )
+        report.add(
+            "seed and ballot key were in the chain at opening",
+            opening["payload_sha256"] == expected,
+        )
 
 
 def _check_publication(report, raw_results: bytes, events):

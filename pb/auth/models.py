@@ -1,6 +1,6 @@
 """Accounts: residents and the council's staff, told apart by their role grants."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     postcode: Mapped[str | None] = mapped_column(String(8))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # A date of birth changed while a round was voting must not lift an age refusal in it:
+    # the age checks of pots that opened before the change use the younger of the two.
+    date_of_birth_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    held_date_of_birth: Mapped[date | None] = mapped_column(Date)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Part of the login session id: bumping it (password reset) logs out every other session.
@@ -95,12 +99,27 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         return bool(self.roles)
 
-    def age_on(self, day: date) -> int | None:
+    def born_for(self, voting_opened_at: datetime | None) -> date | None:
+        """The date of birth that age checks use in a pot whose voting opened then."""
+        born, held = self.date_of_birth, self.held_date_of_birth
+        changed = self.date_of_birth_changed_at
+        if born is None or held is None or changed is None or voting_opened_at is None:
+            return born
+        if _aware(changed) <= _aware(voting_opened_at):
+            return born
+        return max(born, held)  # the later birthday is the younger age: it never lifts
+
+    def age_on(self, day: date, voting_opened_at: datetime | None = None) -> int | None:
         """Whole years of age on `day`, or None when no date of birth is known."""
-        if self.date_of_birth is None:
+        born = self.born_for(voting_opened_at)
+        if born is None:
             return None
-        born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they are UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class RoleGrant(db.Model):

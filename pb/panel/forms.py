@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -10,8 +11,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from pb.forms import PoundsField
+from pb.forms import PostcodeField, PoundsField
 from pb.money import format_pence
+from pb.paper.services import PaperVoter
 from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES
 
 
@@ -28,6 +30,14 @@ class PotForm(FlaskForm):
     amount = PoundsField("Amount in pounds", validators=[InputRequired("Enter the pot's amount.")])
     year = IntegerField(
         "Year", validators=[InputRequired("Enter the year."), NumberRange(2000, 2100)]
+    )
+    round_name = StringField(
+        "Round",
+        description=(
+            "Pots of the council that run together, like \u201c2026\u201d: a resident votes "
+            "in one ward's pot of a round (plus any council-wide pot). Leave empty for the year."
+        ),
+        validators=[Optional(), Length(max=60)],
     )
     proposals_open_on = DateField("Proposals open", validators=[Optional()])
     review_starts_on = DateField("Review starts", validators=[Optional()])
@@ -142,6 +152,7 @@ class PotForm(FlaskForm):
                 "rule",
                 "eligibility_mode",
                 "min_age",
+                "round_name",
             )
         }
         data["description"] = data["description"] or ""
@@ -190,9 +201,49 @@ class ReasonForm(FlaskForm):
 
 
 class PaperVoterForm(FlaskForm):
-    identifier = StringField(
-        "Voter", validators=[InputRequired("Enter who has voted."), Length(max=254)]
+    """Who has come to vote on paper: the fields the pot's eligibility mode asks for."""
+
+    identifier = StringField("Voter", validators=[Optional(), Length(max=40)])
+    name = StringField("Full name", validators=[Optional(), Length(max=120)])
+    postcode = PostcodeField("Postcode", validators=[Optional()])
+    date_of_birth = DateField("Date of birth", validators=[Optional()])
+    not_the_match = BooleanField(
+        "I have checked: this is not the person who voted online with the same postcode and "
+        "date of birth"
     )
+
+    def __init__(self, mode: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mode = mode
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.mode == "open":
+            for name, message in (
+                ("name", "Enter the voter's full name."),
+                ("postcode", "Enter the voter's postcode."),
+                ("date_of_birth", "Enter the voter's date of birth."),
+            ):
+                field = getattr(self, name)
+                if not field.data and not field.errors:
+                    field.errors = [message]
+                    ok = False
+        elif not (self.identifier.data or "").strip():
+            self.identifier.errors = ["Enter who has voted."]
+            ok = False
+        return ok
+
+    def voter(self) -> PaperVoter:
+        if self.mode == "open":
+            return PaperVoter(
+                name=self.name.data,
+                postcode=self.postcode.data,
+                date_of_birth=self.date_of_birth.data,
+                not_the_match=bool(self.not_the_match.data),
+            )
+        if self.mode == "roll":
+            return PaperVoter(reference=self.identifier.data)
+        return PaperVoter(code=self.identifier.data)
 
 
 class PaperBatchForm(FlaskForm):
@@ -202,4 +253,54 @@ class PaperBatchForm(FlaskForm):
     )
     ballots = TextAreaField(
         "Ballots, one per line", validators=[InputRequired("Type in the batch's ballots.")]
+    )
+
+
+class BallotKeyForm(FlaskForm):
+    """How the pot's ballot key is held: one returning officer, or k of n trustees."""
+
+    holders = IntegerField(
+        "How many people hold the key",
+        default=1,
+        description="1 for a returning officer; more to split it between panel trustees.",
+        validators=[InputRequired("Enter how many hold the key."), NumberRange(1, 20)],
+    )
+    threshold = IntegerField(
+        "How many of them must meet to open the ballots",
+        default=1,
+        validators=[InputRequired("Enter how many must meet."), NumberRange(1, 20)],
+    )
+
+    def validate_threshold(self, field):
+        if self.holders.data and field.data and field.data > self.holders.data:
+            raise ValidationError("That is more people than hold the key.")
+
+
+class KeyCodesForm(FlaskForm):
+    """The ballot key typed back in: one code, or one trustee's share per line."""
+
+    codes = TextAreaField(
+        "Ballot key",
+        description="The key code, or one trustee's share on each line (like 2-ABCD-...).",
+        validators=[InputRequired("Enter the ballot key."), Length(max=4000)],
+    )
+
+    def code_list(self) -> list[str]:
+        return [line for line in (self.codes.data or "").splitlines() if line.strip()]
+
+
+class ConfirmStepForm(FlaskForm):
+    """A step that cannot be undone: the panel confirms it and gives a reason."""
+
+    reason = TextAreaField(
+        "Reason",
+        description="Kept in the pot's audit log.",
+        validators=[
+            InputRequired("Give the reason."),
+            Length(min=5, max=2000, message="Give the reason in 5 to 2,000 characters."),
+        ],
+    )
+    confirm = BooleanField(
+        "I understand this cannot be undone",
+        validators=[InputRequired("Tick the box to confirm.")],
     )

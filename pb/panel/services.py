@@ -1,5 +1,7 @@
 """What a ward panel does to a pot: set it up, move it through its phases, review proposals."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from pb.audit import chain
@@ -8,9 +10,12 @@ from pb.extensions import db
 from pb.http import absolute_url
 from pb.mail import queue_mail
 from pb.money import format_pence
-from pb.pots.models import PhaseError, Pot
+from pb.pots.models import PhaseError, Pot, Round
+from pb.pots.services import lock
 from pb.proposals.models import Proposal
-from pb.results.services import count_by_channel
+from pb.results.opening import channel_counts
+from pb.timeutil import today, utcnow
+from pb.voting import sealing
 
 PHASE_ACTIONS = {
     "open_proposals": "Open for proposals",
@@ -18,6 +23,57 @@ PHASE_ACTIONS = {
     "open_voting": "Open voting",
     "close_voting": "Close voting",
 }
+# The phase each step starts from: only the step that fits the pot's phase is offered.
+_STEP_FROM = {
+    "open_proposals": "draft",
+    "start_review": "proposals",
+    "open_voting": "review",
+    "close_voting": "voting",
+}
+
+
+class ConfirmationNeeded(PhaseError):
+    """The step cannot be undone and is unusual now: it needs a reason and a confirmation."""
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: str
+    # Why the step needs the panel to confirm it with a reason, or None when it does not.
+    confirm_because: str | None = None
+
+
+def next_steps(pot: Pot) -> list[Step]:
+    """The phase steps possible for the pot now (none, or one), with any confirmation."""
+    steps = []
+    for action, start in _STEP_FROM.items():
+        if pot.phase != start:
+            continue
+        if action == "open_voting" and pot.key_confirmed_at is None:
+            continue  # the ballot key comes first; the page offers that step instead
+        steps.append(Step(action, PHASE_ACTIONS[action], _confirm_because(pot, action)))
+    return steps
+
+
+def _why_not(pot: Pot, action: str) -> str:
+    if pot.phase == _STEP_FROM[action]:
+        return "Make the ballot key and have its holders confirm it before voting opens."
+    return (
+        f"{pot.name}: {pot.phase_label.lower()}. \u201c{PHASE_ACTIONS[action]}\u201d is not "
+        "possible now; the page lists the steps that are."
+    )
+
+
+def _confirm_because(pot: Pot, action: str) -> str | None:
+    if action == "close_voting" and pot.voting_closes_on and today() < pot.voting_closes_on:
+        return (
+            f"Voting is planned to close on {pot.voting_closes_on:%-d %B %Y}. Closing now "
+            "stops every resident who has not voted yet from voting, and cannot be undone."
+        )
+    return None
+
+
 # Settings that decide how the ballot is counted: fixed once voting opens.
 FROZEN_SETTINGS = (
     "ballot_method",
@@ -31,6 +87,7 @@ FROZEN_SETTINGS = (
     "min_age",
     "ward_id",
     "amount",
+    "round_id",
 )
 
 
@@ -43,7 +100,9 @@ def managed_pots(user) -> list[Pot]:
 
 
 def create_pot(council, actor, settings: dict) -> Pot:
-    pot = Pot(council=council, phase="draft", **settings)
+    settings = dict(settings)
+    round_name = settings.pop("round_name", None) or str(settings["year"])
+    pot = Pot(council=council, phase="draft", round=round_named(council, round_name), **settings)
     db.session.add(pot)
     db.session.flush()
     record("pot.created", actor=actor, pot=pot, settings=_jsonable(settings))
@@ -52,6 +111,9 @@ def create_pot(council, actor, settings: dict) -> Pot:
 
 def update_pot(pot: Pot, actor, settings: dict) -> list[str]:
     """Change a pot's set-up; the ballot rules are refused once voting has opened."""
+    settings = dict(settings)
+    if round_name := settings.pop("round_name", None):
+        settings["round_id"] = round_named(pot.council, round_name).id
     changed = [name for name, value in settings.items() if getattr(pot, name) != value]
     frozen = [name for name in changed if name in FROZEN_SETTINGS]
     if frozen and pot.settings_frozen:
@@ -76,8 +138,26 @@ def _jsonable(value):
     return value
 
 
-def change_phase(pot: Pot, action: str, actor) -> None:
-    """Run one phase transition on the pot (the model guards it) and log who did it."""
+def change_phase(
+    pot: Pot, action: str, actor, *, reason: str | None = None, confirmed: bool = False
+) -> None:
+    """Run one phase transition on the pot (the model guards it) and log who did it.
+
+    A step that needs confirmation (closing before the planned close) raises
+    ConfirmationNeeded until it comes with `confirmed` and a reason, which the audit log
+    keeps. Closing takes the pot's row lock first, so its counts include every ballot
+    committed before it and no cast or paper entry lands after it.
+    """
+    if action not in _STEP_FROM:
+        raise PhaseError("Choose one of the listed steps.")
+    if action == "close_voting":
+        lock(pot)
+    if action not in {step.action for step in next_steps(pot)}:
+        raise PhaseError(_why_not(pot, action))
+    because = _confirm_because(pot, action)
+    reason = (reason or "").strip() or None
+    if because and not (confirmed and reason):
+        raise ConfirmationNeeded(because)
     before = pot.phase
     if action == "open_voting":
         on_ballot = db.session.scalar(
@@ -87,13 +167,61 @@ def change_phase(pot: Pot, action: str, actor) -> None:
     else:
         getattr(pot, action)()
     payload = {"before": before, "after": pot.phase}
+    if reason:
+        payload["reason"] = reason
     if action == "open_voting":
         payload["seed_sha256"] = pot.seed_sha256  # the commitment, public from now on
+        payload["ballot_key"] = pot.sealing_key
         chain.append(pot, "voting_opened", chain.sha256_hex(chain.opening_payload(pot)))
     elif action == "close_voting":
-        counts = count_by_channel(pot)
+        counts = channel_counts(pot)
+        payload["counts"] = counts
         chain.append(pot, "voting_closed", chain.sha256_hex(chain.canonical(counts)))
     record("pot.phase_changed", actor=actor, pot=pot, **payload)
+
+
+def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.NewKey:
+    """Make the pot's ballot key before voting opens; only its public half is stored.
+
+    The codes returned are shown once to the key holders and kept nowhere by pb. A new key
+    replaces an unconfirmed or confirmed earlier one until voting opens.
+    """
+    if pot.phase not in ("draft", "proposals", "review"):
+        raise PhaseError("The ballot key is made before voting opens, and cannot change after.")
+    key = sealing.new_key(holders, threshold)
+    pot.sealing_key, pot.key_holders, pot.key_threshold = key.public_hex, holders, key.threshold
+    pot.key_confirmed_at = None
+    record(
+        "pot.ballot_key_made",
+        actor=actor,
+        pot=pot,
+        public_key=key.public_hex,
+        holders=holders,
+        threshold=key.threshold,
+    )
+    return key
+
+
+def confirm_ballot_key(pot: Pot, actor, codes: list[str]) -> None:
+    """The holders type the key (or k shares) back in: proof it was kept, before voting."""
+    if pot.phase not in ("draft", "proposals", "review"):
+        raise PhaseError("The ballot key is confirmed before voting opens.")
+    sealing.private_key_for(pot, codes)  # raises BallotKeyError when it does not fit
+    pot.key_confirmed_at = utcnow()
+    record("pot.ballot_key_confirmed", actor=actor, pot=pot, public_key=pot.sealing_key)
+
+
+def round_named(council, name: str) -> Round:
+    """The council's round of that name, made on first use ("2026")."""
+    name = " ".join(name.split())[:60]
+    found = db.session.scalar(
+        select(Round).where(Round.council_id == council.id, Round.name == name)
+    )
+    if found is None:
+        found = Round(council_id=council.id, name=name)
+        db.session.add(found)
+        db.session.flush()
+    return found
 
 
 def _require_review(proposal: Proposal) -> None:

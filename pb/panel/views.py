@@ -9,10 +9,11 @@ from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.http import get_or_404, render_form, require_manage, require_read
 from pb.panel import services
-from pb.panel.forms import PotForm
+from pb.panel.forms import BallotKeyForm, ConfirmStepForm, KeyCodesForm, PotForm
 from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
 from pb.proposals.services import list_proposals
-from pb.results import services as results
+from pb.results import opening
+from pb.voting.sealing import BallotKeyError
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
 
@@ -54,6 +55,7 @@ def settings(pot_id: int):
     form = PotForm(_wards(), obj=pot, frozen=pot.settings_frozen)
     if request.method == "GET":
         form.ward_id.data = str(pot.ward_id or "")
+        form.round_name.data = pot.round.name if pot.round else ""
     if form.validate_on_submit():
         try:
             services.update_pot(pot, current_user, form.settings())
@@ -77,15 +79,16 @@ def pot(pot_id: int):
     return _render_pot(pot)
 
 
-def _render_pot(pot: Pot, error: str | None = None, status: int = 200):
+def _render_pot(pot: Pot, error: str | None = None, status: int = 200, codes_form=None):
     return render_template(
         "panel/pot.html",
         pot=pot,
         proposals=list_proposals(pot),
-        actions=services.PHASE_ACTIONS,
+        steps=services.next_steps(pot),
+        codes_form=codes_form or KeyCodesForm(formdata=None),
         can_manage=current_user.may_manage(pot),
         can_paper=current_user.is_officer_for(pot),
-        counts=results.count_by_channel(pot),
+        counts=opening.channel_counts(pot),
         methods=BALLOT_METHODS,
         modes=ELIGIBILITY_MODES,
         rules=RULES,
@@ -101,14 +104,96 @@ def change_phase(pot_id: int):
     action = request.form.get("action", "")
     if action not in services.PHASE_ACTIONS:
         return _render_pot(pot, "Choose one of the listed steps.", 400)
+    form = ConfirmStepForm()
+    confirming = "reason" in request.form
+    confirmed = confirming and form.validate_on_submit()
     try:
-        services.change_phase(pot, action, current_user)
+        services.change_phase(
+            pot, action, current_user, reason=form.reason.data, confirmed=confirmed
+        )
+    except services.ConfirmationNeeded as exc:
+        db.session.rollback()
+        if not confirming:
+            form = ConfirmStepForm(formdata=None)
+        page = render_template(
+            "panel/confirm_step.html",
+            pot=pot,
+            form=form,
+            action=action,
+            label=services.PHASE_ACTIONS[action],
+            because=str(exc),
+        )
+        return page, (422 if confirming else 200)
     except PhaseError as exc:
         db.session.rollback()
         return _render_pot(pot, str(exc), 409)
     db.session.commit()
     flash(f"{pot.name}: {pot.phase_label}.", "success")
     return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
+
+
+@bp.route("/pots/<int:pot_id>/key", methods=["GET", "POST"])
+@login_required
+def ballot_key(pot_id: int):
+    """Make the ballot key: the codes are shown on this one response and kept nowhere."""
+    pot = get_or_404(Pot, pot_id)
+    require_manage(pot)
+    form = BallotKeyForm()
+    if form.validate_on_submit():
+        try:
+            key = services.make_ballot_key(
+                pot, current_user, form.holders.data, form.threshold.data
+            )
+        except (PhaseError, BallotKeyError) as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            page, _ = render_form("panel/key.html", form, pot=pot)
+            return page, 409
+        db.session.commit()
+        page = render_template("panel/key_made.html", pot=pot, key=key)
+        return page, 200, {"Cache-Control": "no-store"}
+    return render_form("panel/key.html", form, pot=pot)
+
+
+@bp.route("/pots/<int:pot_id>/key/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_key(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    require_manage(pot)
+    form = KeyCodesForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_ballot_key(pot, current_user, form.code_list())
+        except (PhaseError, BallotKeyError) as exc:
+            db.session.rollback()
+            form.codes.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash("The ballot key is confirmed: voting can open.", "success")
+            return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
+    return render_form("panel/key_confirm.html", form, pot=pot)
+
+
+@bp.route("/pots/<int:pot_id>/open-envelopes", methods=["POST"])
+@login_required
+def open_envelopes(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    require_manage(pot)
+    form = KeyCodesForm()
+    if not form.validate_on_submit():
+        return _render_pot(pot, "Enter the ballot key to open the envelopes.", 422, form)
+    try:
+        opened = opening.open_envelopes(pot, current_user, form.code_list())
+    except (PhaseError, opening.OpeningError) as exc:
+        db.session.rollback()
+        return _render_pot(pot, str(exc), 409, form)
+    db.session.commit()
+    flash(
+        f"The envelopes are open: {opened.online} online and {opened.paper} paper ballots, "
+        "shuffled. Run the tally next.",
+        "success",
+    )
+    return redirect(url_for("results.preview", pot_id=pot.id), code=303)
 
 
 @bp.route("/pots/<int:pot_id>/audit")

@@ -1,28 +1,32 @@
 """Paper voting at community hubs ("not just digital by default").
 
-An officer records that an eligible person has voted on paper, which uses up their chance
-to vote online (and the other way round, through the same unique keys as online casting).
+An officer records that an eligible person has voted on paper (no account needed), which
+uses up their chance to vote online and in the round's other ward pots (and the other way
+round, through the same unique keys as online casting).
 The ballots themselves are typed in by numbered batch, twice, by two different officers;
 a batch counts only when both entries agree.
 """
 
-import secrets
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from pb.audit import chain
 from pb.audit.services import record
-from pb.auth.services import find_user_by_email
+from pb.auth.models import User
+from pb.councils.models import Postcode, normalise_postcode
 from pb.electorate import services as electorate
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
 from pb.paper.models import PaperBatch, PaperBatchEntry
-from pb.pots.models import PhaseError
+from pb.pots.models import PhaseError, Pot
+from pb.pots.services import lock
+from pb.results.opening import counted_paper_ballots
 from pb.timeutil import today, utcnow
-from pb.voting import ballots, eligibility
-from pb.voting.models import Ballot, Participation
+from pb.voting import ballots, eligibility, people
+from pb.voting.models import Participation
 from pb.voting.services import ballot_proposals
 
 
@@ -37,29 +41,50 @@ class LineError:
 
 
 def _require_voting(pot) -> None:
+    """Lock the pot (ordering this with the close) and check voting is still open."""
+    lock(pot)
     if pot.phase != "voting":
         raise PhaseError("Paper voting is recorded only while voting is open.")
 
 
-def record_paper_voter(pot, officer, identifier: str) -> Participation:
-    """Mark a person as having voted on paper: by e-mail (open pots), elector reference
-    (voter-roll pots) or access code (code pots)."""
+@dataclass(frozen=True)
+class PaperVoter:
+    """Who the officer says has come to vote on paper: one of these, as the pot needs."""
+
+    reference: str | None = None  # voter-roll pots
+    code: str | None = None  # access-code pots
+    name: str | None = None  # open pots: name, postcode and date of birth, no account needed
+    postcode: str | None = None
+    date_of_birth: date | None = None
+    # The officer has checked that a near match (same postcode and birthday) is someone else.
+    not_the_match: bool = False
+
+
+def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
+    """Mark a person as having voted on paper, by elector reference (roll pots), access code
+    (code pots) or name, postcode and date of birth (open pots).
+
+    Anyone who has taken part in the round already, by any channel, is refused with the
+    match shown; the same unique keys as online casting back this up, so online casting
+    refuses anyone recorded here too.
+    """
     _require_voting(pot)
-    identifier = identifier.strip()
-    participation = Participation(pot_id=pot.id, channel="paper")
+    participation = Participation(pot_id=pot.id, ward_round_id=pot.ward_round_id, channel="paper")
     if pot.eligibility_mode == "roll":
+        reference = (voter.reference or "").strip()
         entry = db.session.scalar(
             select(VoterRollEntry).where(
                 VoterRollEntry.pot_id == pot.id,
-                func.upper(VoterRollEntry.reference) == identifier.upper(),
+                func.upper(VoterRollEntry.reference) == reference.upper(),
             )
         )
         if entry is None:
-            raise PaperError(f"No one with elector reference {identifier!r} is on this roll.")
+            raise PaperError(f"No one with elector reference {reference!r} is on this roll.")
         participation.roll_entry_id = entry.id
+        participation.elector_ref = people.elector_ref(entry.reference)
         born = entry.date_of_birth
     elif pot.eligibility_mode == "codes":
-        status, code = electorate.code_status(pot, identifier)
+        status, code = electorate.code_status(pot, voter.code)
         if status in ("unknown", "void"):
             raise PaperError("This is not a valid access code for this pot.")
         if status == "used":
@@ -67,15 +92,22 @@ def record_paper_voter(pot, officer, identifier: str) -> Participation:
         participation.access_code_id = code.id
         born = None
     else:
-        user = find_user_by_email(identifier)
-        if user is None:
-            raise PaperError(f"No resident is registered with the e-mail {identifier}.")
-        if eligibility.area_problem(user, pot) is not None:
-            raise PaperError(f"{user.display_name} does not live in {pot.area_name}.")
-        participation.user_id = user.id
-        born = user.date_of_birth
+        born = voter.date_of_birth
+        postcode = normalise_postcode(voter.postcode)
+        name = " ".join((voter.name or "").split())
+        if not name or postcode is None or born is None:
+            raise PaperError("Enter the voter's full name, postcode and date of birth.")
+        if not pot.covers_ward(ward_of_postcode(postcode)):
+            raise PaperError(f"{postcode} is not in {pot.area_name}.")
+        participation.name, participation.postcode = name, postcode
+        participation.date_of_birth = born
+        participation.person_key = people.person_key(name, postcode, born)
     if pot.min_age and born is not None and eligibility.years_between(born, today()) < pot.min_age:
         raise PaperError(f"This person is under {pot.min_age} and cannot vote in this pot.")
+    if matches := _earlier_participations(pot, participation, voter.not_the_match):
+        raise PaperError(
+            "This person has already taken part in this round: " + "; ".join(matches) + "."
+        )
     try:
         with db.session.begin_nested():
             db.session.add(participation)
@@ -83,6 +115,41 @@ def record_paper_voter(pot, officer, identifier: str) -> Participation:
         raise PaperError("This person has already voted, online or on paper.") from None
     record("paper.voter_recorded", actor=officer, pot=pot)
     return participation
+
+
+def _earlier_participations(pot, new: Participation, not_the_match: bool) -> list[str]:
+    """What the round already holds for this person, described for the officer."""
+    same_pot_or_round = Participation.pot_id == pot.id
+    if pot.ward_round_id is not None:
+        same_pot_or_round |= Participation.ward_round_id == pot.ward_round_id
+    same_person = []
+    if new.elector_ref:
+        same_person.append(Participation.elector_ref == new.elector_ref)
+    if new.person_key:
+        same_person.append(Participation.person_key == new.person_key)
+    if new.postcode and new.date_of_birth and not not_the_match:
+        # Someone who voted online with an account at this postcode, born that day: most
+        # likely the same person; the officer checks and may say it is someone else.
+        same_person.append(
+            Participation.user_id.in_(
+                select(User.id).where(
+                    User.postcode == new.postcode, User.date_of_birth == new.date_of_birth
+                )
+            )
+        )
+    if not same_person:
+        return []
+    rows = db.session.execute(
+        select(Participation, Pot.name, User.display_name)
+        .join(Pot, Pot.id == Participation.pot_id)
+        .outerjoin(User, User.id == Participation.user_id)
+        .where(same_pot_or_round, or_(*same_person))
+    ).all()
+    return [
+        f"{'online' if p.channel == 'online' else 'on paper'} in {pot_name}"
+        f" ({who or p.name or 'elector ' + (p.elector_ref or '?')}, {p.recorded_on:%-d %B %Y})"
+        for p, pot_name, who in rows
+    ]
 
 
 def parse_batch(pot, text: str) -> tuple[list, list[LineError]]:
@@ -142,6 +209,7 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
     mismatch is corrected). When the two officers' entries agree, the ballots are stored.
     """
     _require_voting(pot)
+    _check_paper_voters(pot, number, len(entered))
     batch = batch_for(pot, number)
     if batch is None:
         batch = PaperBatch(pot_id=pot.id, number=number)
@@ -165,16 +233,35 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
     return batch
 
 
+def _check_paper_voters(pot, number: int, ballots: int) -> None:
+    """Refuse a batch that would make the paper ballots outnumber the recorded paper voters."""
+    voters = paper_voter_count(pot)
+    already = len(counted_paper_ballots(pot))
+    if already + ballots > voters:
+        raise PaperError(
+            f"Batch {number} has {ballots} ballots, but only {voters} paper voters are "
+            f"recorded and {already} paper ballots are counted already: record each paper "
+            "voter first, or check the batch for extra ballots."
+        )
+
+
+def batch_payload(number: int, ballots: int) -> bytes:
+    """What a counted batch's chain event commits to (the manifest lists the same)."""
+    return chain.canonical({"batch": number, "ballots": ballots})
+
+
 def _compare(pot, batch: PaperBatch, officer) -> None:
     first, second = batch.entries
     if first.ballots != second.ballots:
         batch.status = "mismatch"
         record("paper.batch_mismatch", actor=officer, pot=pot, batch=batch.number)
         return
-    for choices in first.ballots:
-        ballot = Ballot(id=secrets.token_hex(16), pot_id=pot.id, channel="paper", choices=choices)
-        db.session.add(ballot)
-        chain.append(pot, "paper_ballot", chain.sha256_hex(ballot.id))
+    _check_paper_voters(pot, batch.number, len(first.ballots))
+    # The ballots stay in the entries until the envelopes are opened, when they join the
+    # online ones in the clear, shuffled (pb.results.opening).
+    chain.append(
+        pot, "paper_batch", chain.sha256_hex(batch_payload(batch.number, len(first.ballots)))
+    )
     batch.status = "counted"
     batch.counted_at = utcnow()
     record(
@@ -205,6 +292,10 @@ def batches(pot) -> list[PaperBatch]:
             select(PaperBatch).where(PaperBatch.pot_id == pot.id).order_by(PaperBatch.number)
         )
     )
+
+
+def ward_of_postcode(postcode: str) -> int | None:
+    return db.session.scalar(select(Postcode.ward_id).where(Postcode.postcode == postcode))
 
 
 def paper_voter_count(pot) -> int:

@@ -13,7 +13,6 @@ from pb.voting.services import ballot_proposals
 bp = Blueprint("paper", __name__, url_prefix="/panel/pots/<int:pot_id>/paper")
 
 IDENTIFIER_LABELS = {
-    "open": "The voter's e-mail address (they must be a registered resident)",
     "roll": "The voter's elector reference",
     "codes": "The access code from the voter's letter",
 }
@@ -26,8 +25,8 @@ def _load(pot_id: int) -> Pot:
 
 
 def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_errors=()):
-    voter_form = voter_form or PaperVoterForm(formdata=None)
-    voter_form.identifier.label.text = IDENTIFIER_LABELS[pot.eligibility_mode]
+    voter_form = voter_form or PaperVoterForm(pot.eligibility_mode, formdata=None)
+    voter_form.identifier.label.text = IDENTIFIER_LABELS.get(pot.eligibility_mode, "Voter")
     return render_template(
         "paper/index.html",
         pot=pot,
@@ -51,14 +50,15 @@ def index(pot_id: int):
 @login_required
 def record_voter(pot_id: int):
     pot = _load(pot_id)
-    form = PaperVoterForm()
+    form = PaperVoterForm(pot.eligibility_mode)
     if not form.validate_on_submit():
         return _page(pot, 422, voter_form=form)
     try:
-        services.record_paper_voter(pot, current_user, form.identifier.data)
+        services.record_paper_voter(pot, current_user, form.voter())
     except (services.PaperError, PhaseError) as exc:
         db.session.rollback()
-        form.identifier.errors = [str(exc)]
+        target = form.name if pot.eligibility_mode == "open" else form.identifier
+        target.errors = [str(exc)]
         return _page(pot, 409, voter_form=form)
     db.session.commit()
     flash("Recorded: this person has voted on paper.", "success")

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.councils.models import Council, Ward
@@ -41,6 +41,26 @@ class PhaseError(Exception):
     """A phase change that the pot's life cycle does not allow, with the reason why."""
 
 
+class Round(db.Model):
+    """Pots of one council that run together, e.g. "2026".
+
+    A person takes part in at most one ward pot of a round, plus any council-wide pots
+    (the unique keys on pb.voting.models.Participation hold this).
+    """
+
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("council_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+
+    council: Mapped[Council] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Pot(db.Model):
     __tablename__ = "pots"
 
@@ -52,6 +72,7 @@ class Pot(db.Model):
     description: Mapped[str] = mapped_column(String(4000), default="")
     amount: Mapped[int] = mapped_column(BigInteger)  # pence
     year: Mapped[int]
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     phase: Mapped[str] = mapped_column(String(20), default="draft")
 
     # Ballot settings; frozen once voting opens.
@@ -73,6 +94,16 @@ class Pot(db.Model):
     voting_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voting_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    # The ballot key (pb.voting.sealing): only its public half is ever stored. Its secret is
+    # held by the returning officer, or split between key_holders trustees of whom
+    # key_threshold must meet to open the envelopes.
+    sealing_key: Mapped[str | None] = mapped_column(String(64))
+    key_holders: Mapped[int | None]
+    key_threshold: Mapped[int | None]
+    # Set when the holders have typed the key back in: voting opens only after that.
+    key_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    envelopes_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
     # Planned dates, shown to residents as the pot's timeline.
     proposals_open_on: Mapped[date | None] = mapped_column(Date)
     review_starts_on: Mapped[date | None] = mapped_column(Date)
@@ -83,6 +114,7 @@ class Pot(db.Model):
     # Joined: every page about a pot shows its money in the council's currency.
     council: Mapped[Council] = relationship(lazy="joined", innerjoin=True)
     ward: Mapped[Ward | None] = relationship()
+    round: Mapped[Round | None] = relationship()
 
     def __str__(self) -> str:
         return self.name
@@ -94,6 +126,11 @@ class Pot(db.Model):
     @property
     def area_name(self) -> str:
         return self.ward.name if self.ward else f"All of {self.council.name}"
+
+    @property
+    def ward_round_id(self) -> int | None:
+        """The round whose one-ward-pot rule this pot's participations fall under, if any."""
+        return self.round_id if self.ward_id is not None else None
 
     def covers_ward(self, ward_id: int | None) -> bool:
         """True when a resident of `ward_id` belongs to this pot's area."""
@@ -137,6 +174,11 @@ class Pot(db.Model):
         """Open voting, committing to a fresh tie-break seed by publishing its SHA-256."""
         if proposals_on_ballot == 0:
             raise PhaseError("Voting cannot open with no proposal on the ballot.")
+        if self.phase == "review" and self.key_confirmed_at is None:
+            raise PhaseError(
+                "Voting opens once the ballot key has been made and its holders have "
+                "confirmed they kept it."
+            )
         self._advance("review", "voting")
         self.commit_to_seed()
         self.voting_opened_at = utcnow()
@@ -154,6 +196,14 @@ class Pot(db.Model):
     def public_seed(self) -> str | None:
         """The seed itself, revealed only with the results."""
         return self.seed if self.phase == "published" else None
+
+    def open_envelopes(self) -> None:
+        """Mark the sealed ballots opened; the tally needs this."""
+        if self.phase != "closed":
+            raise PhaseError("The envelopes are opened once voting has closed.")
+        if self.envelopes_opened_at is not None:
+            raise PhaseError("The envelopes of this pot have already been opened.")
+        self.envelopes_opened_at = utcnow()
 
     def publish(self, tallied: bool) -> None:
         if not tallied:

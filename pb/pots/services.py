@@ -1,6 +1,7 @@
 """Finding pots and what a resident can do in them."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pb.extensions import db
 from pb.pots.models import Pot
@@ -43,3 +44,23 @@ def eligible_count(pot) -> int:
             Ward.council_id == pot.council_id
         )
     return int(db.session.scalar(query) or 0)
+
+
+def lock(pot) -> None:
+    """Take the pot's row lock for this transaction and re-read its phase under it.
+
+    Casting, paper entry, closing and opening the envelopes all start here, so they happen
+    one after another on a pot: a cast that waited for the close sees the pot closed and
+    stores nothing, and the close's counts include every ballot committed before it.
+    FOR NO KEY UPDATE (key_share) is the weakest lock that two of these cannot share; the
+    foreign keys of rows a cast inserts take FOR KEY SHARE, which does not conflict with it.
+    Only the pot's own row is locked (not the joined council). SQLite serialises writing
+    transactions already.
+    """
+    row = db.session.execute(
+        select(Pot.phase, Pot.envelopes_opened_at)
+        .where(Pot.id == pot.id)
+        .with_for_update(key_share=True)
+    ).one()
+    set_committed_value(pot, "phase", row.phase)
+    set_committed_value(pot, "envelopes_opened_at", row.envelopes_opened_at)

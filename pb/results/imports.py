@@ -18,6 +18,7 @@ from pb.pots.models import Pot
 from pb.proposals.models import Proposal
 from pb.results.services import publish, run_tally
 from pb.tally import pabulib, rule_name
+from pb.timeutil import utcnow
 from pb.voting.models import Ballot
 
 METHODS = {"approval": "approval", "ordinal": "ranked", "cumulative": "points", "scoring": "points"}
@@ -131,8 +132,13 @@ def import_pabulib(source, *, population: int | None = None) -> Pot:
         ballot = Ballot(id=secrets.token_hex(16), pot_id=pot.id, channel=channel, choices=choices)
         db.session.add(ballot)
         entries.append(("imported_ballot", chain.sha256_hex(ballot.id)))
-    entries.append(("voting_closed", chain.sha256_hex(chain.canonical(counts))))
+    # Each imported ballot stands for one participation (see opening.channel_counts).
+    closing = {"participations": counts, "ballots": counts}
+    entries.append(("voting_closed", chain.sha256_hex(chain.canonical(closing))))
     pot.voting_opened_at, pot.voting_closed_at = begin, end
+    pot.envelopes_opened_at = (
+        end or utcnow()
+    )  # nothing was sealed: the file's ballots are in the clear
     db.session.flush()
     chain.append_many(pot, entries)
     pot.phase = "closed"

@@ -86,6 +86,8 @@ def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
             raise PhaseError("A correction needs a reason, which is published with it.")
     else:
         raise PhaseError("The tally runs once voting has closed.")
+    if pot.envelopes_opened_at is None:
+        raise PhaseError("Open the envelopes first: the tally counts the opened ballots.")
     unit = money_unit(pot)
     outcome = tally.run(election_for(pot, unit), pot.rule, seed=pot.seed or "")
     counts = count_by_channel(pot)
@@ -151,8 +153,9 @@ def _in_minor_units(outcome: dict, unit: int) -> dict:
     return outcome
 
 
-def publish(pot, actor) -> Result:
-    """Publish the previewed tally. The first publication moves the pot to `published`."""
+def publish(pot, actor, *, reason: str | None = None) -> Result:
+    """Publish the previewed tally. The first publication moves the pot to `published`.
+    The panel's reason for publishing (a meeting, a check) goes into the audit log."""
     preview = latest(pot, published=False)
     if pot.phase == "closed":
         pot.publish(tallied=preview is not None)
@@ -169,5 +172,6 @@ def publish(pot, actor) -> Result:
         pot=pot,
         version=preview.version,
         reason=preview.correction_reason,
+        note=(reason or "").strip() or None,
     )
     return preview

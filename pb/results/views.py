@@ -10,7 +10,7 @@ from pb.dashboard import charts
 from pb.extensions import db
 from pb.http import get_or_404, require_manage, require_read
 from pb.money import format_pence
-from pb.panel.forms import ReasonForm
+from pb.panel.forms import ConfirmStepForm, ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, services
@@ -32,7 +32,7 @@ def preview(pot_id: int):
     return _preview_page(pot)
 
 
-def _preview_page(pot, status=200, error=None, form=None):
+def _preview_page(pot, status=200, error=None, form=None, publish_form=None):
     return render_template(
         "results/preview.html",
         pot=pot,
@@ -41,6 +41,7 @@ def _preview_page(pot, status=200, error=None, form=None):
         proposals=_proposals(pot),
         can_manage=current_user.may_manage(pot),
         form=form or ReasonForm(formdata=None),
+        publish_form=publish_form or ConfirmStepForm(formdata=None),
         error=error,
     ), status
 
@@ -69,11 +70,14 @@ def run_tally(pot_id: int):
 def publish(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     require_manage(pot)
+    form = ConfirmStepForm()
+    if not form.validate_on_submit():
+        return _preview_page(pot, 422, publish_form=form)
     try:
-        result = services.publish(pot, current_user)
+        result = services.publish(pot, current_user, reason=form.reason.data)
     except PhaseError as exc:
         db.session.rollback()
-        return _preview_page(pot, 409, str(exc))
+        return _preview_page(pot, 409, str(exc), publish_form=form)
     db.session.commit()
     flash(f"Results version {result.version} are published.", "success")
     return redirect(url_for("results.show", pot_id=pot.id), code=303)

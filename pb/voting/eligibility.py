@@ -9,6 +9,7 @@ from sqlalchemy import select
 from pb.extensions import db
 from pb.timeutil import today
 from pb.voting.models import Participation
+from pb.voting.people import person_key
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,27 @@ def has_taken_part(user, pot) -> bool:
         Participation.pot_id == pot.id, Participation.user_id == user.id
     )
     return db.session.scalar(query) is not None
+
+
+def taken_part_in(user, pot):
+    """The pot where the user's vote counts instead of in `pot`, if any: `pot` itself when
+    they took part in it, or the ward pot of the same round they took part in."""
+    from pb.pots.models import Pot
+
+    person = Participation.user_id == user.id
+    if key := person_key(user.display_name, user.postcode, user.date_of_birth):
+        person |= Participation.person_key == key  # recorded on paper under their name
+    where = Participation.pot_id == pot.id
+    if pot.ward_round_id is not None:
+        where |= Participation.ward_round_id == pot.ward_round_id
+    query = (
+        select(Pot)
+        .join(Participation, Participation.pot_id == Pot.id)
+        .where(person, where)
+        .order_by(Participation.pot_id != pot.id)
+        .limit(1)
+    )
+    return db.session.scalar(query)
 
 
 def area_problem(user, pot) -> Problem | None:
@@ -125,21 +147,37 @@ def voting_problems(
         candidates.append(area_problem(user, pot))
     candidates.append(proof_problem(pot, proof))
     born = proof.date_of_birth if proof is not None and proof.date_of_birth else None
-    age = user.age_on(today()) if born is None else years_between(born, today())
+    if born is None:
+        age = user.age_on(today(), pot.voting_opened_at)
+    else:
+        age = years_between(born, today())
     candidates.append(_age_problem(pot, age))
     problems.extend(p for p in candidates if p is not None)
-    if check_participation and has_taken_part(user, pot):
-        problems.append(
-            Problem(
-                "voted",
-                "Not have voted already",
-                "You have already voted in this pot. Each resident votes once; your ballot "
-                "is recorded and will be counted.",
-                "Check a receipt",
-                url_for("voting.check_receipt"),
-            )
-        )
+    if check_participation and (voted_in := taken_part_in(user, pot)) is not None:
+        problems.append(already_voted_problem(pot, voted_in))
     return problems
+
+
+def already_voted_problem(pot, voted_in) -> Problem:
+    """Why someone who has taken part in `voted_in` cannot vote in `pot`."""
+    if voted_in.id == pot.id:
+        return Problem(
+            "voted",
+            "Not have voted already",
+            "You have already voted in this pot. Each resident votes once; your ballot "
+            "is recorded and will be counted.",
+            "Check a receipt",
+            url_for("voting.check_receipt"),
+        )
+    return Problem(
+        "round",
+        "Not have voted in another ward's pot this round",
+        f"You have already voted in {voted_in.name}, which runs in the same round "
+        f"({pot.round.name if pot.round else pot.year}). Each resident votes in one ward's "
+        "pot a round (and in any council-wide pot); your vote counts there.",
+        "See that pot",
+        url_for("pots.show", pot_id=voted_in.id),
+    )
 
 
 def years_between(born: date, day: date) -> int:
@@ -154,3 +192,5 @@ class Proof:
     access_code_id: int | None = None
     date_of_birth: date | None = None
     usable: bool = True
+    # The roll entry's elector reference (upper case), which keys the person in the round.
+    elector_ref: str | None = None

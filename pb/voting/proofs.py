@@ -8,6 +8,7 @@ from pb.electorate import services as electorate
 from pb.electorate.models import AccessCode, VoterRollEntry
 from pb.extensions import db
 from pb.voting.eligibility import Proof
+from pb.voting.people import elector_ref
 
 SESSION_KEY = "pb_proofs"
 
@@ -25,7 +26,11 @@ def prove_roll(pot, reference: str, postcode: str, date_of_birth) -> Proof:
         )
     if electorate.roll_entry_used(entry):
         raise ProofError("This voter roll entry has already been used to vote in this pot.")
-    return Proof(roll_entry_id=entry.id, date_of_birth=entry.date_of_birth)
+    return Proof(
+        roll_entry_id=entry.id,
+        date_of_birth=entry.date_of_birth,
+        elector_ref=elector_ref(entry.reference),
+    )
 
 
 def prove_code(pot, text: str) -> Proof:
@@ -55,7 +60,12 @@ def load(session, pot) -> Proof | None:
         if entry is None or entry.pot_id != pot.id:
             return None
         usable = not electorate.roll_entry_used(entry)
-        return Proof(roll_entry_id=entry.id, date_of_birth=entry.date_of_birth, usable=usable)
+        return Proof(
+            roll_entry_id=entry.id,
+            date_of_birth=entry.date_of_birth,
+            usable=usable,
+            elector_ref=elector_ref(entry.reference),
+        )
     if stored.get("code"):
         code = db.session.get(AccessCode, stored["code"])
         if code is None or code.pot_id != pot.id:

@@ -1,4 +1,9 @@
-"""Casting a ballot: one transaction, one ballot per resident, a receipt for each."""
+"""Casting a ballot: one transaction, one ballot per resident and round, a receipt for each.
+
+The participation (the outer envelope: who took part) and the sealed ballot (the inner
+envelope, readable only with the pot's ballot key) are stored together, so nothing is lost
+or doubled; the ballot in the clear appears only when the envelopes are opened (opening.py).
+"""
 
 from dataclasses import dataclass
 
@@ -6,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pb.audit import chain
-from pb.audit.services import record
 from pb.extensions import db
+from pb.pots.models import Pot
+from pb.pots.services import lock
 from pb.proposals.models import Proposal
-from pb.voting import ballots, eligibility
-from pb.voting.models import Ballot, Participation
+from pb.voting import ballots, eligibility, people, sealing
+from pb.voting.models import Ballot, Participation, SealedBallot
 from pb.voting.receipts import ballot_id_for, receipt_for, receipt_hash
 
 
@@ -21,7 +27,11 @@ class NotEligible(Exception):
 
 
 class AlreadyVoted(Exception):
-    pass
+    """The person has taken part in this pot, or in another ward pot of its round (`pot`)."""
+
+    def __init__(self, pot=None):
+        super().__init__("already taken part")
+        self.pot = pot
 
 
 @dataclass(frozen=True)
@@ -36,30 +46,28 @@ def ballot_proposals(pot) -> list[Proposal]:
     return list(db.session.scalars(query.order_by(Proposal.title, Proposal.id)))
 
 
+def sealed_size(pot, proposals) -> int:
+    """The padded length of every sealed ballot of the pot (see pb.voting.sealing)."""
+    cap = pot.points_max or pot.points_total
+    return sealing.sealed_size(pot.ballot_method, [p.id for p in proposals], cap)
+
+
 def insert_or_skip(model):
     """INSERT that adds nothing, instead of failing, when a unique key is already taken."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing()
 
 
-def _repeat_of(pot, receipt: str) -> CastResult | None:
-    """The earlier result if a ballot with this receipt is already stored in the pot."""
-    stored = db.session.scalar(
-        select(Ballot.id).where(
-            Ballot.pot_id == pot.id, Ballot.receipt_sha256 == receipt_hash(receipt)
-        )
-    )
-    return CastResult(receipt, repeated=True) if stored else None
-
-
 def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -> CastResult:
-    """Store the user's participation, their anonymous ballot and the audit event together.
+    """Store the user's participation, their sealed ballot and its chain event together.
 
-    Unique keys on the participation (pot + user, pot + roll entry, pot + access code) make a
-    second ballot impossible, even when two requests race; a repeat of the same form answers
-    with the receipt it already gave. `proposals` saves a query when the caller has them.
+    Unique keys on the participation (per pot, and per round for ward pots) make a second
+    ballot impossible, even when two requests race; a repeat of the same form answers with
+    the receipt it already gave. The pot's row lock orders the cast with the close.
+    `proposals` saves a query when the caller has them.
     """
     receipt = receipt_for(nonce)
+    lock(pot)
     try:
         if problems := eligibility.voting_problems(user, pot, proof, check_participation=False):
             raise NotEligible(problems)
@@ -68,8 +76,8 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -
         choices = ballots.check(pot, proposals, raw_ballot)
     except (NotEligible, ballots.BallotError):
         # Someone who has voted already hears that first (or gets their receipt again).
-        if eligibility.has_taken_part(user, pot):
-            return _repeat_or_refuse(pot, receipt)
+        if eligibility.taken_part_in(user, pot) is not None:
+            return _repeat_or_refuse(pot, user, receipt)
         raise
 
     # One statement claims the voter's place: it inserts nothing when any of the unique keys
@@ -78,39 +86,57 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -
         insert_or_skip(Participation)
         .values(
             pot_id=pot.id,
+            ward_round_id=pot.ward_round_id,
             user_id=user.id,
             roll_entry_id=proof.roll_entry_id if proof else None,
             access_code_id=proof.access_code_id if proof else None,
+            elector_ref=proof.elector_ref if proof else None,
+            person_key=people.person_key(user.display_name, user.postcode, user.date_of_birth),
             channel="online",
         )
         .returning(Participation.id)
     )
     if claimed is None:
         # Already taken part; this may be a repeat of the very form that did it.
-        return _repeat_or_refuse(pot, receipt)
+        return _repeat_or_refuse(pot, user, receipt)
 
     digest = receipt_hash(receipt)
-    db.session.add(
-        Ballot(
-            id=ballot_id_for(receipt),
-            pot_id=pot.id,
-            channel="online",
-            receipt_sha256=digest,
-            choices=choices,
-        )
+    sealed = sealing.seal(
+        pot.sealing_key, ballot_id_for(receipt), choices, sealed_size(pot, proposals)
     )
-    # No actor: the log must not tie this ballot to the person who cast it.
-    record("ballot.cast", pot=pot, receipt_sha256=digest)
+    db.session.add(SealedBallot(pot_id=pot.id, receipt_sha256=digest, sealed=sealed))
+    # No audit event and no clock time: nothing may tie this receipt to a moment, and so
+    # to whoever was on the site then. The chain's height says the order, nothing more.
     chain.append(pot, "ballot_cast", digest)
     return CastResult(receipt, repeated=False)
 
 
-def _repeat_or_refuse(pot, receipt: str) -> CastResult:
-    if (repeat := _repeat_of(pot, receipt)) is not None:
-        return repeat
-    raise AlreadyVoted()
+def _repeat_or_refuse(pot, user, receipt: str) -> CastResult:
+    stored = db.session.scalar(
+        select(SealedBallot.id).where(
+            SealedBallot.pot_id == pot.id, SealedBallot.receipt_sha256 == receipt_hash(receipt)
+        )
+    )
+    if stored is not None:
+        return CastResult(receipt, repeated=True)
+    raise AlreadyVoted(eligibility.taken_part_in(user, pot))
 
 
-def find_receipt(code: str) -> Ballot | None:
-    """The ballot recorded with this receipt code, if any."""
-    return db.session.scalar(select(Ballot).where(Ballot.receipt_sha256 == receipt_hash(code)))
+@dataclass(frozen=True)
+class ReceiptFound:
+    pot: Pot
+    sealed: bool  # still in its envelope: the ballot id is known only after the opening
+    ballot_id: str | None
+
+
+def find_receipt(code: str) -> ReceiptFound | None:
+    """Where the ballot cast with this receipt code is: sealed, or opened under its id."""
+    pot_id = db.session.scalar(
+        select(SealedBallot.pot_id).where(SealedBallot.receipt_sha256 == receipt_hash(code))
+    )
+    if pot_id is not None:
+        return ReceiptFound(db.session.get(Pot, pot_id), True, None)
+    ballot = db.session.get(Ballot, ballot_id_for(code))
+    if ballot is None or ballot.channel != "online":
+        return None
+    return ReceiptFound(db.session.get(Pot, ballot.pot_id), False, ballot.id)

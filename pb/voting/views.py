@@ -103,9 +103,9 @@ def cast(pot_id: int):
     except ballots.BallotError as exc:
         db.session.rollback()
         return _ballot_page(pot, proposals, raw, str(exc))
-    except services.AlreadyVoted:
+    except services.AlreadyVoted as exc:
         db.session.rollback()
-        return render_template("voting/already_voted.html", pot=pot), 409
+        return render_template("voting/already_voted.html", pot=pot, voted_in=exc.pot), 409
     except services.NotEligible as exc:
         db.session.rollback()
         return render_template("voting/not_eligible.html", pot=pot, problems=exc.problems), 403
@@ -135,15 +135,16 @@ def receipt(pot_id: int):
 def check_receipt():
     form = ReceiptCheckForm()
     if form.validate_on_submit():
-        ballot = services.find_receipt(form.code.data)
-        pot = db.session.get(Pot, ballot.pot_id) if ballot else None
-        published = pot is not None and pot.phase == "published"
+        found = services.find_receipt(form.code.data)
+        pot = found.pot if found else None
+        published = found is not None and not found.sealed and pot.phase == "published"
         return render_template(
             "voting/check_receipt.html",
             form=form,
             pot=pot,
             checked=True,
-            ballot_id=ballot.id if published else None,
-            line=package.ballot_line(pot, ballot.id) if published else None,
-        ), (200 if ballot else 404)
+            sealed=found is not None and found.sealed,
+            ballot_id=found.ballot_id if published else None,
+            line=package.ballot_line(pot, found.ballot_id) if published else None,
+        ), (200 if found else 404)
     return render_form("voting/check_receipt.html", form, pot=None, checked=False)

@@ -54,6 +54,7 @@ class Published:
         cast(self.pot, *[[self.alpha, self.benches]] * 3, [self.crossing], [self.crossing])
         cast(self.pot, [self.benches], channel="paper")
         self.pot.close_voting()
+        self.pot.open_envelopes()  # the ballots above are stored in the clear
         db.session.commit()
         run_tally(self.pot, self.admin)
         self.result = publish(self.pot, self.admin)

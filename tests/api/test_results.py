@@ -23,6 +23,7 @@ def test_a_tally_that_is_not_published_stays_hidden(client, contract, world):
     pot = world.voting_pot
     pot.commit_to_seed()
     pot.close_voting()
+    pot.open_envelopes()
     run_tally(pot, make_user(roles=[("admin", None)]))  # the panel's preview
     response = _results(client, pot)
     assert response.status_code == 404

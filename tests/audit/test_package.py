@@ -16,7 +16,16 @@ from pb.cli import cli
 from pb.extensions import db
 from pb.results.imports import import_pabulib
 from pb.tally import pabulib
-from tests.factories import PASSWORD, make_pot, make_proposal, make_user
+from tests.factories import (
+    PASSWORD,
+    make_key_through,
+    make_pot,
+    make_proposal,
+    make_user,
+    open_through,
+    publish_through,
+    record_paper_voters,
+)
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "pabulib"
 
@@ -47,11 +56,13 @@ def published(app, world):
     pot = make_pot(world.council, world.north, phase="review", amount=100_000, max_picks=2)
     a, b, c = (make_proposal(pot, cost=cost) for cost in (60_000, 30_000, 50_000))
     panel = _login(app, make_user(roles=[("panel", world.north.id)]))
+    key = make_key_through(panel, pot)
     assert (
         panel.post(f"/panel/pots/{pot.id}/phase", data={"action": "open_voting"}).status_code == 303
     )
     receipts = [_cast(app, pot, [a.id]), _cast(app, pot, [a.id, b.id]), _cast(app, pot, [c.id])]
     officers = [_login(app, make_user(roles=[("officer", None)])) for _ in range(2)]
+    record_paper_voters(officers[0], pot, 2)
     for officer in officers:
         response = officer.post(
             f"/panel/pots/{pot.id}/paper/batches",
@@ -60,8 +71,9 @@ def published(app, world):
         assert response.status_code == 303
     for step in ("close_voting",):
         assert panel.post(f"/panel/pots/{pot.id}/phase", data={"action": step}).status_code == 303
+    assert open_through(panel, pot, key).status_code == 303
     assert panel.post(f"/panel/pots/{pot.id}/tally").status_code == 303
-    assert panel.post(f"/panel/pots/{pot.id}/publish").status_code == 303
+    assert publish_through(panel, pot).status_code == 303
     return pot, receipts
 
 
@@ -103,10 +115,18 @@ def test_a_fresh_package_verifies(zip_path, published):
     pot, _ = published
     assert manifest["counts"] == {
         "eligible": 1000,
-        "participations": 3,
+        "participations": 5,
+        "participations_online": 3,
+        "participations_paper": 2,
         "ballots_online": 3,
         "ballots_paper": 2,
     }
+    assert manifest["closing"] == {
+        "participations": {"online": 3, "paper": 2},
+        "ballots": {"online": 3, "paper": 2},
+    }
+    assert manifest["paper_batches"] == [{"batch": 1, "ballots": 2}]
+    assert manifest["ballot_key"]["public"] == pot.sealing_key
     assert manifest["tie_break"]["seed"] == pot.seed
     assert manifest["public_key"]["hex"] == signing.public_key_hex()
     data = pabulib.parse(files["ballots.pb"].decode())
@@ -173,7 +193,8 @@ def test_naive_tampering_breaks_the_hashes(zip_path, tamper, message):
 def test_dropping_a_ballot_is_caught_even_when_re_signed(zip_path):
     files = _tamper_ballots(_files(zip_path), lambda ls, s: ls[:s] + ls[s + 1 :])
     report = verify(_repack(zip_path, files))
-    assert any(f.startswith("ballots = cast events") for f in report.failures), report.failures
+    assert any(" ballots = the closing count" in f for f in report.failures), report.failures
+    assert any(f.startswith("ballots.pb holds exactly the opened") for f in report.failures)
 
 
 def test_changing_a_ballot_is_caught_by_the_re_count(zip_path, published):

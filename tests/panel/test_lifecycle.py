@@ -20,7 +20,14 @@ from pb.pots.models import Pot
 from pb.proposals.models import Proposal
 from pb.results.models import Result
 from pb.voting.models import Ballot, Participation
-from tests.factories import PASSWORD, make_user
+from tests.factories import (
+    BALLOT_KEY,
+    PASSWORD,
+    make_key_through,
+    make_user,
+    open_through,
+    publish_through,
+)
 
 METHODS = {
     "approval": {"min_picks": "1", "max_picks": "3", "spending_cap": "900"},
@@ -212,10 +219,17 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
             proofs[resident.id] = {"code": format_code(code.code)}
         paper_ids = [batch.codes[4].code, batch.codes[5].code]
     else:
+        # Paper voters need no account; the first of them also has one, unused so far.
         paper_people = [make_user(postcode="AB1 1AB") for _ in range(2)]
-        paper_ids = [u.email for u in paper_people]
+        paper_ids = [
+            {"name": u.display_name, "postcode": "AB1 1AB", "date_of_birth": "1990-01-01"}
+            for u in paper_people
+        ]
     db.session.commit()
 
+    # Voting opens only once the ballot key is made and confirmed.
+    panel.post(phase, expect=409, action="open_voting")
+    key = make_key_through(panel.client, pot, holders=3, threshold=2)
     # Ballot rules are frozen once voting opens.
     panel.post(phase, expect=303, action="open_voting")
     pot = db.session.get(Pot, pot_id)
@@ -251,14 +265,26 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
 
     # -- paper voting -----------------------------------------------------------------------------
     paper = f"/panel/pots/{pot_id}/paper"
+
+    def as_fields(identifier):
+        return identifier if isinstance(identifier, dict) else {"identifier": identifier}
+
     for identifier in paper_ids:
-        officer_a.post(f"{paper}/voters", expect=303, identifier=identifier)
-    officer_a.post(f"{paper}/voters", expect=409, identifier=paper_ids[0])  # twice: refused
-    online_id = {"open": residents[0].email, "roll": "NR000"}.get(mode) or proofs[residents[0].id][
-        "code"
-    ]
-    officer_a.post(f"{paper}/voters", expect=409, identifier=online_id)  # voted online: refused
+        officer_a.post(f"{paper}/voters", expect=303, **as_fields(identifier))
+    twice = officer_a.post(f"{paper}/voters", expect=409, **as_fields(paper_ids[0]))
+    assert "already" in twice.text
+    online_id = {
+        "open": {
+            "name": residents[0].display_name,
+            "postcode": "AB1 1AA",
+            "date_of_birth": "1990-01-01",
+        },
+        "roll": "NR000",
+    }.get(mode) or proofs[residents[0].id]["code"]
+    # Voted online: refused (an open pot shows the officer the match).
+    refused = officer_a.post(f"{paper}/voters", expect=409, **as_fields(online_id))
     if mode == "open":
+        assert f"online in North {method} open" in refused.text
         # Someone who voted on paper cannot vote online.
         paper_voter = Session(app, paper_people[0])
         assert paper_voter.get(f"/pots/{pot_id}/ballot").status_code == 403
@@ -279,15 +305,19 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
     assert "Line 1" in bad.text
 
     # -- close, tally, publish -------------------------------------------------------------------
-    assert panel.post(f"/panel/pots/{pot_id}/publish").status_code == 409
+    assert publish_through(panel.client, pot).status_code == 409
     panel.post(phase, expect=303, action="close_voting")
     officer_a.post(f"{paper}/batches", expect=409, number="3", ballots=lines)  # frozen
-    assert panel.post(f"/panel/pots/{pot_id}/publish").status_code == 409  # not tallied yet
+    assert publish_through(panel.client, pot).status_code == 409  # not tallied yet
+    panel.post(f"/panel/pots/{pot_id}/tally", expect=409)  # the envelopes are still sealed
+    assert open_through(panel.client, pot, key[:1]).status_code == 409  # one share of two
+    assert open_through(panel.client, pot, key[1:]).status_code == 303
     panel.post(f"/panel/pots/{pot_id}/tally", expect=303)
     preview = panel.get(f"/panel/pots/{pot_id}/tally")
     assert "Preview (version 1, not published)" in preview.text
     assert panel.get(f"/pots/{pot_id}/results").status_code == 404  # not public yet
-    panel.post(f"/panel/pots/{pot_id}/publish", expect=303)
+    assert panel.post(f"/panel/pots/{pot_id}/publish").status_code == 422  # no confirmation
+    assert publish_through(panel.client, pot).status_code == 303
 
     pot = db.session.get(Pot, pot_id)
     counts = {
@@ -329,8 +359,9 @@ def test_a_correction_is_a_new_publication_and_the_old_one_stays(app, world):
     )
     pot.seed = "test-seed"
     panel.post(f"/panel/pots/{pot.id}/phase", expect=303, action="close_voting")
+    assert open_through(panel.client, pot, BALLOT_KEY.codes).status_code == 303
     panel.post(f"/panel/pots/{pot.id}/tally", expect=303)
-    panel.post(f"/panel/pots/{pot.id}/publish", expect=303)
+    assert publish_through(panel.client, pot).status_code == 303
 
     first = db.session.scalar(select(Result).where(Result.pot_id == pot.id))
     from pb.results.models import ImmutableResultError
@@ -342,7 +373,7 @@ def test_a_correction_is_a_new_publication_and_the_old_one_stays(app, world):
 
     assert panel.post(f"/panel/pots/{pot.id}/tally", reason="").status_code == 422
     panel.post(f"/panel/pots/{pot.id}/tally", expect=303, reason="A paper batch was missed.")
-    panel.post(f"/panel/pots/{pot.id}/publish", expect=303)
+    assert publish_through(panel.client, pot).status_code == 303
     versions = db.session.scalars(
         select(Result.version).where(Result.pot_id == pot.id, Result.published_at.is_not(None))
     ).all()

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from pb.audit.models import AuditEvent
 from pb.extensions import db
 from pb.pots.models import PhaseError
-from tests.factories import make_pot, make_proposal, make_user
+from tests.factories import make_key_through, make_pot, make_proposal, make_user
 
 
 def test_residents_get_403_on_panel_pages(client, login, world):
@@ -38,6 +38,10 @@ def test_phase_changes_are_guarded_and_audited(client, login, world):
     assert client.post(url, data={"action": "open_voting"}).status_code == 409
     assert client.post(url, data={"action": "open_proposals"}).status_code == 303
     assert client.post(url, data={"action": "start_review"}).status_code == 303
+    response = client.post(url, data={"action": "open_voting"})
+    assert response.status_code == 409
+    assert "Make the ballot key" in response.text
+    make_key_through(client, pot)
     response = client.post(url, data={"action": "open_voting"})
     assert response.status_code == 409
     assert "Voting cannot open with no proposal on the ballot." in response.text

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from pb import create_app
 from pb.extensions import db
-from pb.voting.models import Ballot, Participation
+from pb.voting.models import Participation, SealedBallot
 from pb.voting.services import find_receipt
 from tests.factories import PASSWORD, World, make_user
 from tests.served import Browser, fresh_database, gunicorn, worker_pids
@@ -106,7 +106,7 @@ def _check(seed, pot_id, outcomes):
         for receipt, _ in acknowledged:
             assert find_receipt(receipt) is not None, receipt
         ballots = db.session.scalar(
-            select(func.count()).select_from(Ballot).where(Ballot.pot_id == pot_id)
+            select(func.count()).select_from(SealedBallot).where(SealedBallot.pot_id == pot_id)
         )
         participations = db.session.scalar(
             select(func.count()).select_from(Participation).where(Participation.pot_id == pot_id)

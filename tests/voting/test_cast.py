@@ -4,12 +4,13 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, func, inspect, select
 
-from pb.audit.models import AuditEvent
+from pb.audit.models import AuditEvent, ChainEvent
 from pb.extensions import db
 from pb.voting import services
-from pb.voting.models import Ballot, Participation
-from pb.voting.receipts import receipt_hash
-from tests.factories import make_user
+from pb.voting.models import Ballot, Participation, SealedBallot
+from pb.voting.receipts import ballot_id_for, receipt_hash
+from pb.voting.sealing import private_key_for, unseal
+from tests.factories import BALLOT_KEY, make_user
 
 RECEIPT = re.compile(r"<code>([A-Z2-7]{4}(?:-[A-Z2-7]{4}){7})</code>")
 
@@ -31,7 +32,7 @@ def _cast(client, pot, choices, nonce):
     return client.post(f"/pots/{pot.id}/ballot/cast", data={"choices": choices, "nonce": nonce})
 
 
-def test_review_then_cast_stores_participation_ballot_and_audit_event(client, login, world):
+def test_review_then_cast_stores_participation_and_sealed_ballot(client, login, world):
     pot = world.voting_pot
     alpha, bravo, _ = world.on_ballot
     user = make_user()
@@ -41,7 +42,7 @@ def test_review_then_cast_stores_participation_ballot_and_audit_event(client, lo
     assert response.status_code == 200
     assert "Check your choices" in response.text
     assert "£800" in response.text  # 300 + 500 pounds
-    assert _count(Ballot) == 0  # reviewing stores nothing
+    assert _count(SealedBallot) == 0  # reviewing stores nothing
 
     response = _cast(client, pot, [bravo.id, alpha.id], nonce)
     assert response.status_code == 303
@@ -49,14 +50,18 @@ def test_review_then_cast_stores_participation_ballot_and_audit_event(client, lo
     assert "Your vote is recorded" in page.text
     code = RECEIPT.search(page.text).group(1)
 
-    ballot = db.session.scalar(select(Ballot))
-    assert ballot.choices == sorted([alpha.id, bravo.id])
-    assert ballot.channel == "online"
-    assert ballot.receipt_sha256 == receipt_hash(code)
+    # Only the sealed envelope is stored; it opens with the pot's key to this ballot.
+    assert _count(Ballot) == 0
+    sealed = db.session.scalar(select(SealedBallot))
+    assert sealed.receipt_sha256 == receipt_hash(code)
+    key = private_key_for(pot, BALLOT_KEY.codes)
+    assert unseal(key, sealed.sealed) == (ballot_id_for(code), sorted([alpha.id, bravo.id]))
     assert _count(Participation, pot_id=pot.id, user_id=user.id) == 1
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "ballot.cast"))
-    assert event.actor_id is None
-    assert event.payload == {"receipt_sha256": ballot.receipt_sha256}
+    # Nothing in the audit log about the cast; the chain event has no clock time.
+    assert _count(AuditEvent, type="ballot.cast") == 0
+    cast_event = db.session.scalar(select(ChainEvent).where(ChainEvent.type == "ballot_cast"))
+    assert cast_event.payload_sha256 == sealed.receipt_sha256
+    assert cast_event.at is None and '"at"' not in cast_event.line()
 
     # Shown once: reloading the page does not show the code again.
     again = client.get(response.headers["Location"])
@@ -64,11 +69,16 @@ def test_review_then_cast_stores_participation_ballot_and_audit_event(client, lo
     assert code not in again.text
 
 
-def test_the_stored_ballot_cannot_name_its_voter():
-    columns = {c.key for c in inspect(Ballot).columns}
-    assert columns == {"id", "pot_id", "channel", "receipt_sha256", "choices", "cast_on"}
-    assert all(fk.column.table.name != "users" for fk in Ballot.__table__.foreign_keys)
-    assert str(Ballot.__table__.c.cast_on.type) == "DATE"
+def test_the_stored_ballot_cannot_name_its_voter_nor_a_time():
+    assert {c.key for c in inspect(Ballot).columns} == {"id", "pot_id", "channel", "choices"}
+    assert {c.key for c in inspect(SealedBallot).columns} == {
+        "id",
+        "pot_id",
+        "receipt_sha256",
+        "sealed",
+    }
+    for model in (Ballot, SealedBallot):
+        assert all(fk.column.table.name != "users" for fk in model.__table__.foreign_keys)
 
 
 def test_the_receipt_has_at_least_128_bits(app):
@@ -92,7 +102,7 @@ def test_a_repeated_submit_answers_with_the_first_result(client, login, world):
     second = _cast(client, pot, choice, nonce)
     assert second.status_code == 303
     assert code in client.get(second.headers["Location"]).text
-    assert _count(Ballot) == 1
+    assert _count(SealedBallot) == 1
 
 
 def test_a_second_different_ballot_is_refused(client, login, world):
@@ -103,7 +113,7 @@ def test_a_second_different_ballot_is_refused(client, login, world):
     response = _cast(client, pot, [world.on_ballot[1].id], "another-nonce-0123456789")
     assert response.status_code == 409
     assert "already voted" in response.text
-    assert _count(Ballot) == 1
+    assert _count(SealedBallot) == 1
 
 
 @pytest.mark.parametrize(
@@ -121,7 +131,7 @@ def test_invalid_choices_are_refused_with_a_message(client, login, world, pick, 
     assert message in response.text
     response = _cast(client, world.voting_pot, pick(world), "a-nonce-that-is-long-enough")
     assert response.status_code == 422
-    assert _count(Ballot) == _count(Participation) == 0
+    assert _count(SealedBallot) == _count(Participation) == 0
 
 
 def test_a_choice_that_is_not_a_number_is_a_clear_error(client, login, world):
@@ -136,23 +146,22 @@ def test_a_cast_without_a_nonce_stores_nothing(client, login, world):
         f"/pots/{world.voting_pot.id}/ballot/cast", data={"choices": [world.on_ballot[0].id]}
     )
     assert response.status_code == 400
-    assert _count(Ballot) == 0
+    assert _count(SealedBallot) == 0
 
 
 def test_nothing_is_half_written_when_the_ballot_insert_fails(app, world, monkeypatch):
     """If storing the ballot fails after the participation, neither is kept."""
     user = make_user()
-    original = services.record
 
-    def failing_record(*args, **kwargs):
+    def failing_append(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "record", failing_record)
-    with app.test_request_context(), pytest.raises(RuntimeError):
-        services.cast_ballot(world.voting_pot, user, [world.on_ballot[0].id], "n" * 20)
-    db.session.rollback()
-    monkeypatch.setattr(services, "record", original)
-    assert _count(Participation) == _count(Ballot) == 0
+    with monkeypatch.context() as patch:
+        patch.setattr(services.chain, "append", failing_append)
+        with app.test_request_context(), pytest.raises(RuntimeError):
+            services.cast_ballot(world.voting_pot, user, [world.on_ballot[0].id], "n" * 20)
+        db.session.rollback()
+    assert _count(Participation) == _count(SealedBallot) == 0
 
 
 def test_check_my_receipt(client, login, world):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pb.extensions import db
-from pb.voting.models import Ballot, Participation
+from pb.voting.models import Participation, SealedBallot
 from tests.factories import PASSWORD, World, make_user
 
 RACERS = 12
@@ -57,7 +57,7 @@ def committed_world(app):
 def test_parallel_different_casts_store_exactly_one_ballot(app, committed_world):
     nonces = [f"nonce-{i:02d}-abcdefghijklmnop" for i in range(RACERS)]
     statuses, receipts = _race(app, *committed_world, nonces)
-    assert _count(Ballot) == 1
+    assert _count(SealedBallot) == 1
     assert _count(Participation) == 1
     assert statuses.count(303) == 1
     assert sorted(set(statuses)) == [303, 409]
@@ -68,6 +68,6 @@ def test_parallel_different_casts_store_exactly_one_ballot(app, committed_world)
 def test_parallel_repeats_of_one_form_all_get_the_same_receipt(app, committed_world):
     nonces = ["one-form-submitted-many-times"] * RACERS
     statuses, receipts = _race(app, *committed_world, nonces)
-    assert _count(Ballot) == 1
+    assert _count(SealedBallot) == 1
     assert statuses == [303] * RACERS
     assert len(receipts) == 1

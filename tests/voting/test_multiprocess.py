@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from pb.audit import chain
 from pb.audit.models import ChainEvent
 from pb.extensions import db
-from pb.voting.models import Ballot, Participation
+from pb.voting.models import Participation, SealedBallot
 from tests.factories import World, make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.committing]
@@ -118,7 +118,7 @@ def test_one_voter_from_many_processes_stores_one_ballot(database_url, pot_and_v
     jobs = [("online", pot_id, voters[0], proposal_id, nonce) for nonce in nonces]
     outcomes = _race(database_url, jobs)
     assert sorted(kind for kind, _ in outcomes) == ["cast"] + ["refused"] * (PROCESSES - 1)
-    assert _count(Ballot, pot_id) == 1
+    assert _count(SealedBallot, pot_id) == 1
     assert _count(Participation, pot_id) == 1
     assert _check_chain(pot_id) == 1
 
@@ -129,7 +129,7 @@ def test_different_voters_from_many_processes_each_store_one(database_url, pot_a
     outcomes = _race(database_url, jobs)
     receipts = [receipt for kind, receipt in outcomes if kind == "cast"]
     assert len(set(receipts)) == PROCESSES
-    assert _count(Ballot, pot_id) == PROCESSES
+    assert _count(SealedBallot, pot_id) == PROCESSES
     assert _count(Participation, pot_id) == PROCESSES
     # Never forked: one event per ballot, in one line.
     assert _check_chain(pot_id) == PROCESSES
@@ -146,4 +146,4 @@ def test_paper_and_online_for_one_person_count_once(database_url, pot_and_voters
     assert kinds.count("refused") == PROCESSES - 1
     assert _count(Participation, pot_id) == 1
     online = kinds.count("cast")
-    assert _count(Ballot, pot_id) == online  # a paper vote's ballot comes later, in a batch
+    assert _count(SealedBallot, pot_id) == online  # a paper vote's ballot comes later, in a batch
