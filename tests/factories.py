@@ -191,7 +191,12 @@ def record_paper_voters(client, pot, count: int, postcode: str = "AB1 1AA") -> N
         n = next(_numbers)
         response = client.post(
             f"/panel/pots/{pot.id}/paper/voters",
-            data={"name": f"Paper Voter {n}", "postcode": postcode, "date_of_birth": "1970-01-01"},
+            data={
+                "name": f"Paper Voter {n}",
+                "postcode": postcode,
+                # Different birthdays: the same postcode and birthday is a near match.
+                "date_of_birth": f"{1930 + n % 60}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            },
         )
         assert response.status_code == 303, response.text
 

@@ -15,6 +15,7 @@ from pb.auth.models import User
 from pb.auth.tokens import TokenError
 from pb.extensions import db, login_manager
 from pb.http import render_form, sensitive_limit
+from pb.voting import residence
 
 bp = Blueprint("auth", __name__)
 
@@ -152,7 +153,9 @@ def reset_password(token: str):
 def account():
     form = AccountForm(obj=current_user)
     if form.validate_on_submit():
-        form.populate_obj(current_user)
+        residence.update_details(
+            current_user, form.display_name.data, form.postcode.data, form.date_of_birth.data
+        )
         db.session.commit()
         flash("Your details have been saved.", "success")
         return redirect(
@@ -160,4 +163,4 @@ def account():
             if request.args.get("next")
             else url_for("auth.account")
         )
-    return render_form("auth/account.html", form)
+    return render_form("auth/account.html", form, rounds=residence.current_rounds(current_user))

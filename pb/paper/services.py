@@ -118,38 +118,46 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
 
 
 def _earlier_participations(pot, new: Participation, not_the_match: bool) -> list[str]:
-    """What the round already holds for this person, described for the officer."""
-    same_pot_or_round = Participation.pot_id == pot.id
+    """What the round already holds for this person, described for the officer.
+
+    The same elector reference, or the same name, postcode and birthday, is the same person:
+    always refused. Someone born the same day with the same name or the same postcode (who
+    may have moved, or voted online under a shorter name) is a near match: refused unless the
+    officer has checked and says it is someone else.
+    """
+    in_round = Participation.pot_id == pot.id
     if pot.ward_round_id is not None:
-        same_pot_or_round |= Participation.ward_round_id == pot.ward_round_id
-    same_person = []
+        in_round |= Participation.ward_round_id == pot.ward_round_id
+    same = []
     if new.elector_ref:
-        same_person.append(Participation.elector_ref == new.elector_ref)
+        same.append(Participation.elector_ref == new.elector_ref)
     if new.person_key:
-        same_person.append(Participation.person_key == new.person_key)
-    if new.postcode and new.date_of_birth and not not_the_match:
-        # Someone who voted online with an account at this postcode, born that day: most
-        # likely the same person; the officer checks and may say it is someone else.
-        same_person.append(
-            Participation.user_id.in_(
-                select(User.id).where(
-                    User.postcode == new.postcode, User.date_of_birth == new.date_of_birth
-                )
-            )
-        )
-    if not same_person:
+        same.append(Participation.person_key == new.person_key)
+    born = new.date_of_birth
+    if born is not None and not not_the_match:
+        same += [Participation.date_of_birth == born, User.date_of_birth == born]
+    if not same:
         return []
     rows = db.session.execute(
-        select(Participation, Pot.name, User.display_name)
+        select(Participation, Pot.name, User.display_name, User.postcode)
         .join(Pot, Pot.id == Participation.pot_id)
         .outerjoin(User, User.id == Participation.user_id)
-        .where(same_pot_or_round, or_(*same_person))
+        .where(in_round, or_(*same))
     ).all()
-    return [
-        f"{'online' if p.channel == 'online' else 'on paper'} in {pot_name}"
-        f" ({who or p.name or 'elector ' + (p.elector_ref or '?')}, {p.recorded_on:%-d %B %Y})"
-        for p, pot_name, who in rows
-    ]
+    found = []
+    for earlier, pot_name, display_name, user_postcode in rows:
+        exact = (new.elector_ref and earlier.elector_ref == new.elector_ref) or (
+            new.person_key and earlier.person_key == new.person_key
+        )
+        name = display_name or earlier.name or ""
+        near = people.normal_name(name) == people.normal_name(new.name or "") or (
+            new.postcode is not None and new.postcode in (user_postcode, earlier.postcode)
+        )
+        if exact or (near and not not_the_match):
+            channel = "online" if earlier.channel == "online" else "on paper"
+            who = name or f"elector {earlier.elector_ref}"
+            found.append(f"{channel} in {pot_name} ({who}, {earlier.recorded_on:%-d %B %Y})")
+    return found
 
 
 def parse_batch(pot, text: str) -> tuple[list, list[LineError]]:

@@ -220,10 +220,10 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
         paper_ids = [batch.codes[4].code, batch.codes[5].code]
     else:
         # Paper voters need no account; the first of them also has one, unused so far.
-        paper_people = [make_user(postcode="AB1 1AB") for _ in range(2)]
+        paper_people = [make_user(postcode="AB1 1AB", born=date(1990, 2, 1 + n)) for n in range(2)]
         paper_ids = [
-            {"name": u.display_name, "postcode": "AB1 1AB", "date_of_birth": "1990-01-01"}
-            for u in paper_people
+            {"name": u.display_name, "postcode": "AB1 1AB", "date_of_birth": f"1990-02-0{n + 1}"}
+            for n, u in enumerate(paper_people)
         ]
     db.session.commit()
 

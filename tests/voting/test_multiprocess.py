@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from pb.audit import chain
 from pb.audit.models import ChainEvent
+from pb.auth.models import User
 from pb.extensions import db
 from pb.voting.models import Participation, SealedBallot
 from tests.factories import World, make_user
@@ -26,6 +27,7 @@ def _racer(url, start, results, job):
     """One process: its own app, then wait for the others and do `job` at the same moment."""
     from pb import create_app
     from pb.auth.models import User
+    from pb.panel import services as panel
     from pb.paper import services as paper
     from pb.pots.models import Pot
     from pb.voting import services
@@ -35,7 +37,7 @@ def _racer(url, start, results, job):
         "test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=instance, MAIL_OUTBOX=instance
     )
     kind, pot_id, user_id, proposal_id, nonce = job
-    with app.app_context():
+    with app.test_request_context():  # a refusal's message links to pages
         pot = db.session.get(Pot, pot_id)
         user = db.session.get(User, user_id)
         db.session.rollback()  # hold nothing open while waiting
@@ -44,10 +46,19 @@ def _racer(url, start, results, job):
             if kind == "online":
                 result = services.cast_ballot(pot, user, [proposal_id], nonce)
                 outcome = ("cast", result.receipt)
+            elif kind == "close":
+                panel.change_phase(pot, "close_voting", make_officer(app))
+                outcome = ("closed", None)
             else:
-                paper.record_paper_voter(pot, make_officer(app), user.email)
+                voter = paper.PaperVoter(
+                    name=user.display_name, postcode=user.postcode, date_of_birth=user.date_of_birth
+                )
+                paper.record_paper_voter(pot, make_officer(app), voter)
                 outcome = ("paper", None)
             db.session.commit()
+        except services.NotEligible:
+            db.session.rollback()
+            outcome = ("too late", None)
         except (services.AlreadyVoted, paper.PaperError):
             db.session.rollback()
             outcome = ("refused", None)
@@ -147,3 +158,39 @@ def test_paper_and_online_for_one_person_count_once(database_url, pot_and_voters
     assert _count(Participation, pot_id) == 1
     online = kinds.count("cast")
     assert _count(SealedBallot, pot_id) == online  # a paper vote's ballot comes later, in a batch
+
+
+def test_nothing_is_cast_after_the_close(database_url, pot_and_voters):
+    """Casts racing the panel's close: each is stored before the close or refused after it,
+    and the closing event commits to exactly the ballots stored (issue: one cast was chained
+    after voting_closed and counted)."""
+    pot_id, voters, proposal_id = pot_and_voters
+    jobs = [("online", pot_id, v, proposal_id, f"nonce-{v:06d}-abcdefghijklmnop") for v in voters]
+    with db.session.begin():
+        officer = db.session.scalar(select(User.id).where(User.email == "officer@example.org"))
+    db.session.close()
+    jobs[len(jobs) // 2] = ("close", pot_id, officer, proposal_id, "")
+    outcomes = _race(database_url, jobs)
+    kinds = [kind for kind, _ in outcomes]
+    assert kinds.count("closed") == 1
+    assert set(kinds) <= {"cast", "closed", "too late"}
+    types = list(
+        db.session.scalars(
+            select(ChainEvent.type).where(ChainEvent.pot_id == pot_id).order_by(ChainEvent.height)
+        )
+    )
+    closed_at = types.index("voting_closed")
+    assert "ballot_cast" not in types[closed_at + 1 :]
+    sealed = _count(SealedBallot, pot_id)
+    assert sealed == kinds.count("cast") == types.count("ballot_cast")
+    assert _count(Participation, pot_id) == sealed
+    counts = {
+        "participations": {"online": sealed, "paper": 0},
+        "ballots": {"online": sealed, "paper": 0},
+    }
+    closing = db.session.scalar(
+        select(ChainEvent.payload_sha256).where(
+            ChainEvent.pot_id == pot_id, ChainEvent.type == "voting_closed"
+        )
+    )
+    assert closing == chain.sha256_hex(chain.canonical(counts))
