@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from pb.audit import package, signing
+from pb.audit import chain, package, signing
 from pb.audit.verify import verify
 from pb.cli import cli
 from pb.extensions import db
@@ -323,3 +323,68 @@ def test_re_count_with_pabutools(zip_path):
     report = verify(zip_path, with_pabutools=True)
     assert report.ok, report.failures
     assert any(name == "re-count with pabutools" for name, _, _ in report.checks)
+
+
+def _events(files) -> list[dict]:
+    return [json.loads(line) for line in files["events.jsonl"].decode().splitlines()]
+
+
+def _rechain(files, events) -> dict:
+    """Write events back with heights and parents recomputed, as an insider could."""
+    lines, parent = [], "0" * 64
+    for height, event in enumerate(events):
+        event = {**event, "height": height, "parent": parent}
+        line = json.dumps(event, sort_keys=True, separators=(",", ":"))
+        parent = chain.sha256_hex(line)
+        lines.append(line + "\n")
+    files["events.jsonl"] = "".join(lines).encode()
+    return files
+
+
+def _with_closing(files, closing) -> dict:
+    """Swap the manifest's closing counts and the chain's commitment to them together."""
+    manifest = json.loads(files["manifest.json"])
+    manifest["closing"] = closing
+    files["manifest.json"] = json.dumps(manifest).encode()
+    events = _events(files)
+    for event in events:
+        if event["type"] == "voting_closed":
+            event["payload_sha256"] = chain.sha256_hex(chain.canonical(closing))
+    return _rechain(files, events)
+
+
+def test_more_ballots_of_a_channel_than_its_voters_fail(zip_path):
+    closing = {"participations": {"online": 3, "paper": 1}, "ballots": {"online": 3, "paper": 2}}
+    report = verify(_repack(zip_path, _with_closing(_files(zip_path), closing)))
+    assert "paper ballots <= paper voters: 2 paper ballots for 1 paper voters" in report.failures
+
+
+def test_a_count_that_differs_from_the_closing_commitment_fails(zip_path):
+    files = _files(zip_path)
+    manifest = json.loads(files["manifest.json"])
+    manifest["closing"]["ballots"]["online"] = 2
+    files["manifest.json"] = json.dumps(manifest).encode()
+    report = verify(_repack(zip_path, files))
+    assert any(f.startswith("closing counts are the ones committed") for f in report.failures)
+    assert any(f.startswith("online ballots = the closing count") for f in report.failures)
+
+
+def test_a_cast_after_the_close_fails(zip_path):
+    files = _files(zip_path)
+    events = _events(files)
+    closed = next(i for i, e in enumerate(events) if e["type"] == "voting_closed")
+    cast = next(i for i, e in enumerate(events) if e["type"] == "ballot_cast")
+    events.insert(closed, events.pop(cast))  # the cast now follows the close
+    report = verify(_repack(zip_path, _rechain(files, events)))
+    assert any(f.startswith("nothing cast after the close") for f in report.failures), (
+        report.failures
+    )
+    assert not any(f.startswith("chain") for f in report.failures)  # the chain itself holds
+
+
+def test_cast_events_carry_no_time(zip_path):
+    for event in _events(_files(zip_path)):
+        if event["type"] == "ballot_cast":
+            assert "at" not in event
+        else:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["at"])
