@@ -16,10 +16,13 @@ from pb.auth.services import hash_password
 from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.panel.services import change_phase
-from pb.paper.services import enter_batch
-from pb.pots.models import Pot
+from pb.paper.services import PaperVoter, enter_batch, record_paper_voter
+from pb.pots.models import Pot, Round
 from pb.proposals.models import Proposal
+from pb.results.opening import open_envelopes
 from pb.results.services import publish, run_tally
+from pb.timeutil import utcnow
+from pb.voting import sealing
 
 PASSWORD = demo.DEMO_PASSWORD
 
@@ -39,8 +42,20 @@ VOTING_POTS = {
 }
 
 
+# Ballot keys of the seeded pots, by pot: the seed opens the published one's envelopes.
+KEYS: dict[str, sealing.NewKey] = {}
+
+
 def _pot(council, ward, name, phase="review", **settings) -> Pot:
+    """A pot in its own round (journeys vote in several Hillcrest pots), with a confirmed
+    ballot key unless the test makes one through the pages."""
+    if phase == "review" and not name.startswith("Hillcrest panel fund"):
+        KEYS[name] = key = sealing.new_key()
+        settings.update(
+            sealing_key=key.public_hex, key_holders=1, key_threshold=1, key_confirmed_at=utcnow()
+        )
     pot = Pot(
+        round=Round(council=council, name=name[:60]),
         council=council,
         ward=ward,
         name=name,
@@ -121,9 +136,15 @@ def main(out: str) -> None:
         pot = _pot(council, hillcrest, "Hillcrest published fund", max_picks=2)
         first, second_p, *_ = _projects(pot, "on_ballot")
         change_phase(pot, "open_voting", admin)
+        for n in range(3):
+            voter = PaperVoter(
+                name=f"Paper Voter {n}", postcode="RV2 4DE", date_of_birth=date(1950 + n, 1, 1)
+            )
+            record_paper_voter(pot, officer, voter)
         for who in (officer, second):
             enter_batch(pot, who, 1, [[first.id], [first.id, second_p.id], [second_p.id]])
         change_phase(pot, "close_voting", admin)
+        open_envelopes(pot, admin, KEYS[pot.name].codes)
         run_tally(pot, admin)
         publish(pot, admin)
         ids["published"] = pot.id

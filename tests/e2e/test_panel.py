@@ -70,8 +70,28 @@ def test_a_panel_member_reviews_opens_enters_paper_tallies_and_publishes(
         page.get_by_role("button", name=re.compile("^Put on ballot")).first.click()
     assert page.get_by_role("button", name=re.compile("^Take off ballot")).count() == 3
     check(page, axe_source, what="pot ready to open")
+    assert page.get_by_role("button", name="Open voting").count() == 0  # no ballot key yet
+    page.get_by_role("link", name="Make the ballot key").click()
+    check(page, axe_source, what="ballot key")
+    page.get_by_role("button", name="Make the key").click()
+    key = page.locator(".key-code code").inner_text()
+    check(page, axe_source, what="ballot key made")
+    shot(page, screenshots, f"ballot-key-{js}")
+    page.get_by_role("link", name=re.compile("I have kept the key")).click()
+    page.get_by_label("Ballot key").fill(key)
+    page.get_by_role("button", name="Confirm").click()
     page.get_by_role("button", name="Open voting").click()
     assert "Voting" in page.locator("main .tag").inner_text()
+
+    # Three paper voters, without accounts, before their batch.
+    page.goto(f"/panel/pots/{pot_id}/paper/")
+    for n in range(3):
+        page.get_by_label("Full name").fill(f"Paper Voter {js} {n}")
+        page.get_by_label("Postcode").fill("RV2 4DF")
+        page.get_by_label("Date of birth").fill(f"196{n}-04-0{n + 1}")
+        page.get_by_role("button", name="Record paper vote").click()
+        assert "Recorded" in page.locator("main").inner_text()
+    check(page, axe_source, what="paper voters recorded")
 
     # Paper: the panel member and an officer each type batch 1; it counts when they agree.
     numbers = [re.search(r"/(\d+)/review", u).group(1) for u in review_urls[:3]]  # proposal numbers
@@ -87,11 +107,15 @@ def test_a_panel_member_reviews_opens_enters_paper_tallies_and_publishes(
     _log_in(page, axe_source, "panel@example.org")
     page.goto(f"/panel/pots/{pot_id}")
     page.get_by_role("button", name="Close voting").click()
-    page.get_by_role("link", name="Tally and results").click()
+    check(page, axe_source, what="closed, envelopes sealed")
+    page.get_by_label("Ballot key").fill(key)
+    page.get_by_role("button", name="Open the envelopes").click()
     check(page, axe_source, what="tally")
     page.get_by_role("button", name="Run the tally").click()
     assert "Preview (version 1, not published)" in page.locator("main").inner_text()
     check(page, axe_source, what="tally preview")
+    page.get_by_label("Reason").fill("Approved at the panel's meeting.")
+    page.get_by_label("I understand this cannot be undone").check()
     page.get_by_role("button", name="Publish these results").click()
     page.goto(f"/pots/{pot_id}/results")
     check(page, axe_source, what="results")
