@@ -113,7 +113,7 @@ def seed(url: str, instance: Path, voters: int, pots: int):
 
     from pb import create_app
     from pb.extensions import db
-    from tests.factories import World, make_pot, make_proposal, make_user
+    from tests.factories import World, make_pot, make_proposal, make_user, round_of
 
     app = create_app(
         "test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=instance, MAIL_OUTBOX=instance
@@ -123,7 +123,15 @@ def seed(url: str, instance: Path, voters: int, pots: int):
         world = World.build()
         pot_ids = []
         for n in range(pots):
-            pot = make_pot(world.council, world.north, phase="voting", max_picks=2, name=f"Pot {n}")
+            # Each pot its own round: every voter votes in every pot.
+            pot = make_pot(
+                world.council,
+                world.north,
+                phase="voting",
+                max_picks=2,
+                name=f"Pot {n}",
+                round=round_of(world.council, f"Load round {n}"),
+            )
             choices = [make_proposal(pot, cost=20_000 + i * 1_000).id for i in range(5)]
             pot_ids.append((pot.id, choices))
         emails = [make_user().email for _ in range(voters)]
@@ -211,12 +219,12 @@ def web_ceiling(base, master, clients: int, seconds: float) -> dict:
 
 def reconcile(app, pot_ids, receipts) -> dict:
     from pb.extensions import db
-    from pb.voting.models import Ballot, Participation
+    from pb.voting.models import Participation, SealedBallot
 
     ids = [pot_id for pot_id, _ in pot_ids]
     with app.app_context():
         ballots = db.session.scalar(
-            select(func.count()).select_from(Ballot).where(Ballot.pot_id.in_(ids))
+            select(func.count()).select_from(SealedBallot).where(SealedBallot.pot_id.in_(ids))
         )
         participations = db.session.scalar(
             select(func.count()).select_from(Participation).where(Participation.pot_id.in_(ids))

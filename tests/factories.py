@@ -12,12 +12,11 @@ from datetime import date
 from email import policy
 from pathlib import Path
 
-from sqlalchemy import select
-
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
 from pb.extensions import db
+from pb.panel.services import round_named
 from pb.pots.models import Pot, Round
 from pb.proposals.models import Proposal
 from pb.timeutil import utcnow
@@ -49,14 +48,7 @@ def make_user(*, confirmed=True, postcode="AB1 1AA", born=date(1990, 1, 1), role
 
 def round_of(council, name: str) -> Round:
     db.session.flush()
-    found = db.session.scalar(
-        select(Round).where(Round.council_id == council.id, Round.name == name)
-    )
-    if found is None:
-        found = Round(council_id=council.id, name=name)
-        db.session.add(found)
-        db.session.flush()
-    return found
+    return round_named(council, name)
 
 
 def make_pot(council, ward, *, phase="voting", amount=100_000, **settings):
