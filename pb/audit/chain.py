@@ -2,7 +2,7 @@
 
 The chain is what `events.jsonl` in the audit package holds. An event's parent is the
 SHA-256 of the previous event's line, so a verifier can tell that nothing was removed,
-inserted, changed or reordered. Appending locks the pot's row, so two casts at the same
+inserted, changed or reordered. Appending takes the chain's own lock, so two casts at the same
 moment cannot both claim the same height (the unique key on (pot, height) backs this up).
 """
 
@@ -10,11 +10,10 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pb.audit.models import ChainEvent
 from pb.extensions import db
-from pb.pots.models import Pot
 from pb.timeutil import utcnow
 
 GENESIS = "0" * 64
@@ -47,8 +46,19 @@ def opening_payload(pot) -> bytes:
     return canonical({"pot": pot.id, "seed_sha256": pot.seed_sha256, "ballot_key": pot.sealing_key})
 
 
+# The first key of the chain's advisory locks (PostgreSQL); the second is the pot's id.
+_CHAIN_LOCKS = 0x7062  # "pb"
+
+
 def _lock_chain(pot) -> None:
-    db.session.execute(select(Pot.id).where(Pot.id == pot.id).with_for_update(key_share=True))
+    """Hold the pot's chain head for this transaction (released at commit or rollback).
+
+    An advisory lock, not the pot's row: casts hold the row FOR SHARE (pb.pots.services.lock)
+    so that closing waits for them, and two of them upgrading to a row lock would deadlock.
+    SQLite serialises writing transactions already.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(_CHAIN_LOCKS, pot.id)))
 
 
 def append(pot, type_: str, payload_sha256: str, at: datetime | None = None) -> ChainEvent:
@@ -69,10 +79,8 @@ def append_many(
     pot, entries: list[tuple[str, str]], at: datetime | None = None
 ) -> list[ChainEvent]:
     """Add events in order (one cast, or a whole imported election), in this transaction."""
-    # Row lock on the pot: the chain head cannot move under us (PostgreSQL; SQLite
-    # transactions are serialised already). FOR NO KEY UPDATE, not FOR UPDATE: the cast has
-    # already inserted rows referencing the pot, which hold FOR KEY SHARE on it, and two casts
-    # each upgrading to FOR UPDATE would deadlock (tests/voting/test_multiprocess.py).
+    # The chain head cannot move under us (see _lock_chain); the unique key on
+    # (pot, height) backs this up.
     _lock_chain(pot)
     head = db.session.scalar(
         select(ChainEvent)

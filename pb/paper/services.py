@@ -42,7 +42,7 @@ class LineError:
 
 def _require_voting(pot) -> None:
     """Lock the pot (ordering this with the close) and check voting is still open."""
-    lock(pot)
+    lock(pot, shared=True)
     if pot.phase != "voting":
         raise PhaseError("Paper voting is recorded only while voting is open.")
 

@@ -46,21 +46,20 @@ def eligible_count(pot) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def lock(pot) -> None:
+def lock(pot, *, shared: bool = False) -> None:
     """Take the pot's row lock for this transaction and re-read its phase under it.
 
-    Casting, paper entry, closing and opening the envelopes all start here, so they happen
-    one after another on a pot: a cast that waited for the close sees the pot closed and
-    stores nothing, and the close's counts include every ballot committed before it.
-    FOR NO KEY UPDATE (key_share) is the weakest lock that two of these cannot share; the
-    foreign keys of rows a cast inserts take FOR KEY SHARE, which does not conflict with it.
-    Only the pot's own row is locked (not the joined council). SQLite serialises writing
-    transactions already.
+    Casts and paper entries take it `shared` (FOR SHARE), so they run side by side; closing
+    and opening the envelopes take it alone (FOR NO KEY UPDATE), which waits for every cast
+    in flight to commit and makes every later cast wait, then see the pot closed and store
+    nothing. So the close's counts include every ballot committed before it, and no ballot
+    lands after it. The foreign keys of the rows a cast inserts take FOR KEY SHARE, which
+    conflicts with neither. Only the pot's own row is locked (not the joined council). The
+    chain has its own lock (pb.audit.chain), so two casts holding this one never wait for
+    each other here. SQLite serialises writing transactions already (BEGIN IMMEDIATE).
     """
-    row = db.session.execute(
-        select(Pot.phase, Pot.envelopes_opened_at)
-        .where(Pot.id == pot.id)
-        .with_for_update(key_share=True)
-    ).one()
+    query = select(Pot.phase, Pot.envelopes_opened_at).where(Pot.id == pot.id)
+    mode = {"read": True} if shared else {"key_share": True}
+    row = db.session.execute(query.with_for_update(**mode)).one()
     set_committed_value(pot, "phase", row.phase)
     set_committed_value(pot, "envelopes_opened_at", row.envelopes_opened_at)

@@ -67,7 +67,7 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -
     `proposals` saves a query when the caller has them.
     """
     receipt = receipt_for(nonce)
-    lock(pot)
+    lock(pot, shared=True)
     try:
         if problems := eligibility.voting_problems(user, pot, proof, check_participation=False):
             raise NotEligible(problems)
