@@ -3,6 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from pb import redirects
 from pb.auth import lockout, services
 from pb.auth.forms import (
     AccountForm,
@@ -38,10 +39,8 @@ def load_user(session_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow `next` to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pots.index")
+    """Only follow `next` to a path on this site, never to another host (pb.redirects)."""
+    return redirects.safe_next(target, url_for("pots.index"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
