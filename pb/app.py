@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 import pb
 from config import get_config
+from pb import input as request_input
 from pb import security
 from pb.extensions import csrf, db, limiter, login_manager, migrate
 from pb.money import format_pence
@@ -41,6 +42,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    request_input.init_app(app)
 
     from pb import models  # noqa: F401  (every table registered before anything queries)
     from pb.admin.views import bp as admin_bp

@@ -4,6 +4,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from pb.extensions import db, limiter
+from pb.input import parse_id
 
 
 def _sensitive_rate() -> str:
@@ -22,8 +23,10 @@ def render_form(template: str, form, **context):
 
 
 def get_or_404(model, ident):
-    """The row with this primary key, or a 404 page (also for ids that are not numbers)."""
-    obj = db.session.get(model, ident)
+    """The row with this primary key, or a 404 page (also for ids that are not numbers, or
+    too large to be one: PostgreSQL would refuse to compare them)."""
+    ident = parse_id(ident)
+    obj = db.session.get(model, ident) if ident is not None else None
     if obj is None:
         abort(404)
     return obj

@@ -24,8 +24,6 @@ HOSTILE = [
     "https://evil.example/",
     "https:evil.example",
     "javascript:alert(1)",
-    "%00/x",
-    "/x%00",
     "///evil.example",
     "/%7F/evil.example",
     "evil.example",

@@ -9,7 +9,7 @@ from pb.http import get_or_404, render_form, sensitive_limit
 from pb.pots.models import Pot
 from pb.voting import ballots, eligibility, proofs, services
 from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
-from pb.voting.receipts import new_nonce
+from pb.voting.receipts import issue_nonce, nonce_is_valid
 
 bp = Blueprint("voting", __name__)
 
@@ -60,7 +60,7 @@ def ballot(pot_id: int):
         total=sum(p.cost for p in proposals if p.id in chosen_ids),
         fields=fields,
         change_url=url_for("voting.ballot", pot_id=pot.id) + "?" + urlencode(fields),
-        nonce=new_nonce(),
+        nonce=issue_nonce(current_user.id, pot.id),
     )
 
 
@@ -93,7 +93,8 @@ def prove(pot_id: int):
 def cast(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     nonce = request.form.get("nonce", "")
-    if not 16 <= len(nonce) <= 100:
+    # Issued by the review page to this voter for this pot; anything else is a stale form.
+    if not nonce_is_valid(nonce, current_user.id, pot.id):
         return render_template("voting/stale_form.html", pot=pot), 400
     proposals = services.ballot_proposals(pot)
     raw = ballots.read_form(pot, proposals, request.form)
