@@ -8,7 +8,6 @@ import hashlib
 import json
 import math
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +16,7 @@ from types import SimpleNamespace
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from pb.audit import safezip, shapes
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
 from pb.tally.election import Election
@@ -60,15 +60,24 @@ def _canonical(value) -> bytes:
 
 
 def verify(
-    path, *, receipt: str | None = None, public_key: str | None = None, with_pabutools: bool = False
+    path,
+    *,
+    receipt: str | None = None,
+    public_key: str | None = None,
+    with_pabutools: bool = False,
+    limits: safezip.Limits | None = None,
 ) -> Report:
-    """Run every check on the package at `path`; see the module docstring."""
+    """Run every check on the package at `path`; see the module docstring.
+
+    Never raises on a malformed package: the zip is read by pb.audit.safezip (one reading
+    only, sizes capped before decompressing), the JSON files' shapes are checked first
+    (pb.audit.shapes), and a check that still cannot run on what it finds is a FAIL line.
+    """
     report = Report()
     try:
-        with zipfile.ZipFile(path) as archive:
-            files = {name: archive.read(name) for name in archive.namelist()}
-    except (OSError, zipfile.BadZipFile) as exc:
-        report.add("package", False, f"cannot open the zip: {exc}")
+        files = safezip.read(path, {*FILES, "SHA256SUMS", "SHA256SUMS.sig"}, limits)
+    except safezip.UnsafeZip as exc:
+        report.add("package", False, str(exc))
         return report
     missing = [n for n in (*FILES, "SHA256SUMS", "SHA256SUMS.sig") if n not in files]
     if not report.add("files", not missing, f"missing {', '.join(missing)}" if missing else ""):
@@ -76,21 +85,43 @@ def verify(
     try:
         manifest = json.loads(files["manifest.json"])
         results = json.loads(files["results.json"])
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         report.add("json", False, f"manifest.json or results.json is not JSON: {exc}")
         return report
+    problems = [
+        *shapes.manifest(manifest),
+        *shapes.results(results),
+        *shapes.events(files["events.jsonl"]),
+    ]
+    if not report.add("well-formed", not problems, "; ".join(problems[:6])):
+        return report
 
-    _check_signature(report, files, manifest, public_key)
-    _check_sums(report, files)
-    events = _check_chain(report, files["events.jsonl"])
-    data = _check_ballots(report, files["ballots.pb"], manifest, events)
-    _check_seed(report, manifest, results, events)
-    _check_publication(report, files["results.json"], events)
+    _guarded(report, "signature", _check_signature, files, manifest, public_key)
+    _guarded(report, "hashes", _check_sums, files)
+    events = _guarded(report, "chain", _check_chain, files["events.jsonl"]) or []
+    data = _guarded(report, "ballots.pb", _check_ballots, files["ballots.pb"], manifest, events)
+    _guarded(report, "seed", _check_seed, manifest, results, events)
+    _guarded(report, "publication", _check_publication, files["results.json"], events)
     if data is not None:
-        _check_recount(report, data, manifest, results, with_pabutools)
+        _guarded(report, "re-count", _check_recount, data, manifest, results, with_pabutools)
     if receipt is not None:
-        _check_receipt(report, receipt, data, events)
+        _guarded(report, "receipt", _check_receipt, receipt, data, events)
     return report
+
+
+def _guarded(report, name, check, *args):
+    """Run one check; if what it reads is malformed in a way no shape check foresaw, that is
+    a FAIL line naming the check and the problem, never a traceback."""
+    try:
+        return check(report, *args)
+    except Exception as exc:  # any error here means a malformed package
+        report.add(name, False, f"cannot check, the package is malformed: {_describe(exc)}")
+        return None
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc)
+    return (text[:200] + "...") if len(text) > 200 else (text or type(exc).__name__)
 
 
 def _check_signature(report, files, manifest, pinned):
