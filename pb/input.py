@@ -25,7 +25,9 @@ NUL_MESSAGE = (
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: a row id, 1 to MAX_ID; anything else matches no route."""
+    """`<int:...>` in every route: a row id, 0 to MAX_ID; anything else matches no route."""
+
+    regex = r"\d{1,10}"  # longer numbers do not match at all, so catch-all routes still can
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("min", 0)

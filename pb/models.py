@@ -1,6 +1,7 @@
 """Imports every model so that metadata, Alembic and tests see all the tables."""
 
 from pb.audit.models import AuditEvent, ChainEvent
+from pb.audit.signing import SigningKey
 from pb.auth.models import RoleGrant, User
 from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
@@ -26,6 +27,7 @@ __all__ = [
     "Proposal",
     "Result",
     "RoleGrant",
+    "SigningKey",
     "User",
     "VoterRollEntry",
     "Ward",

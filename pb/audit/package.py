@@ -38,7 +38,7 @@ def manifest(pot, result) -> dict:
     participations = db.session.scalar(select(func.count()).where(Participation.pot_id == pot.id))
     return {
         "format": FORMAT,
-        "council": {"name": pot.council.name},
+        "council": {"id": pot.council.id, "name": pot.council.name},
         "pot": {
             "id": pot.id,
             "name": pot.name,
@@ -72,7 +72,18 @@ def manifest(pot, result) -> dict:
         },
         "results_version": result.version,
         "software": {"name": "pb", "version": __version__},
-        "public_key": {"algorithm": "Ed25519", "hex": signing.public_key_hex()},
+        "public_key": _public_key(pot.council),
+    }
+
+
+def _public_key(council) -> dict:
+    """The key that signs the package, and where the council lists its keys (pb.audit.signing)."""
+    key, _ = signing.signer(council)
+    return {
+        "algorithm": "Ed25519",
+        "hex": key.public_hex,
+        "fingerprint": key.fingerprint,
+        "key_list": f"/councils/{council.id}/signing-keys.json",
     }
 
 
@@ -147,6 +158,7 @@ def build(pot) -> bytes:
     if not published:
         raise NotPublished(f"{pot.name} has no published results yet.")
     result = published[0]
+    _, private = signing.signer(pot.council)  # before any work: no key, no package
     files = {
         "manifest.json": (
             json.dumps(manifest(pot, result), indent=2, ensure_ascii=False) + "\n"
@@ -157,7 +169,7 @@ def build(pot) -> bytes:
     }
     sums = "".join(f"{chain.sha256_hex(files[name])}  {name}\n" for name in FILES).encode()
     files["SHA256SUMS"] = sums
-    files["SHA256SUMS.sig"] = (signing.sign(sums).hex() + "\n").encode()
+    files["SHA256SUMS.sig"] = (private.sign(sums).hex() + "\n").encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():

@@ -2,6 +2,7 @@
 
 Pure Python (the zip, cryptography and pb.tally), no database and no app, so any citizen or
 auditor can run it. Each check adds a line to the report; the package holds when none fails.
+It is *confirmed* when, besides, its signing key is tied to the council (pb.audit.keytrust).
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from types import SimpleNamespace
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from pb.audit import safezip, shapes
+from pb.audit import keytrust, safezip, shapes
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
 from pb.tally.election import Election
@@ -31,6 +32,7 @@ CAST_TYPES = ("ballot_cast", "paper_ballot", "imported_ballot")
 @dataclass
 class Report:
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    trust: keytrust.Trust | None = None  # whether the signing key is confirmed as the council's
 
     def add(self, name: str, ok: bool, detail: str = "") -> bool:
         self.checks.append((name, ok, detail))
@@ -41,12 +43,19 @@ class Report:
         return all(ok for _, ok, _ in self.checks)
 
     @property
+    def confirmed(self) -> bool:
+        """True when the package holds and its signing key is confirmed as the council's."""
+        return self.ok and self.trust is not None and self.trust.confirmed
+
+    @property
     def failures(self) -> list[str]:
         return [f"{name}: {detail}" for name, ok, detail in self.checks if not ok]
 
     def to_dict(self) -> dict:
         return {
             "ok": self.ok,
+            "confirmed": self.confirmed,
+            "key": self.trust.detail if self.trust else None,
             "checks": [{"check": n, "ok": ok, "detail": d} for n, ok, d in self.checks],
         }
 
@@ -66,6 +75,8 @@ def verify(
     public_key: str | None = None,
     with_pabutools: bool = False,
     limits: safezip.Limits | None = None,
+    pinned_from=(),
+    key_list: bytes | None = None,
 ) -> Report:
     """Run every check on the package at `path`; see the module docstring.
 
@@ -96,7 +107,10 @@ def verify(
     if not report.add("well-formed", not problems, "; ".join(problems[:6])):
         return report
 
-    _guarded(report, "signature", _check_signature, files, manifest, public_key)
+    _guarded(report, "signature", _check_signature, files, manifest)
+    _guarded(
+        report, "public key", _check_key_trust, manifest, results, public_key, pinned_from, key_list
+    )
     _guarded(report, "hashes", _check_sums, files)
     events = _guarded(report, "chain", _check_chain, files["events.jsonl"]) or []
     data = _guarded(report, "ballots.pb", _check_ballots, files["ballots.pb"], manifest, events)
@@ -124,18 +138,31 @@ def _describe(exc: Exception) -> str:
     return (text[:200] + "...") if len(text) > 200 else (text or type(exc).__name__)
 
 
-def _check_signature(report, files, manifest, pinned):
-    key_hex = pinned or manifest.get("public_key", {}).get("hex", "")
-    if pinned and manifest.get("public_key", {}).get("hex") != pinned:
-        report.add("public key", False, "the manifest names a different key from the council's")
+def _check_signature(report, files, manifest):
+    """SHA256SUMS is signed by the key the manifest names (whose key that is: keytrust)."""
+    key_hex = manifest["public_key"]["hex"]
     try:
         key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex))
         signature = bytes.fromhex(files["SHA256SUMS.sig"].decode().strip())
         key.verify(signature, files["SHA256SUMS"])
-    except (ValueError, InvalidSignature):
-        report.add("signature", False, "SHA256SUMS is not signed by the council's key")
+    except (ValueError, UnicodeDecodeError, InvalidSignature):
+        report.add("signature", False, "SHA256SUMS is not signed by the key the manifest names")
         return
-    report.add("signature", True, f"Ed25519 key {key_hex[:16]}...")
+    report.add("signature", True, f"Ed25519 key {keytrust.fingerprint(key_hex)}")
+
+
+def _check_key_trust(report, manifest, results, public_key, pinned_from, key_list):
+    """Is the signing key the council's? Failures fail the package; no anchor leaves it
+    consistent but unconfirmed (Report.confirmed)."""
+    report.trust = keytrust.assess(
+        manifest,
+        results.get("published_at"),
+        public_key=public_key,
+        pinned_from=pinned_from,
+        key_list=key_list,
+    )
+    for failure in report.trust.failures:
+        report.add("public key", False, failure)
 
 
 def _check_sums(report, files):
