@@ -2,7 +2,7 @@
 
 from pb.audit.models import AuditEvent, ChainEvent
 from pb.audit.signing import SigningKey
-from pb.auth.models import RoleGrant, User
+from pb.auth.models import LoginSession, RoleGrant, User
 from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
 from pb.paper.models import PaperBatch, PaperBatchEntry
@@ -19,6 +19,7 @@ __all__ = [
     "ChainEvent",
     "Council",
     "DeliveryUpdate",
+    "LoginSession",
     "PaperBatch",
     "PaperBatchEntry",
     "Participation",

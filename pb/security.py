@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask, current_app, request, session
 from flask_login import current_user, logout_user
 
+from pb.extensions import db
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -49,6 +51,10 @@ def _session_lifetime():
     started = _when(session.get("pb_started")) or now
     last = _when(session.get("pb_seen")) or now
     if now - last > idle or now - started > longest:
+        from pb.auth.sessions import end_current
+
+        end_current()
+        db.session.commit()  # before the view: this request goes on logged out
         logout_user()
         session.clear()
         return

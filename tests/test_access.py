@@ -68,6 +68,7 @@ ACCESS = {
     "audit.key_list": EVERYONE,
     "admin.index": ADMIN,
     "admin.revoke": ADMIN,
+    "admin.sign_out_everywhere": ADMIN,
     # The open data API: read-only and public; writes get a JSON 405 for everyone.
     "api.document": EVERYONE,
     "api.pots": EVERYONE,

@@ -4,6 +4,9 @@ Revision ID: 0006
 Revises: 0004
 Create Date: 2026-12-01
 
+login_sessions: one row per logged-in browser, keyed by the SHA-256 of the token in its
+cookie; deleting the row ends the session (log-out, password change, sign out everywhere).
+
 signing_keys: the public halves of each council's Ed25519 keys (made by `pb signing-key`),
 with the end of a rotated key's overlap. The private halves are files in SIGNING_KEY_DIR.
 """
@@ -36,7 +39,24 @@ def upgrade():
         op.f('ix_signing_keys_council_id'), 'signing_keys', ['council_id'], unique=False
     )
 
+    op.create_table(
+        'login_sessions',
+        sa.Column('token_sha256', sa.String(length=64), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['user_id'], ['users.id'], name=op.f('fk_login_sessions_user_id_users'),
+            ondelete='CASCADE',
+        ),
+        sa.PrimaryKeyConstraint('token_sha256', name=op.f('pk_login_sessions')),
+    )
+    op.create_index(
+        op.f('ix_login_sessions_user_id'), 'login_sessions', ['user_id'], unique=False
+    )
+
 
 def downgrade():
+    op.drop_index(op.f('ix_login_sessions_user_id'), table_name='login_sessions')
+    op.drop_table('login_sessions')
     op.drop_index(op.f('ix_signing_keys_council_id'), table_name='signing_keys')
     op.drop_table('signing_keys')

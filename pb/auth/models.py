@@ -120,3 +120,15 @@ class RoleGrant(db.Model):
     @property
     def label(self) -> str:
         return ROLES.get(self.role, self.role)
+
+
+class LoginSession(db.Model):
+    """One logged-in browser. The session cookie carries a random token whose SHA-256 is the
+    key here; deleting the row ends that session on the server, whatever copy of the cookie
+    anyone kept (log-out, a password change, an admin's "sign out everywhere")."""
+
+    __tablename__ = "login_sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

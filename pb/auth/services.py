@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from pb.audit.services import record
+from pb.auth import sessions
 from pb.auth.models import User
 from pb.auth.tokens import CONFIRM, RESET, TokenError, make_token, read_token
 from pb.extensions import db
@@ -126,7 +127,7 @@ def user_for_reset(token: str) -> User:
 
 def reset_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    user.session_epoch += 1  # signs out every other session and voids the link
+    sessions.end_all(user)  # signs out every session (and bumps the epoch: voids the link)
     # Following the mailed link proves the address belongs to them.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pb import redirects
-from pb.auth import lockout, services
+from pb.auth import lockout, services, sessions
 from pb.auth.forms import (
     AccountForm,
     ForgotPasswordForm,
@@ -12,7 +12,7 @@ from pb.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from pb.auth.models import User
+from pb.auth.models import LoginSession, User
 from pb.auth.tokens import TokenError
 from pb.extensions import db, login_manager
 from pb.http import render_form, sensitive_limit
@@ -30,8 +30,20 @@ def load_user(session_id: str) -> User | None:
     user_id, _, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    # Roles come in the same query: every page's navigation asks for them.
-    query = select(User).options(joinedload(User.roles)).where(User.id == int(user_id))
+    digest = sessions.current_token_hash()
+    if digest is None:
+        return None
+    # Roles come in the same query: every page's navigation asks for them. The join on the
+    # session's row means an ended session (log-out, sign out everywhere) loads no one.
+    query = (
+        select(User)
+        .options(joinedload(User.roles))
+        .join(
+            LoginSession,
+            (LoginSession.user_id == User.id) & (LoginSession.token_sha256 == digest),
+        )
+        .where(User.id == int(user_id))
+    )
     user = db.session.scalars(query).unique().first()
     if user is None or user.session_epoch != int(epoch):
         return None
@@ -102,6 +114,8 @@ def login():
         if user is not None:
             lockout.record_success(form.email.data)
             session.clear()  # a fresh session at log-in: nothing carries over from before
+            sessions.start(user)
+            db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         lockout.record_failure(form.email.data)
@@ -111,6 +125,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    sessions.end_current()
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have logged out.", "info")
