@@ -72,10 +72,13 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "10/minute")
     RATELIMIT_HEADERS_ENABLED = True
-    # After this many failed log-ins for one e-mail address, each further failure locks that
-    # address for 2^(n - LOGIN_LOCKOUT_AFTER) seconds, at most LOGIN_LOCKOUT_MAX_SECONDS.
+    # After this many failed log-ins for one e-mail address from one client (device or
+    # address), each further failure locks that pair for 2^(n - LOGIN_LOCKOUT_AFTER) seconds,
+    # at most LOGIN_LOCKOUT_MAX_SECONDS (pb/auth/lockout.py).
     LOGIN_LOCKOUT_AFTER = int(os.environ.get("LOGIN_LOCKOUT_AFTER", "3"))
     LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "900"))
+    # Failures for one account from everywhere, past which devices it does not know wait too.
+    LOGIN_ACCOUNT_LOCKOUT_AFTER = int(os.environ.get("LOGIN_ACCOUNT_LOCKOUT_AFTER", "20"))
 
     @classmethod
     def init(cls) -> None:

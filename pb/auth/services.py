@@ -40,6 +40,9 @@ def register(
     email = email.strip().lower()
     existing = find_user_by_email(email)
     if existing is not None:
+        # The same argon2 work as a new account: otherwise the time taken tells who is
+        # registered (issue 14 measured 9 ms against 127 ms).
+        hash_password(password)
         queue_mail(
             existing.email,
             "Someone tried to register with your e-mail address",
@@ -104,6 +107,9 @@ def authenticate(email: str, password: str) -> User | None:
 def request_password_reset(email: str) -> None:
     """Mail a reset link when the address has an account; say nothing either way."""
     user = find_user_by_email(email)
+    # The link is made either way, so the two cases do the same work up to the mail itself
+    # (which is written or sent after the commit; see pb.mail).
+    token = make_token(RESET, {"user": user.id if user else 0, "epoch": 0})
     if user is None:
         return
     token = make_token(RESET, {"user": user.id, "epoch": user.session_epoch})

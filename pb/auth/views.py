@@ -117,7 +117,9 @@ def login():
             sessions.start(user)
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            lockout.remember_device(response, form.email.data)
+            return response
         lockout.record_failure(form.email.data)
         form.form_errors.append("The e-mail address or password is not right.")
     return render_form("auth/login.html", form)

@@ -76,10 +76,14 @@ def prove(pot_id: int):
         try:
             if pot.eligibility_mode == "roll":
                 proof = proofs.prove_roll(
-                    pot, form.reference.data, form.postcode.data, form.date_of_birth.data
+                    pot,
+                    form.reference.data,
+                    form.postcode.data,
+                    form.date_of_birth.data,
+                    user=current_user,
                 )
             else:
-                proof = proofs.prove_code(pot, form.code.data)
+                proof = proofs.prove_code(pot, form.code.data, user=current_user)
         except proofs.ProofError as exc:
             form.form_errors.append(str(exc))
         else:
