@@ -32,6 +32,19 @@ def get_or_404(model, ident):
     return obj
 
 
+def public_pot_or_404(pot_id):
+    """A pot as the public sees it: a draft is not there (its name must not leak) except for
+    the panel that is setting it up."""
+    from pb.pots.models import Pot
+
+    pot = get_or_404(Pot, pot_id)
+    if pot.phase == "draft" and not (
+        current_user.is_authenticated and current_user.has_role("panel", pot.ward_id)
+    ):
+        abort(404)
+    return pot
+
+
 def _require(allowed: bool) -> None:
     if not current_user.is_authenticated:
         abort(401)

@@ -72,7 +72,11 @@ class User(UserMixin, db.Model):
     def may_manage(self, pot) -> bool:
         """Panel members manage the pots of their wards; a council-wide pot needs a
         council-wide panel grant."""
-        return self.has_role("panel", pot.ward_id) if pot.ward_id else self.has_role("panel")
+        return self.may_manage_ward(pot.ward_id)
+
+    def may_manage_ward(self, ward_id: int | None) -> bool:
+        """True when a pot of this ward (None: council-wide) would be one the user manages."""
+        return self.has_role("panel", ward_id) if ward_id else self.has_role("panel")
 
     def is_officer_for(self, pot) -> bool:
         """Officers handle paper voting for the pots they are assigned (panels for theirs)."""

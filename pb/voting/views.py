@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from pb.audit import package
 from pb.extensions import db
-from pb.http import get_or_404, render_form, sensitive_limit
+from pb.http import public_pot_or_404, render_form, sensitive_limit
 from pb.pots.models import Pot
 from pb.voting import ballots, eligibility, proofs, services
 from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
@@ -39,7 +39,7 @@ def _ballot_page(pot, proposals, raw=None, error=None):
 @bp.route("/pots/<int:pot_id>/ballot", methods=["GET", "POST"])
 @login_required
 def ballot(pot_id: int):
-    pot = get_or_404(Pot, pot_id)
+    pot = public_pot_or_404(pot_id)
     if (blocked := _blocked(pot, proofs.load(session, pot))) is not None:
         return blocked
     proposals = services.ballot_proposals(pot)
@@ -68,7 +68,7 @@ def ballot(pot_id: int):
 @sensitive_limit
 @login_required
 def prove(pot_id: int):
-    pot = get_or_404(Pot, pot_id)
+    pot = public_pot_or_404(pot_id)
     if pot.eligibility_mode == "open":
         return redirect(url_for("voting.ballot", pot_id=pot.id))
     form = RollProofForm() if pot.eligibility_mode == "roll" else CodeProofForm()
@@ -95,7 +95,7 @@ def prove(pot_id: int):
 @bp.route("/pots/<int:pot_id>/ballot/cast", methods=["POST"])
 @login_required
 def cast(pot_id: int):
-    pot = get_or_404(Pot, pot_id)
+    pot = public_pot_or_404(pot_id)
     nonce = request.form.get("nonce", "")
     # Issued by the review page to this voter for this pot; anything else is a stale form.
     if not nonce_is_valid(nonce, current_user.id, pot.id):
@@ -123,7 +123,7 @@ def cast(pot_id: int):
 @bp.route("/pots/<int:pot_id>/ballot/receipt")
 @login_required
 def receipt(pot_id: int):
-    pot = get_or_404(Pot, pot_id)
+    pot = public_pot_or_404(pot_id)
     shown = session.get(_RECEIPT_KEY)
     code = shown["code"] if shown and shown.get("pot") == pot.id else None
     # The signed session only holds a code after the cast was committed.
