@@ -117,6 +117,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "10/minute")
     RATELIMIT_HEADERS_ENABLED = True
+    # Audit package downloads, per address: the file is static, but it is large.
+    AUDIT_DOWNLOAD_RATE = os.environ.get("AUDIT_DOWNLOAD_RATE", "30/minute")
+    # Where built audit packages are kept (shared between app servers; pb/audit/storage.py).
+    AUDIT_PACKAGE_DIR = os.environ.get("AUDIT_PACKAGE_DIR")
     # After this many failed log-ins for one e-mail address from one client (device or
     # address), each further failure locks that pair for 2^(n - LOGIN_LOCKOUT_AFTER) seconds,
     # at most LOGIN_LOCKOUT_MAX_SECONDS (pb/auth/lockout.py).
@@ -147,6 +151,7 @@ class TestConfig(Config):
     # lowers it); in memory so a REDIS_URL on the machine does not leak between runs.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_SENSITIVE = "10000/minute"
+    AUDIT_DOWNLOAD_RATE = "10000/minute"
 
     @classmethod
     def init(cls) -> None:

@@ -303,6 +303,7 @@ def import_pabulib_command(files, population) -> None:
                 "package would not verify: " + "; ".join(report.failures[:3])
             )
         db.session.commit()
+        package.store(pot)  # built once, served as a file
         click.echo(f"{path}: pot {pot.id}, {pot.name}")
         if key is not None:
             click.echo(f"{pot.council.name}: new signing key {key.fingerprint}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from pb.audit import signing
+from pb.audit import package, signing
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
@@ -218,6 +218,7 @@ def import_real_election() -> str | None:
     pot = import_pabulib(path)
     signing.create_if_missing(pot.council)
     db.session.commit()
+    package.store(pot)
     return pot.name
 
 

@@ -132,6 +132,9 @@ def _check_layout(raw, infos, start_dir: int) -> None:
             _LOCAL_HEADER.unpack(header)
         )
         name = raw.read(name_len)
+        extra = raw.read(extra_len)
+        if 0xFFFFFFFF in (csize, usize):  # zip64: the real sizes are in the extra field
+            usize, csize = _zip64_sizes(extra, usize, csize)
         if magic != _LOCAL_MAGIC:
             raise UnsafeZip(f"{info.filename}: no local header where the directory says")
         encoding = "utf-8" if flags & 0x800 else "cp437"
@@ -156,6 +159,23 @@ def _check_layout(raw, infos, start_dir: int) -> None:
             f"{abs(start_dir - offset):,} bytes between the last entry and the directory "
             "belong to no entry (hidden data?)"
         )
+
+
+def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int]:
+    """The sizes a local header keeps in its zip64 extra field (id 1), in that order."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, at)
+        body = extra[at + 4 : at + 4 + length]
+        if kind == 1:
+            values = [struct.unpack_from("<Q", body, i)[0] for i in range(0, len(body) - 7, 8)]
+            if usize == 0xFFFFFFFF and values:
+                usize = values.pop(0)
+            if csize == 0xFFFFFFFF and values:
+                csize = values.pop(0)
+            break
+        at += 4 + length
+    return usize, csize
 
 
 def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -1,11 +1,11 @@
 """Public pages for checking results: the audit package and how to verify it."""
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template, send_file
 from sqlalchemy import select
 
 from pb.audit import package, signing
 from pb.councils.models import Council
-from pb.extensions import db
+from pb.extensions import db, limiter
 from pb.http import get_or_404
 from pb.pots.models import Pot
 from pb.results.services import publications
@@ -13,18 +13,36 @@ from pb.results.services import publications
 bp = Blueprint("audit", __name__)
 
 
+def _download_rate() -> str:
+    return current_app.config["AUDIT_DOWNLOAD_RATE"]
+
+
 @bp.route("/pots/<int:pot_id>/audit.zip")
+@limiter.limit(_download_rate)
 def download(pot_id: int):
+    """The stored package, served as a static file: ETag (its SHA-256), ranges, caching.
+
+    Built once at publication (pb.results.views.publish); only if that copy is missing (a
+    failed write, a new storage folder) is it built here, once, and stored for the next."""
     pot = get_or_404(Pot, pot_id)
     if not publications(pot):
         abort(404)
-    data = package.build(pot)
-    filename = f"pb-pot-{pot.id}-audit.zip"
-    return Response(
-        data,
+    found = package.stored(pot)
+    if found is None:
+        package.store(pot)
+        found = package.stored(pot)
+    stored, path = found
+    response = send_file(
+        path,
         mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        as_attachment=True,
+        download_name=f"pb-pot-{pot.id}-audit.zip",
+        conditional=True,
+        etag=stored.sha256,
+        max_age=300,
     )
+    response.headers["X-Content-SHA256"] = stored.sha256
+    return response
 
 
 @bp.route("/check-the-results")

@@ -131,6 +131,7 @@ def test_a_fresh_package_verifies(zip_path, published):
 def test_the_package_is_public_once_published(client, published):
     pot, _ = published
     response = client.get(f"/pots/{pot.id}/audit.zip")
+    response.close()
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
 
