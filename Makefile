@@ -29,6 +29,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed
 dev: $(VENV)/.dev-installed node_modules/.installed
 
+run: export PB_ENV ?= development
 run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000
 	$(BIN)/pb db upgrade
 	$(BIN)/pb demo

@@ -1,11 +1,14 @@
 """Settings for pb, read from the environment.
 
-`create_app()` picks a class by `PB_ENV` (development, test, production); every value can be
+`create_app()` picks a class by `PB_ENV` (development, test, production), which must be set:
+a server started without it must not quietly run as a developer's machine. Every value can be
 overridden by an environment variable of the same name.
 """
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -22,6 +25,42 @@ def _dev_secret_key(instance_dir: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+# A production SECRET_KEY signs sessions, receipts' nonces and reset links: it must be random.
+# The estimate below reads about 115-125 bits for 32 random hex digits (a true 128), so the bar
+# is set under that; repeated or patterned keys fall far below it.
+MIN_SECRET_BITS = 96
+_PLACEHOLDERS = ("change", "secret", "password", "example", "default", "replace", "insecure")
+
+
+def secret_key_problem(key: str | None) -> str | None:
+    """Why `key` is not a real random secret (None when it looks like one).
+
+    The estimate is the key's length times the Shannon entropy of its characters: a hex key of
+    64 characters scores about 250 bits, "a" * 32 scores 0 and "abcd" * 8 scores 64. A key that
+    repeats a shorter pattern, or contains a placeholder word, is refused whatever its score.
+    """
+    if not key:
+        return "it is not set"
+    if len(key) < 32:
+        return f"it has {len(key)} characters; use at least 32"
+    for period in range(1, len(key) // 2 + 1):
+        if len(key) % period == 0 and key == key[:period] * (len(key) // period):
+            return "it repeats a short pattern"
+    lowered = key.lower()
+    if any(word in lowered for word in _PLACEHOLDERS):
+        return "it contains a placeholder word"
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    if per_char * len(key) < MIN_SECRET_BITS:
+        bits = per_char * len(key)
+        return f"it has about {bits:.0f} bits of entropy; use at least {MIN_SECRET_BITS}"
+    return None
+
+
+def _proxies(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -64,6 +103,12 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Addresses (or networks, like 10.0.0.0/8) of the reverse proxies in front of pb. Only from
+    # these are X-Forwarded-For / -Proto / -Host believed (pb.security, werkzeug's ProxyFix);
+    # empty, they are ignored and the client's address is the connection's.
+    TRUSTED_PROXIES = _proxies(os.environ.get("TRUSTED_PROXIES", ""))
+    # How many proxies in a row add themselves to X-Forwarded-For (usually 1).
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     # Rate limits (Flask-Limiter) on the forms people could hammer: log-in, registration,
@@ -72,10 +117,17 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "10/minute")
     RATELIMIT_HEADERS_ENABLED = True
-    # After this many failed log-ins for one e-mail address, each further failure locks that
-    # address for 2^(n - LOGIN_LOCKOUT_AFTER) seconds, at most LOGIN_LOCKOUT_MAX_SECONDS.
+    # Audit package downloads, per address: the file is static, but it is large.
+    AUDIT_DOWNLOAD_RATE = os.environ.get("AUDIT_DOWNLOAD_RATE", "30/minute")
+    # Where built audit packages are kept (shared between app servers; pb/audit/storage.py).
+    AUDIT_PACKAGE_DIR = os.environ.get("AUDIT_PACKAGE_DIR")
+    # After this many failed log-ins for one e-mail address from one client (device or
+    # address), each further failure locks that pair for 2^(n - LOGIN_LOCKOUT_AFTER) seconds,
+    # at most LOGIN_LOCKOUT_MAX_SECONDS (pb/auth/lockout.py).
     LOGIN_LOCKOUT_AFTER = int(os.environ.get("LOGIN_LOCKOUT_AFTER", "3"))
     LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "900"))
+    # Failures for one account from everywhere, past which devices it does not know wait too.
+    LOGIN_ACCOUNT_LOCKOUT_AFTER = int(os.environ.get("LOGIN_ACCOUNT_LOCKOUT_AFTER", "20"))
 
     @classmethod
     def init(cls) -> None:
@@ -99,6 +151,7 @@ class TestConfig(Config):
     # lowers it); in memory so a REDIS_URL on the machine does not leak between runs.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_SENSITIVE = "10000/minute"
+    AUDIT_DOWNLOAD_RATE = "10000/minute"
 
     @classmethod
     def init(cls) -> None:
@@ -114,9 +167,10 @@ class ProductionConfig(Config):
     @classmethod
     def init(cls) -> None:
         """Refuse to start with settings that are only safe on a developer's machine."""
-        if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+        if problem := secret_key_problem(cls.SECRET_KEY):
             raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+                f"SECRET_KEY is not a real random secret ({problem}): in production set it to "
+                'a random value, e.g. python -c "import secrets; print(secrets.token_hex(32))"'
             )
         if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite") and not cls.ALLOW_SQLITE:
             raise RuntimeError(
@@ -133,8 +187,13 @@ CONFIGS = {
 
 
 def get_config(name: str | None = None) -> type[Config]:
-    """The config class for `name`, or for PB_ENV (default development)."""
-    name = name or os.environ.get("PB_ENV", "development")
+    """The config class for `name`, or for PB_ENV, which must then be set."""
+    name = name or os.environ.get("PB_ENV")
+    if not name:
+        raise RuntimeError(
+            "PB_ENV is not set: set it to production on a server, or development on your own "
+            "machine (`make run` does that)"
+        )
     try:
         cls = CONFIGS[name]
     except KeyError:

@@ -3,14 +3,16 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 import pb
 from config import get_config
+from pb import input as request_input
 from pb import security
+from pb.audit import signing
 from pb.extensions import csrf, db, limiter, login_manager, migrate
 from pb.money import format_pence
 from pb.results import explain
@@ -41,6 +43,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    request_input.init_app(app)
 
     from pb import models  # noqa: F401  (every table registered before anything queries)
     from pb.admin.views import bp as admin_bp
@@ -82,6 +85,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     app.add_template_filter(_reason, "reason")
     app.add_template_filter(explain.in_order, "in_order")
     app.jinja_env.globals["app_version"] = pb.__version__
+    app.jinja_env.globals["signing_fingerprint"] = signing.fingerprint_of
     _register_error_pages(app)
     return app
 
@@ -112,6 +116,11 @@ def _register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if request.path.startswith("/api/"):
+            # No API route matched (an id beyond any row's, say): still the API's JSON.
+            from pb.api.views import error_response
+
+            return error_response(error.code, error.description or error.name)
         return render_template("errors/error.html", error=error), error.code
 
     @app.errorhandler(Exception)

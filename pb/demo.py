@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from pb.audit import package, signing
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
@@ -143,6 +144,8 @@ def seed() -> dict[str, str] | None:
         wards[name] = ward
     db.session.add_all(wards.values())
     db.session.flush()  # ward ids, for the role grants below
+    key = signing.create(council)  # what `pb signing-key create` does for a real council
+    click.echo(f"{council.name}: signing key {key.fingerprint}")
 
     start = today()
     phases = {"Hillcrest": "voting", "Riverside": "proposals", "Old Town": "review"}
@@ -225,7 +228,9 @@ def import_real_election() -> str | None:
     if not path.exists():
         return None
     pot = import_pabulib(path)
+    signing.create_if_missing(pot.council)
     db.session.commit()
+    package.store(pot)
     return pot.name
 
 

@@ -31,5 +31,15 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to continue."
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
+# Not Flask-Login's own identifier, which reads X-Forwarded-For from any client (see there).
+login_manager._session_identifier_generator = lambda: _client_identifier()
+
+
+def _client_identifier() -> str:
+    from pb.auth.sessions import client_identifier
+
+    return client_identifier()
+
+
 # Storage, limits and switches come from the RATELIMIT_* settings in config.py.
 limiter = Limiter(key_func=get_remote_address)

@@ -22,8 +22,13 @@ class PostcodeField(StringField):
             raise ValidationError("Enter a real UK postcode, like SW1A 1AA.")
 
 
+# The most any amount may be, in minor units: far above any council's budget, and far enough
+# inside a BIGINT (9.2e18) that sums of many such amounts cannot overflow it either.
+MAX_AMOUNT = 10**12
+
+
 class PoundsField(StringField):
-    """An amount typed in pounds, held as integer pence in `.data`."""
+    """An amount typed in pounds, held as integer pence in `.data`, at most MAX_AMOUNT."""
 
     def process_formdata(self, valuelist):
         self.raw = valuelist[0] if valuelist else ""
@@ -34,6 +39,10 @@ class PoundsField(StringField):
                 self.data = parse_pounds(self.raw)
             except ValueError as exc:
                 self.parse_error = str(exc)
+            else:
+                if self.data > MAX_AMOUNT:
+                    self.data = None
+                    self.parse_error = f"Enter an amount of at most {MAX_AMOUNT // 100:,} pounds."
 
     def _value(self):
         if getattr(self, "raw", None) is not None:

@@ -4,6 +4,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from pb.extensions import db, limiter
+from pb.input import parse_id
 
 
 def _sensitive_rate() -> str:
@@ -22,11 +23,26 @@ def render_form(template: str, form, **context):
 
 
 def get_or_404(model, ident):
-    """The row with this primary key, or a 404 page (also for ids that are not numbers)."""
-    obj = db.session.get(model, ident)
+    """The row with this primary key, or a 404 page (also for ids that are not numbers, or
+    too large to be one: PostgreSQL would refuse to compare them)."""
+    ident = parse_id(ident)
+    obj = db.session.get(model, ident) if ident is not None else None
     if obj is None:
         abort(404)
     return obj
+
+
+def public_pot_or_404(pot_id):
+    """A pot as the public sees it: a draft is not there (its name must not leak) except for
+    the panel that is setting it up."""
+    from pb.pots.models import Pot
+
+    pot = get_or_404(Pot, pot_id)
+    if pot.phase == "draft" and not (
+        current_user.is_authenticated and current_user.has_role("panel", pot.ward_id)
+    ):
+        abort(404)
+    return pot
 
 
 def _require(allowed: bool) -> None:

@@ -1,7 +1,8 @@
 """Imports every model so that metadata, Alembic and tests see all the tables."""
 
 from pb.audit.models import AuditEvent, ChainEvent
-from pb.auth.models import RoleGrant, User
+from pb.audit.signing import SigningKey
+from pb.auth.models import LoginSession, RoleGrant, User
 from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
 from pb.paper.models import PaperBatch, PaperBatchEntry
@@ -18,6 +19,7 @@ __all__ = [
     "ChainEvent",
     "Council",
     "DeliveryUpdate",
+    "LoginSession",
     "PaperBatch",
     "PaperBatchEntry",
     "Participation",
@@ -28,6 +30,7 @@ __all__ = [
     "RoleGrant",
     "Round",
     "SealedBallot",
+    "SigningKey",
     "User",
     "VoterRollEntry",
     "Ward",

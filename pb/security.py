@@ -1,9 +1,14 @@
-"""HTTP hardening on every response, and session lifetimes."""
+"""HTTP hardening on every response, proxy headers only from trusted proxies, and session
+lifetimes."""
 
 from datetime import UTC, datetime, timedelta
+from ipaddress import ip_address, ip_network
 
 from flask import Flask, current_app, request, session
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from pb.extensions import db
 
 CSP = "; ".join(
     [
@@ -21,7 +26,44 @@ CSP = "; ".join(
 SEEN_PRECISION = timedelta(minutes=1)
 
 
+_FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
+              "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX", "HTTP_FORWARDED")  # fmt: skip
+
+
+class TrustedProxies:
+    """Believe X-Forwarded-* only when the connection comes from a configured proxy.
+
+    Behind a TLS proxy every request arrives from the proxy's address, so without this every
+    user shared one log-in limit and `request.is_secure` was never true (no HSTS); trusting
+    the headers from anyone would let any client pick its own address. From a trusted proxy,
+    werkzeug's ProxyFix takes the client's address and scheme from the last PROXY_HOPS
+    entries; from anyone else, the headers are removed before the app sees them.
+    """
+
+    def __init__(self, wsgi_app, proxies: tuple[str, ...], hops: int):
+        self.networks = [ip_network(p, strict=False) for p in proxies]
+        self.plain = wsgi_app
+        self.fixed = ProxyFix(wsgi_app, x_for=hops, x_proto=hops)
+
+    def _trusted(self, address: str | None) -> bool:
+        try:
+            ip = ip_address(address or "")
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def __call__(self, environ, start_response):
+        if self._trusted(environ.get("REMOTE_ADDR")):
+            return self.fixed(environ, start_response)
+        for name in _FORWARDED:
+            environ.pop(name, None)
+        return self.plain(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
+    app.wsgi_app = TrustedProxies(
+        app.wsgi_app, tuple(app.config.get("TRUSTED_PROXIES", ())), app.config["PROXY_HOPS"]
+    )
     app.after_request(_headers)
     app.before_request(_session_lifetime)
 
@@ -49,6 +91,10 @@ def _session_lifetime():
     started = _when(session.get("pb_started")) or now
     last = _when(session.get("pb_seen")) or now
     if now - last > idle or now - started > longest:
+        from pb.auth.sessions import end_current
+
+        end_current()
+        db.session.commit()  # before the view: this request goes on logged out
         logout_user()
         session.clear()
         return

@@ -12,6 +12,7 @@ from datetime import date
 from email import policy
 from pathlib import Path
 
+from pb.audit import signing
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
@@ -116,6 +117,7 @@ class World:
         south.postcodes = [Postcode(postcode="AB2 2BB")]
         db.session.add_all([council, north, south])
         db.session.flush()
+        signing.create(council)  # as `pb signing-key create` does, once per council
         voting_pot = make_pot(council, north, phase="voting", max_picks=2, name="North fund")
         proposals_pot = make_pot(council, north, phase="proposals", name="North ideas")
         on_ballot = [

@@ -68,8 +68,10 @@ ACCESS = {
     "delivery.proposal": MANAGE,
     "audit.download": EVERYONE,
     "audit.how_to_check": EVERYONE,
+    "audit.key_list": EVERYONE,
     "admin.index": ADMIN,
     "admin.revoke": ADMIN,
+    "admin.sign_out_everywhere": ADMIN,
     # The open data API: read-only and public; writes get a JSON 405 for everyone.
     "api.document": EVERYONE,
     "api.pots": EVERYONE,

@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 import config
@@ -14,7 +16,7 @@ def test_production_refuses_to_start_without_a_real_secret(monkeypatch):
 
 
 def test_production_refuses_sqlite_unless_allowed(monkeypatch):
-    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", secrets.token_hex(32))
     monkeypatch.setattr(config.ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite:///x.db")
     with pytest.raises(RuntimeError, match="PostgreSQL"):
         create_app("production")
@@ -43,3 +45,38 @@ def test_database_defaults_to_sqlite_under_instance():
 def test_unknown_environment_name_is_refused():
     with pytest.raises(RuntimeError, match="unknown PB_ENV"):
         create_app("staging")
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("a" * 32, "repeats a short pattern"),  # issue 14: accepted before
+        ("abcd" * 16, "repeats a short pattern"),
+        ("abababababababababababababababac", "bits of entropy"),
+        ("please-change-me-to-a-random-value-1234", "placeholder"),
+        ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "bits of entropy"),
+        ("short", "at least 32"),
+        (None, "not set"),
+    ],
+)
+def test_production_refuses_low_entropy_secrets(monkeypatch, key, problem):
+    assert problem in config.secret_key_problem(key)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_real_random_secrets_are_accepted():
+    for _ in range(50):
+        assert config.secret_key_problem(secrets.token_hex(32)) is None
+        assert config.secret_key_problem(secrets.token_urlsafe(32)) is None
+        assert config.secret_key_problem(secrets.token_hex(16)) is None  # 128 bits
+
+
+def test_pb_env_must_be_set(monkeypatch):
+    """Issue 14: with PB_ENV unset the app ran in development mode."""
+    monkeypatch.delenv("PB_ENV", raising=False)
+    with pytest.raises(RuntimeError, match="PB_ENV is not set"):
+        create_app()
+    monkeypatch.setenv("PB_ENV", "test")
+    assert create_app().config["ENV_NAME"] == "test"

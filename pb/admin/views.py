@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from pb.audit.services import record
+from pb.auth import sessions
 from pb.auth.models import ROLES, RoleGrant, User
 from pb.auth.services import find_user_by_email
 from pb.councils.models import Ward
@@ -109,4 +110,31 @@ def revoke(grant_id: int):
     db.session.delete(grant)
     db.session.commit()
     flash("The role has been removed.", "success")
+    return redirect(url_for("admin.index"), code=303)
+
+
+class SignOutForm(FlaskForm):
+    email = EmailField(
+        "E-mail of the account", validators=[InputRequired("Enter the account's e-mail.")]
+    )
+
+    def validate_email(self, field):
+        self.user = find_user_by_email(field.data or "")
+        if self.user is None:
+            raise ValidationError("No account has this e-mail.")
+
+
+@bp.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of an account at once (a lost phone, a shared computer, a leak)."""
+    _require_admin()
+    form = SignOutForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("admin.index"), code=303)
+    sessions.end_all(form.user)
+    record("account.signed_out_everywhere", actor=current_user, user=form.user.id)
+    db.session.commit()
+    flash(f"{form.user.email} has been signed out everywhere.", "success")
     return redirect(url_for("admin.index"), code=303)

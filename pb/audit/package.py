@@ -7,17 +7,22 @@ events.jsonl    the pot's hash chain
 SHA256SUMS      the SHA-256 of each file above; SHA256SUMS.sig is its Ed25519 signature
 """
 
+import csv
+import hashlib
 import io
 import json
 import zipfile
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from pb import __version__
-from pb.audit import chain, signing
+from pb.audit import chain, signing, storage
+from pb.audit.models import ChainEvent
 from pb.extensions import db
 from pb.paper.models import PaperBatch
 from pb.pots.services import eligible_count
+from pb.results import signals
 from pb.results.opening import channel_counts
 from pb.results.services import document, publications
 from pb.tally import pabulib
@@ -39,7 +44,7 @@ def manifest(pot, result) -> dict:
     wards = [pot.ward] if pot.ward else list(pot.council.wards)
     return {
         "format": FORMAT,
-        "council": {"name": pot.council.name},
+        "council": {"id": pot.council.id, "name": pot.council.name},
         "pot": {
             "id": pot.id,
             "name": pot.name,
@@ -80,7 +85,18 @@ def manifest(pot, result) -> dict:
         "paper_batches": paper_batches(pot),
         "results_version": result.version,
         "software": {"name": "pb", "version": __version__},
-        "public_key": {"algorithm": "Ed25519", "hex": signing.public_key_hex()},
+        "public_key": _public_key(pot.council),
+    }
+
+
+def _public_key(council) -> dict:
+    """The key that signs the package, and where the council lists its keys (pb.audit.signing)."""
+    key, _ = signing.signer(council)
+    return {
+        "algorithm": "Ed25519",
+        "hex": key.public_hex,
+        "fingerprint": key.fingerprint,
+        "key_list": f"/councils/{council.id}/signing-keys.json",
     }
 
 
@@ -158,28 +174,194 @@ def ballots_file(pot, result) -> pabulib.PabulibFile:
     )
 
 
-def build(pot) -> bytes:
-    """The signed audit package of a published pot, as zip bytes."""
+class _Hashing(io.RawIOBase):
+    """A write-only stream into a zip entry that also hashes what passes through."""
+
+    def __init__(self, target):
+        self.target, self.digest = target, hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        self.target.write(data)
+        return len(data)
+
+
+_BATCH = 5000  # ballots fetched per round trip while streaming
+
+
+def _entry(archive: zipfile.ZipFile, name: str):
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    # No forced zip64: entries stay under 4 GiB up to tens of millions of ballots, and plain
+    # headers are what every zip tool reads the same way.
+    return archive.open(info, "w")
+
+
+def _write_ballots(archive, pot, result) -> str:
+    """ballots.pb, streamed: the header from pabulib.dumps, then one row per ballot as the
+    database hands them over, so memory does not grow with the number of ballots."""
+    proposals = ballot_proposals(pot)
+    selected = set(result.outcome["selected"])
+    supporters = {p["project_id"]: p["supporters"] for p in result.outcome["projects"]}
+    meta = _meta(pot, len(proposals))
+    meta["num_votes"] = str(
+        db.session.scalar(select(func.count()).where(Ballot.pot_id == pot.id)) or 0
+    )
+    projects = [
+        [
+            str(p.id),
+            str(p.cost),
+            str(supporters.get(str(p.id), 0)),
+            p.title,
+            "1" if str(p.id) in selected else "0",
+        ]
+        for p in proposals
+    ]
+    points = pot.ballot_method == "points"
+    columns = ["voter_id", "vote", *(["points"] if points else []), "voting_method"]
+    header = pabulib.PabulibFile(
+        meta, ["project_id", "cost", "votes", "name", "selected"], projects, columns, []
+    )
+    with _entry(archive, "ballots.pb") as raw:
+        hashing = _Hashing(raw)
+        text = io.TextIOWrapper(io.BufferedWriter(hashing, 1 << 16), "utf-8", newline="")
+        text.write(pabulib.dumps(header))
+        writer = csv.writer(text, delimiter=";", lineterminator="\n")  # as pabulib.dumps
+        rows = db.session.execute(
+            select(Ballot.id, Ballot.choices, Ballot.channel)
+            .where(Ballot.pot_id == pot.id)
+            .order_by(Ballot.id)
+            .execution_options(yield_per=_BATCH)
+        )
+        for ballot_id, choices, channel in rows:
+            if points:
+                ordered = sorted(choices, key=lambda pair: (-pair[1], pair[0]))
+                cells = [
+                    ",".join(str(p) for p, _ in ordered),
+                    ",".join(str(n) for _, n in ordered),
+                ]
+            else:
+                cells = [",".join(str(c) for c in choices)]
+            writer.writerow([ballot_id, *cells, channel])
+        text.flush()
+        text.detach()
+    return hashing.digest.hexdigest()
+
+
+def _write_events(archive, pot) -> str:
+    """events.jsonl, streamed from the chain in height order."""
+    with _entry(archive, "events.jsonl") as raw:
+        hashing = _Hashing(raw)
+        out = io.BufferedWriter(hashing, 1 << 16)
+        query = (
+            select(ChainEvent)
+            .where(ChainEvent.pot_id == pot.id)
+            .order_by(ChainEvent.height)
+            .execution_options(yield_per=_BATCH)
+        )
+        for event in db.session.scalars(query):
+            out.write(event.line().encode() + b"\n")
+        out.flush()
+    return hashing.digest.hexdigest()
+
+
+def _write_small(archive, name: str, data: bytes) -> str:
+    with _entry(archive, name) as out:
+        out.write(data)
+    return chain.sha256_hex(data)
+
+
+def write(pot, target) -> None:
+    """Write the signed audit package of a published pot into the binary file `target`.
+
+    Streams the ballots and the chain, so memory stays flat however large the pot is.
+    """
     published = publications(pot)
     if not published:
         raise NotPublished(f"{pot.name} has no published results yet.")
     result = published[0]
-    files = {
-        "manifest.json": (
-            json.dumps(manifest(pot, result), indent=2, ensure_ascii=False) + "\n"
-        ).encode(),
-        "ballots.pb": pabulib.dumps(ballots_file(pot, result)).encode(),
-        "results.json": chain.canonical(document(result)),
-        "events.jsonl": chain.jsonl(pot).encode(),
-    }
-    sums = "".join(f"{chain.sha256_hex(files[name])}  {name}\n" for name in FILES).encode()
-    files["SHA256SUMS"] = sums
-    files["SHA256SUMS.sig"] = (signing.sign(sums).hex() + "\n").encode()
+    _, private = signing.signer(pot.council)  # before any work: no key, no package
+    manifest_bytes = (
+        json.dumps(manifest(pot, result), indent=2, ensure_ascii=False) + "\n"
+    ).encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        sums = {"manifest.json": _write_small(archive, "manifest.json", manifest_bytes)}
+        sums["ballots.pb"] = _write_ballots(archive, pot, result)
+        results_bytes = chain.canonical(document(result))
+        sums["results.json"] = _write_small(archive, "results.json", results_bytes)
+        sums["events.jsonl"] = _write_events(archive, pot)
+        listing = "".join(f"{sums[name]}  {name}\n" for name in FILES).encode()
+        _write_small(archive, "SHA256SUMS", listing)
+        _write_small(archive, "SHA256SUMS.sig", (private.sign(listing).hex() + "\n").encode())
+
+
+def build(pot) -> bytes:
+    """The signed audit package of a published pot, as zip bytes (for tests and the CLI;
+    the site serves the stored copy, see `store`)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), data)
+    write(pot, buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class StoredPackage:
+    name: str
+    sha256: str
+    size: int
+    version: int
+    # The publication it was built for: a stored file is served only for that very one
+    # (not after a restore or a rolled-back test left another pot with the same id).
+    results_sha256: str
+
+
+def _index_name(pot) -> str:
+    return f"pot-{pot.id}.json"
+
+
+def store(pot) -> StoredPackage:
+    """Build the pot's package once, compressed, into storage, with its SHA-256.
+
+    Called when results are published (and again for a correction); downloads then serve
+    the stored file. The one entry point for a background job to call later.
+    """
+    published = publications(pot)
+    if not published:
+        raise NotPublished(f"{pot.name} has no published results yet.")
+    version = published[0].version
+    results_sha256 = chain.sha256_hex(chain.canonical(document(published[0])))
+    # The same publication always builds the same bytes, so racing builders agree.
+    name = f"pot-{pot.id}-v{version}-{results_sha256[:16]}.zip"
+    files = storage.storage()
+    digest = hashlib.sha256()
+    with files.writing(name) as out:
+        write(pot, out)
+        out.seek(0)
+        for chunk in iter(lambda: out.read(1 << 20), b""):
+            digest.update(chunk)
+        size = out.tell()
+    package = StoredPackage(name, digest.hexdigest(), size, version, results_sha256)
+    files.write_json(_index_name(pot), package.__dict__)
+    return package
+
+
+def stored(pot):
+    """The stored package of the pot's current publication and its file, or None."""
+    files = storage.storage()
+    index = files.read_json(_index_name(pot))
+    published = publications(pot)
+    if not index or not published:
+        return None
+    if index.get("results_sha256") != chain.sha256_hex(chain.canonical(document(published[0]))):
+        return None
+    try:
+        package = StoredPackage(**index)
+    except TypeError:
+        return None
+    path = files.path(package.name)
+    return (package, path) if path is not None else None
 
 
 def ballot_line(pot, ballot_id: str) -> int | None:
@@ -199,3 +381,13 @@ def ballot_line(pot, ballot_id: str) -> int | None:
         select(func.count()).where(Ballot.pot_id == pot.id, Ballot.id < ballot_id)
     )
     return header + before + 1
+
+
+@signals.published.connect
+def _store_on_publication(app, pot, **_):
+    """Build the package once the publication is committed (a side effect after the commit).
+    If it fails the publication stands, and the first download builds what is missing."""
+    try:
+        store(pot)
+    except Exception:  # logged; pb.audit.views.download builds a missing package
+        app.logger.exception("could not store the audit package of pot %s", pot.id)

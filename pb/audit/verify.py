@@ -2,13 +2,13 @@
 
 Pure Python (the zip, cryptography and pb.tally), no database and no app, so any citizen or
 auditor can run it. Each check adds a line to the report; the package holds when none fails.
+It is *confirmed* when, besides, its signing key is tied to the council (pb.audit.keytrust).
 """
 
 import hashlib
 import json
 import math
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from pb.audit import keytrust, safezip, shapes
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
 from pb.tally.election import Election
@@ -34,6 +35,7 @@ _CHANNELS = {"online": "online", "internet": "online", "paper": "paper"}
 @dataclass
 class Report:
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    trust: keytrust.Trust | None = None  # whether the signing key is confirmed as the council's
 
     def add(self, name: str, ok: bool, detail: str = "") -> bool:
         self.checks.append((name, ok, detail))
@@ -44,12 +46,19 @@ class Report:
         return all(ok for _, ok, _ in self.checks)
 
     @property
+    def confirmed(self) -> bool:
+        """True when the package holds and its signing key is confirmed as the council's."""
+        return self.ok and self.trust is not None and self.trust.confirmed
+
+    @property
     def failures(self) -> list[str]:
         return [f"{name}: {detail}" for name, ok, detail in self.checks if not ok]
 
     def to_dict(self) -> dict:
         return {
             "ok": self.ok,
+            "confirmed": self.confirmed,
+            "key": self.trust.detail if self.trust else None,
             "checks": [{"check": n, "ok": ok, "detail": d} for n, ok, d in self.checks],
         }
 
@@ -63,15 +72,26 @@ def _canonical(value) -> bytes:
 
 
 def verify(
-    path, *, receipt: str | None = None, public_key: str | None = None, with_pabutools: bool = False
+    path,
+    *,
+    receipt: str | None = None,
+    public_key: str | None = None,
+    with_pabutools: bool = False,
+    limits: safezip.Limits | None = None,
+    pinned_from=(),
+    key_list: bytes | None = None,
 ) -> Report:
-    """Run every check on the package at `path`; see the module docstring."""
+    """Run every check on the package at `path`; see the module docstring.
+
+    Never raises on a malformed package: the zip is read by pb.audit.safezip (one reading
+    only, sizes capped before decompressing), the JSON files' shapes are checked first
+    (pb.audit.shapes), and a check that still cannot run on what it finds is a FAIL line.
+    """
     report = Report()
     try:
-        with zipfile.ZipFile(path) as archive:
-            files = {name: archive.read(name) for name in archive.namelist()}
-    except (OSError, zipfile.BadZipFile) as exc:
-        report.add("package", False, f"cannot open the zip: {exc}")
+        files = safezip.read(path, {*FILES, "SHA256SUMS", "SHA256SUMS.sig"}, limits)
+    except safezip.UnsafeZip as exc:
+        report.add("package", False, str(exc))
         return report
     missing = [n for n in (*FILES, "SHA256SUMS", "SHA256SUMS.sig") if n not in files]
     if not report.add("files", not missing, f"missing {', '.join(missing)}" if missing else ""):
@@ -79,35 +99,73 @@ def verify(
     try:
         manifest = json.loads(files["manifest.json"])
         results = json.loads(files["results.json"])
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         report.add("json", False, f"manifest.json or results.json is not JSON: {exc}")
         return report
+    problems = [
+        *shapes.manifest(manifest),
+        *shapes.results(results),
+        *shapes.events(files["events.jsonl"]),
+    ]
+    if not report.add("well-formed", not problems, "; ".join(problems[:6])):
+        return report
 
-    _check_signature(report, files, manifest, public_key)
-    _check_sums(report, files)
-    events = _check_chain(report, files["events.jsonl"])
-    data = _check_ballots(report, files["ballots.pb"], manifest, events)
-    _check_seed(report, manifest, results, events)
-    _check_publication(report, files["results.json"], events)
+    _guarded(report, "signature", _check_signature, files, manifest)
+    _guarded(
+        report, "public key", _check_key_trust, manifest, results, public_key, pinned_from, key_list
+    )
+    _guarded(report, "hashes", _check_sums, files)
+    events = _guarded(report, "chain", _check_chain, files["events.jsonl"]) or []
+    data = _guarded(report, "ballots.pb", _check_ballots, files["ballots.pb"], manifest, events)
+    _guarded(report, "seed", _check_seed, manifest, results, events)
+    _guarded(report, "publication", _check_publication, files["results.json"], events)
     if data is not None:
-        _check_recount(report, data, manifest, results, with_pabutools)
+        _guarded(report, "re-count", _check_recount, data, manifest, results, with_pabutools)
     if receipt is not None:
-        _check_receipt(report, receipt, data, events)
+        _guarded(report, "receipt", _check_receipt, receipt, data, events)
     return report
 
 
-def _check_signature(report, files, manifest, pinned):
-    key_hex = pinned or manifest.get("public_key", {}).get("hex", "")
-    if pinned and manifest.get("public_key", {}).get("hex") != pinned:
-        report.add("public key", False, "the manifest names a different key from the council's")
+def _guarded(report, name, check, *args):
+    """Run one check; if what it reads is malformed in a way no shape check foresaw, that is
+    a FAIL line naming the check and the problem, never a traceback."""
+    try:
+        return check(report, *args)
+    except Exception as exc:  # any error here means a malformed package
+        report.add(name, False, f"cannot check, the package is malformed: {_describe(exc)}")
+        return None
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc)
+    return (text[:200] + "...") if len(text) > 200 else (text or type(exc).__name__)
+
+
+def _check_signature(report, files, manifest):
+    """SHA256SUMS is signed by the key the manifest names (whose key that is: keytrust)."""
+    key_hex = manifest["public_key"]["hex"]
     try:
         key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex))
         signature = bytes.fromhex(files["SHA256SUMS.sig"].decode().strip())
         key.verify(signature, files["SHA256SUMS"])
-    except (ValueError, InvalidSignature):
-        report.add("signature", False, "SHA256SUMS is not signed by the council's key")
+    except (ValueError, UnicodeDecodeError, InvalidSignature):
+        report.add("signature", False, "SHA256SUMS is not signed by the key the manifest names")
         return
-    report.add("signature", True, f"Ed25519 key {key_hex[:16]}...")
+    report.add("signature", True, f"Ed25519 key {keytrust.fingerprint(key_hex)}")
+
+
+def _check_key_trust(report, manifest, results, public_key, pinned_from, key_list):
+    """Is the signing key the council's? Failures fail the package; no anchor leaves it
+    consistent but unconfirmed (Report.confirmed)."""
+    report.trust = keytrust.assess(
+        manifest,
+        results.get("published_at"),
+        public_key=public_key,
+        pinned_from=pinned_from,
+        key_list=key_list,
+    )
+    for failure in report.trust.failures:
+        report.add("public key", False, failure)
 
 
 def _check_sums(report, files):

@@ -1,8 +1,11 @@
 """Public pages for checking results: the audit package and how to verify it."""
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template, send_file
+from sqlalchemy import select
 
 from pb.audit import package, signing
+from pb.councils.models import Council
+from pb.extensions import db, limiter
 from pb.http import get_or_404
 from pb.pots.models import Pot
 from pb.results.services import publications
@@ -10,20 +13,49 @@ from pb.results.services import publications
 bp = Blueprint("audit", __name__)
 
 
+def _download_rate() -> str:
+    return current_app.config["AUDIT_DOWNLOAD_RATE"]
+
+
 @bp.route("/pots/<int:pot_id>/audit.zip")
+@limiter.limit(_download_rate)
 def download(pot_id: int):
+    """The stored package, served as a static file: ETag (its SHA-256), ranges, caching.
+
+    Built once at publication (pb.results.views.publish); only if that copy is missing (a
+    failed write, a new storage folder) is it built here, once, and stored for the next."""
     pot = get_or_404(Pot, pot_id)
     if not publications(pot):
         abort(404)
-    data = package.build(pot)
-    filename = f"pb-pot-{pot.id}-audit.zip"
-    return Response(
-        data,
+    found = package.stored(pot)
+    if found is None:
+        package.store(pot)
+        found = package.stored(pot)
+    stored, path = found
+    response = send_file(
+        path,
         mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        as_attachment=True,
+        download_name=f"pb-pot-{pot.id}-audit.zip",
+        conditional=True,
+        etag=stored.sha256,
+        max_age=300,
     )
+    response.headers["X-Content-SHA256"] = stored.sha256
+    return response
 
 
 @bp.route("/check-the-results")
 def how_to_check():
-    return render_template("audit/how_to_check.html", public_key=signing.public_key_hex())
+    councils = db.session.scalars(select(Council).order_by(Council.name))
+    listed = [(c, f) for c in councils if (f := signing.fingerprint_of(c))]
+    return render_template("audit/how_to_check.html", councils=listed)
+
+
+@bp.route("/councils/<int:council_id>/signing-keys.json")
+def key_list(council_id: int):
+    """The council's keys, signed by each key still valid: publish it anywhere."""
+    council = get_or_404(Council, council_id)
+    if not signing.keys(council):
+        abort(404)
+    return jsonify(signing.key_list(council))

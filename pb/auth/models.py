@@ -76,7 +76,11 @@ class User(UserMixin, db.Model):
     def may_manage(self, pot) -> bool:
         """Panel members manage the pots of their wards; a council-wide pot needs a
         council-wide panel grant."""
-        return self.has_role("panel", pot.ward_id) if pot.ward_id else self.has_role("panel")
+        return self.may_manage_ward(pot.ward_id)
+
+    def may_manage_ward(self, ward_id: int | None) -> bool:
+        """True when a pot of this ward (None: council-wide) would be one the user manages."""
+        return self.has_role("panel", ward_id) if ward_id else self.has_role("panel")
 
     def is_officer_for(self, pot) -> bool:
         """Officers handle paper voting for the pots they are assigned (panels for theirs)."""
@@ -139,3 +143,15 @@ class RoleGrant(db.Model):
     @property
     def label(self) -> str:
         return ROLES.get(self.role, self.role)
+
+
+class LoginSession(db.Model):
+    """One logged-in browser. The session cookie carries a random token whose SHA-256 is the
+    key here; deleting the row ends that session on the server, whatever copy of the cookie
+    anyone kept (log-out, a password change, an admin's "sign out everywhere")."""
+
+    __tablename__ = "login_sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -3,7 +3,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from pb.auth import lockout, services
+from pb import redirects
+from pb.auth import lockout, services, sessions
 from pb.auth.forms import (
     AccountForm,
     ForgotPasswordForm,
@@ -11,7 +12,7 @@ from pb.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from pb.auth.models import User
+from pb.auth.models import LoginSession, User
 from pb.auth.tokens import TokenError
 from pb.extensions import db, login_manager
 from pb.http import render_form, sensitive_limit
@@ -30,8 +31,20 @@ def load_user(session_id: str) -> User | None:
     user_id, _, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    # Roles come in the same query: every page's navigation asks for them.
-    query = select(User).options(joinedload(User.roles)).where(User.id == int(user_id))
+    digest = sessions.current_token_hash()
+    if digest is None:
+        return None
+    # Roles come in the same query: every page's navigation asks for them. The join on the
+    # session's row means an ended session (log-out, sign out everywhere) loads no one.
+    query = (
+        select(User)
+        .options(joinedload(User.roles))
+        .join(
+            LoginSession,
+            (LoginSession.user_id == User.id) & (LoginSession.token_sha256 == digest),
+        )
+        .where(User.id == int(user_id))
+    )
     user = db.session.scalars(query).unique().first()
     if user is None or user.session_epoch != int(epoch):
         return None
@@ -39,10 +52,8 @@ def load_user(session_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow `next` to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pots.index")
+    """Only follow `next` to a path on this site, never to another host (pb.redirects)."""
+    return redirects.safe_next(target, url_for("pots.index"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -104,8 +115,12 @@ def login():
         if user is not None:
             lockout.record_success(form.email.data)
             session.clear()  # a fresh session at log-in: nothing carries over from before
+            sessions.start(user)
+            db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            lockout.remember_device(response, form.email.data)
+            return response
         lockout.record_failure(form.email.data)
         form.form_errors.append("The e-mail address or password is not right.")
     return render_form("auth/login.html", form)
@@ -113,6 +128,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    sessions.end_current()
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have logged out.", "info")

@@ -8,6 +8,7 @@ from pb.councils.models import Council
 from pb.dashboard import charts, services
 from pb.dashboard.services import YearError
 from pb.extensions import db
+from pb.input import parse_id
 from pb.money import format_pence
 
 bp = Blueprint("dashboard", __name__)
@@ -18,7 +19,8 @@ def _council():
     site's own."""
     wanted = request.args.get("council", "")
     if wanted:
-        council = db.session.get(Council, int(wanted)) if wanted.isdigit() else None
+        council_id = parse_id(wanted)
+        council = db.session.get(Council, council_id) if council_id is not None else None
     else:
         council = services.current_council()
     if council is None:

@@ -79,11 +79,12 @@ class PotForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 120, "Enter an age from 0 to 120.")],
     )
 
-    def __init__(self, wards, *args, frozen: bool = False, **kwargs):
+    def __init__(self, wards, *args, frozen: bool = False, council_wide: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.ward_id.choices = [SelectChoice("", "Council-wide (every ward)")] + [
-            SelectChoice(str(w.id), w.name) for w in wards
-        ]
+        # Only the areas the user may manage: a ward panel cannot move a pot out of its reach.
+        self.ward_id.choices = (
+            [SelectChoice("", "Council-wide (every ward)")] if council_wide else []
+        ) + [SelectChoice(str(w.id), w.name) for w in wards]
         self.frozen = frozen
 
     def validate_amount(self, field):

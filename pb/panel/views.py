@@ -52,7 +52,12 @@ def new_pot():
 def settings(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     require_manage(pot)
-    form = PotForm(_wards(), obj=pot, frozen=pot.settings_frozen)
+    form = PotForm(
+        [w for w in _wards() if current_user.may_manage_ward(w.id)],
+        obj=pot,
+        frozen=pot.settings_frozen,
+        council_wide=current_user.may_manage_ward(None),
+    )
     if request.method == "GET":
         form.ward_id.data = str(pot.ward_id or "")
         form.round_name.data = pot.round.name if pot.round else ""

@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from pb.money import format_pence
 from pb.panel.forms import ConfirmStepForm, ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
-from pb.results import explain, figures, services
+from pb.results import explain, figures, services, signals
 from pb.tally import BallotError as TallyError
 
 bp = Blueprint("results", __name__)
@@ -79,6 +79,7 @@ def publish(pot_id: int):
         db.session.rollback()
         return _preview_page(pot, 409, str(exc), publish_form=form)
     db.session.commit()
+    signals.published.send(current_app._get_current_object(), pot=pot)
     flash(f"Results version {result.version} are published.", "success")
     return redirect(url_for("results.show", pot_id=pot.id), code=303)
 

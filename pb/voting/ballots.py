@@ -4,6 +4,8 @@ Online, paper and every re-check use these functions, so a ballot that one path 
 the others accept too. A ballot is stored in a canonical form (see `Ballot.choices`).
 """
 
+import re
+
 from pb.money import format_pence
 
 METHOD_VOTE_TYPES = {"approval": "approval", "ranked": "ordinal", "points": "cumulative"}
@@ -35,9 +37,14 @@ def check(pot, proposals, raw) -> list:
     return _check_points(pot, costs, raw)
 
 
+# ASCII digits only: str.isdigit() also takes "²" and "٣", which int() then refuses, and
+# "--5" passes a lstrip("-") test. Nine digits keep every value inside a 32-bit column.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
+
+
 def _as_int(value, what: str) -> int:
     text = str(value).strip()
-    if not text.lstrip("-").isdigit() or len(text) > 9:
+    if not _WHOLE_NUMBER.fullmatch(text):
         raise BallotError(f"{what} must be a whole number.")
     return int(text)
 

@@ -3,6 +3,11 @@
 The code is derived from a random nonce that the confirmation page puts in the voter's form
 (HMAC with the app secret). The server keeps neither, yet a repeated submit of the same form
 (a double click, the back button) yields the same code, so it can answer with the first result.
+
+The nonce is issued by the server and signed with the voter's and the pot's ids, so it is good
+for one ballot only: a nonce made up by the client, or copied from another voter's form, is
+refused before anything is written (it would otherwise give that voter's receipt and ballot
+id, and the ballot's primary key would collide).
 """
 
 import base64
@@ -12,6 +17,7 @@ import re
 import secrets
 
 from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
 
 RECEIPT_BYTES = 20  # 160 bits
 GROUP = 4
@@ -19,8 +25,31 @@ GROUP = 4
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
 
+_NONCE_SALT = "pb.cast-nonce"
+
+
 def new_nonce() -> str:
     return secrets.token_urlsafe(24)
+
+
+def _nonce_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_NONCE_SALT)
+
+
+def issue_nonce(user_id: int, pot_id: int) -> str:
+    """A fresh nonce for one voter's ballot in one pot, signed so no one else can use it."""
+    return _nonce_serializer().dumps([user_id, pot_id, new_nonce()])
+
+
+def nonce_is_valid(nonce: str, user_id: int, pot_id: int) -> bool:
+    """True when this server issued `nonce` to this voter for this pot."""
+    if not isinstance(nonce, str) or len(nonce) > 200:
+        return False
+    try:
+        issued = _nonce_serializer().loads(nonce)
+    except BadData:
+        return False
+    return isinstance(issued, list) and len(issued) == 3 and issued[:2] == [user_id, pot_id]
 
 
 def receipt_for(nonce: str) -> str:

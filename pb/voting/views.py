@@ -5,11 +5,11 @@ from flask_login import current_user, login_required
 
 from pb.audit import package
 from pb.extensions import db
-from pb.http import get_or_404, render_form, sensitive_limit
+from pb.http import public_pot_or_404, render_form, sensitive_limit
 from pb.pots.models import Pot
 from pb.voting import ballots, eligibility, proofs, services
 from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
-from pb.voting.receipts import new_nonce
+from pb.voting.receipts import issue_nonce, nonce_is_valid
 
 bp = Blueprint("voting", __name__)
 
@@ -39,7 +39,7 @@ def _ballot_page(pot, proposals, raw=None, error=None):
 @bp.route("/pots/<int:pot_id>/ballot", methods=["GET", "POST"])
 @login_required
 def ballot(pot_id: int):
-    pot = get_or_404(Pot, pot_id)
+    pot = public_pot_or_404(pot_id)
     if (blocked := _blocked(pot, proofs.load(session, pot))) is not None:
         return blocked
     proposals = services.ballot_proposals(pot)
@@ -60,7 +60,7 @@ def ballot(pot_id: int):
         total=sum(p.cost for p in proposals if p.id in chosen_ids),
         fields=fields,
         change_url=url_for("voting.ballot", pot_id=pot.id) + "?" + urlencode(fields),
-        nonce=new_nonce(),
+        nonce=issue_nonce(current_user.id, pot.id),
     )
 
 
@@ -68,7 +68,7 @@ def ballot(pot_id: int):
 @sensitive_limit
 @login_required
 def prove(pot_id: int):
-    pot = get_or_404(Pot, pot_id)
+    pot = public_pot_or_404(pot_id)
     if pot.eligibility_mode == "open":
         return redirect(url_for("voting.ballot", pot_id=pot.id))
     form = RollProofForm() if pot.eligibility_mode == "roll" else CodeProofForm()
@@ -76,10 +76,14 @@ def prove(pot_id: int):
         try:
             if pot.eligibility_mode == "roll":
                 proof = proofs.prove_roll(
-                    pot, form.reference.data, form.postcode.data, form.date_of_birth.data
+                    pot,
+                    form.reference.data,
+                    form.postcode.data,
+                    form.date_of_birth.data,
+                    user=current_user,
                 )
             else:
-                proof = proofs.prove_code(pot, form.code.data)
+                proof = proofs.prove_code(pot, form.code.data, user=current_user)
         except proofs.ProofError as exc:
             form.form_errors.append(str(exc))
         else:
@@ -91,9 +95,10 @@ def prove(pot_id: int):
 @bp.route("/pots/<int:pot_id>/ballot/cast", methods=["POST"])
 @login_required
 def cast(pot_id: int):
-    pot = get_or_404(Pot, pot_id)
+    pot = public_pot_or_404(pot_id)
     nonce = request.form.get("nonce", "")
-    if not 16 <= len(nonce) <= 100:
+    # Issued by the review page to this voter for this pot; anything else is a stale form.
+    if not nonce_is_valid(nonce, current_user.id, pot.id):
         return render_template("voting/stale_form.html", pot=pot), 400
     proposals = services.ballot_proposals(pot)
     raw = ballots.read_form(pot, proposals, request.form)
@@ -118,7 +123,7 @@ def cast(pot_id: int):
 @bp.route("/pots/<int:pot_id>/ballot/receipt")
 @login_required
 def receipt(pot_id: int):
-    pot = get_or_404(Pot, pot_id)
+    pot = public_pot_or_404(pot_id)
     shown = session.get(_RECEIPT_KEY)
     code = shown["code"] if shown and shown.get("pot") == pot.id else None
     # The signed session only holds a code after the cast was committed.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
 
 from pb.audit import chain, package, signing
 from pb.audit.verify import verify
@@ -90,6 +91,12 @@ def _files(path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+def _council_private_key():
+    """The council's own (newest) private key, as an insider with the key folder has it."""
+    newest = select(signing.SigningKey).order_by(signing.SigningKey.id.desc()).limit(1)
+    return signing.private_key(db.session.scalar(newest))
+
+
 def _repack(path, files, *, key=None, resign=True):
     """Write the files back, with SHA256SUMS recomputed and signed (as an insider could)."""
     import hashlib
@@ -98,7 +105,8 @@ def _repack(path, files, *, key=None, resign=True):
         names = ("manifest.json", "ballots.pb", "results.json", "events.jsonl")
         sums = "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in names).encode()
         files["SHA256SUMS"] = sums
-        files["SHA256SUMS.sig"] = ((key or signing.private_key()).sign(sums).hex() + "\n").encode()
+        key = key or _council_private_key()
+        files["SHA256SUMS.sig"] = (key.sign(sums).hex() + "\n").encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in files.items():
@@ -128,7 +136,8 @@ def test_a_fresh_package_verifies(zip_path, published):
     assert manifest["paper_batches"] == [{"batch": 1, "ballots": 2}]
     assert manifest["ballot_key"]["public"] == pot.sealing_key
     assert manifest["tie_break"]["seed"] == pot.seed
-    assert manifest["public_key"]["hex"] == signing.public_key_hex()
+    assert manifest["public_key"]["hex"] == signing.current(pot.council).public_hex
+    assert manifest["public_key"]["fingerprint"] == signing.fingerprint_of(pot.council)
     data = pabulib.parse(files["ballots.pb"].decode())
     ids = [row[0] for row in data.votes]
     assert ids == sorted(ids) and len(ids) == 5
@@ -142,6 +151,7 @@ def test_a_fresh_package_verifies(zip_path, published):
 def test_the_package_is_public_once_published(client, published):
     pot, _ = published
     response = client.get(f"/pots/{pot.id}/audit.zip")
+    response.close()
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
 
@@ -244,6 +254,7 @@ def test_a_pinned_key_catches_a_swapped_manifest_key(zip_path):
     manifest = json.loads(files["manifest.json"])
     council_key = manifest["public_key"]["hex"]
     manifest["public_key"]["hex"] = signing.public_key_hex(other)
+    manifest["public_key"]["fingerprint"] = signing.fingerprint(signing.public_key_hex(other))
     files["manifest.json"] = json.dumps(manifest).encode()
     _repack(zip_path, files, key=other)
     assert verify(zip_path).ok  # self-consistent forgery...
@@ -261,18 +272,21 @@ def test_the_seed_must_match_its_commitment(zip_path):
 
 
 def test_pb_verify_command(zip_path, published):
-    _, receipts = published
+    pot, receipts = published
     runner = CliRunner()
-    ok = runner.invoke(cli, ["verify", str(zip_path), "--receipt", receipts[0]])
+    key = signing.fingerprint_of(pot.council)
+    ok = runner.invoke(
+        cli, ["verify", str(zip_path), "--receipt", receipts[0], "--public-key", key]
+    )
     assert ok.exit_code == 0, ok.output
     assert "The package holds." in ok.output
-    as_json = runner.invoke(cli, ["verify", str(zip_path), "--json"])
+    as_json = runner.invoke(cli, ["verify", str(zip_path), "--json", "--public-key", key])
     assert json.loads(as_json.output)["ok"] is True
     _repack(zip_path, _files(zip_path), key=Ed25519PrivateKey.generate())
     bad = runner.invoke(cli, ["verify", str(zip_path)])
     assert bad.exit_code == 1
     assert [line for line in bad.output.splitlines() if line.startswith("FAIL")] == [
-        "FAIL  signature: SHA256SUMS is not signed by the council's key"
+        "FAIL  signature: SHA256SUMS is not signed by the key the manifest names"
     ]
 
 
@@ -309,6 +323,7 @@ def test_an_imported_real_election_reproduces_the_official_outcome_and_verifies(
     }
     assert {titles[s] for s in result.outcome["selected"]} == official
     assert pot.council.currency == "PLN"
+    signing.create(pot.council)
     out = tmp_path / "wieliczka.zip"
     out.write_bytes(package.build(pot))
     report = verify(out)

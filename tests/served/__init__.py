@@ -22,6 +22,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 RECEIPT = re.compile(r"<code>([A-Z2-7-]+)</code>")
+NONCE = re.compile(r'name="nonce" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
 
 
@@ -136,6 +137,15 @@ class Browser:
         status, url, _ = self.request("/login", {"email": email, "password": password})
         if status != 200 or url.endswith("/login"):
             raise RuntimeError(f"log-in failed for {email}: {status}")
+
+    def review(self, pot_id: int, choices: list[int]) -> str:
+        """Submit the ballot for review; the nonce the review page issued for casting it."""
+        data = [("choices", str(c)) for c in choices]
+        _, _, page = self.request(f"/pots/{pot_id}/ballot", data)
+        match = NONCE.search(page)
+        if match is None:
+            raise RuntimeError(f"no nonce on the review page of pot {pot_id}")
+        return match.group(1)
 
     def cast(self, pot_id: int, choices: list[int], nonce: str) -> tuple[int, str | None]:
         """Cast; (status, receipt code) where status is the receipt page's when it worked."""

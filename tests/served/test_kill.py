@@ -52,6 +52,7 @@ def _burst(base, master, emails, pot_id, choice):
     browsers = [Browser(base) for _ in emails]
     with ThreadPoolExecutor(CLIENTS) as pool:  # argon2 is slow: log in before the burst
         list(pool.map(Browser.log_in, browsers, emails, [PASSWORD] * len(emails)))
+        nonces = list(pool.map(lambda b: b.review(pot_id, [choice]), browsers))
 
     before = set(worker_pids(master))
     answered = threading.Semaphore(0)
@@ -65,7 +66,7 @@ def _burst(base, master, emails, pot_id, choice):
         killed.append(victim)
 
     def cast(n):
-        nonce = f"kill-test-{n:04d}-abcdefghijklmnop"
+        nonce = nonces[n]
         try:
             status, receipt = browsers[n].cast(pot_id, [choice], nonce)
         except OSError:  # the worker died with this request on it

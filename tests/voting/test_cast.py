@@ -8,7 +8,7 @@ from pb.audit.models import AuditEvent, ChainEvent
 from pb.extensions import db
 from pb.voting import services
 from pb.voting.models import Ballot, Participation, SealedBallot
-from pb.voting.receipts import ballot_id_for, receipt_hash
+from pb.voting.receipts import ballot_id_for, issue_nonce, receipt_hash
 from pb.voting.sealing import private_key_for, unseal
 from tests.factories import BALLOT_KEY, make_user
 
@@ -107,10 +107,11 @@ def test_a_repeated_submit_answers_with_the_first_result(client, login, world):
 
 def test_a_second_different_ballot_is_refused(client, login, world):
     pot = world.voting_pot
-    login(make_user())
+    user = make_user()
+    login(user)
     _, nonce = _review(client, pot, [world.on_ballot[0].id])
     _cast(client, pot, [world.on_ballot[0].id], nonce)
-    response = _cast(client, pot, [world.on_ballot[1].id], "another-nonce-0123456789")
+    response = _cast(client, pot, [world.on_ballot[1].id], issue_nonce(user.id, pot.id))
     assert response.status_code == 409
     assert "already voted" in response.text
     assert _count(SealedBallot) == 1
@@ -125,11 +126,14 @@ def test_a_second_different_ballot_is_refused(client, login, world):
     ],
 )
 def test_invalid_choices_are_refused_with_a_message(client, login, world, pick, message):
-    login(make_user())
+    user = make_user()
+    login(user)
     response, _ = _review(client, world.voting_pot, pick(world))
     assert response.status_code == 422
     assert message in response.text
-    response = _cast(client, world.voting_pot, pick(world), "a-nonce-that-is-long-enough")
+    response = _cast(
+        client, world.voting_pot, pick(world), issue_nonce(user.id, world.voting_pot.id)
+    )
     assert response.status_code == 422
     assert _count(SealedBallot) == _count(Participation) == 0
 

@@ -7,8 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
+from pb.auth.models import User
 from pb.extensions import db
 from pb.voting.models import Participation, SealedBallot
+from pb.voting.receipts import issue_nonce
 from tests.factories import PASSWORD, World, make_user
 
 RACERS = 12
@@ -43,6 +45,14 @@ def _race(app, user_email, pot_id, choice, nonces):
     return statuses, receipts
 
 
+def _nonces(app, user_email, pot_id, count):
+    """`count` forms' nonces, as the review page issues them to this voter for this pot."""
+    user_id = db.session.scalar(select(User.id).where(User.email == user_email))
+    db.session.close()  # hold no transaction (on SQLite, no lock) while the racers run
+    with app.test_request_context():
+        return [issue_nonce(user_id, pot_id) for _ in range(count)]
+
+
 @pytest.fixture
 def committed_world(app):
     world = World.build()
@@ -55,7 +65,7 @@ def committed_world(app):
 
 @pytest.mark.committing
 def test_parallel_different_casts_store_exactly_one_ballot(app, committed_world):
-    nonces = [f"nonce-{i:02d}-abcdefghijklmnop" for i in range(RACERS)]
+    nonces = _nonces(app, committed_world[0], committed_world[1], RACERS)
     statuses, receipts = _race(app, *committed_world, nonces)
     assert _count(SealedBallot) == 1
     assert _count(Participation) == 1
@@ -66,7 +76,7 @@ def test_parallel_different_casts_store_exactly_one_ballot(app, committed_world)
 
 @pytest.mark.committing
 def test_parallel_repeats_of_one_form_all_get_the_same_receipt(app, committed_world):
-    nonces = ["one-form-submitted-many-times"] * RACERS
+    nonces = _nonces(app, committed_world[0], committed_world[1], 1) * RACERS
     statuses, receipts = _race(app, *committed_world, nonces)
     assert _count(SealedBallot) == 1
     assert statuses == [303] * RACERS
