@@ -242,17 +242,9 @@ def _check_publication(report, raw_results: bytes, events):
 def _check_recount(report, data, manifest, results, with_pabutools):
     rule = manifest.get("rule", "greedy")
     seed = manifest.get("tie_break", {}).get("seed") or ""
-    election = data.election
-    # pb counts in the largest unit up to 100 (a whole pound) that all money is made of.
-    unit = math.gcd(100, int(election.budget), *(int(c) for c in election.projects.values()))
-    election = Election(
-        {pid: cost // unit for pid, cost in election.projects.items()},
-        election.budget // unit,
-        election.vote_type,
-        election.profile,
-    )
+    election, unit, step = _recount_units(data.election, manifest)
     try:
-        outcome = run(election, rule, seed)
+        outcome = run(election, rule, seed, add1_step=step)
     except (ValueError, KeyError) as exc:
         report.add("re-count", False, f"cannot re-count: {exc}")
         return
@@ -269,10 +261,29 @@ def _check_recount(report, data, manifest, results, with_pabutools):
         f"results.json says {published.get('selected')}",
     )
     if with_pabutools:
-        _recount_with_pabutools(report, data, election, rule, seed, published)
+        _recount_with_pabutools(report, data, election, rule, seed, published, step)
 
 
-def _recount_with_pabutools(report, data, election, rule, seed, published):
+def _recount_units(election, manifest):
+    """The election to re-count, the unit its money is in (pence per unit), and Add1's step.
+
+    Packages naming the pot's Add1 step are counted in pence with that step. Older ones were
+    counted in the largest unit up to 100 (a whole pound) that all money is made of, one unit
+    a step, so they are re-counted that way.
+    """
+    if manifest.get("add1_step") is not None:
+        return election, 1, int(manifest["add1_step"])
+    unit = math.gcd(100, int(election.budget), *(int(c) for c in election.projects.values()))
+    scaled = Election(
+        {pid: cost // unit for pid, cost in election.projects.items()},
+        election.budget // unit,
+        election.vote_type,
+        election.profile,
+    )
+    return scaled, unit, None
+
+
+def _recount_with_pabutools(report, data, election, rule, seed, published, step=None):
     try:
         from pb.tally.crosscheck import pabutools_outcome
     except ImportError:
@@ -282,7 +293,7 @@ def _recount_with_pabutools(report, data, election, rule, seed, published):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ballots.pb"
         pabulib.write(pabulib.from_election(election, meta), path)
-        selected = pabutools_outcome(path, rule, seed)
+        selected = pabutools_outcome(path, rule, seed, step or 1)
     report.add(
         "re-count with pabutools",
         list(selected) == published.get("selected"),

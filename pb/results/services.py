@@ -1,8 +1,5 @@
 """Counting a closed pot with pb.tally, previewing the outcome and publishing it."""
 
-import math
-from fractions import Fraction
-
 from sqlalchemy import func, select
 
 from pb import tally
@@ -11,38 +8,32 @@ from pb.audit.services import record
 from pb.extensions import db
 from pb.pots.models import PhaseError
 from pb.results.models import Result
-from pb.tally.outcome import money_json
 from pb.timeutil import utcnow
 from pb.voting import ballots
 from pb.voting.models import Ballot
 from pb.voting.services import ballot_proposals
 
 
-def money_unit(pot) -> int:
-    """The largest unit, up to a whole pound (100), that every cost and the budget are made of.
-
-    The tally counts in this unit, so Add1 raises each voter's share a whole unit at a time:
-    a pot priced in whole pounds (or whole złoty, as pabulib files are) is counted exactly as
-    its officials did, and needs 100 times fewer rounds than counting in pence.
-    """
-    costs = [p.cost for p in ballot_proposals(pot)]
-    return math.gcd(100, pot.amount, *costs)
-
-
-def election_for(pot, unit: int = 1) -> tally.Election:
-    """The pot's frozen ballots as a pb.tally election (project ids are proposal ids), with
-    money in `unit`s of the pot's minor currency unit."""
+def election_for(pot) -> tally.Election:
+    """The pot's frozen ballots as a pb.tally election (project ids are proposal ids), money
+    in the pot's minor units (pence): Add1 steps by the pot's own setting, never by a unit
+    derived from the costs."""
     proposals = ballot_proposals(pot)
     stored = db.session.execute(
         select(Ballot.choices).where(Ballot.pot_id == pot.id).order_by(Ballot.id)
     ).scalars()
     return tally.Election.from_ballots(
-        {str(p.id): p.cost // unit for p in proposals},
-        pot.amount // unit,
+        {str(p.id): p.cost for p in proposals},
+        pot.amount,
         (ballots.tally_form(pot, choices) for choices in stored),
         ballots.METHOD_VOTE_TYPES[pot.ballot_method],
         max_length=pot.max_picks if pot.ballot_method == "ranked" else None,
     )
+
+
+def count_pot(pot) -> tally.Outcome:
+    """Run the pot's rule over its ballots, with its tie-break seed and Add1 step."""
+    return tally.run(election_for(pot), pot.rule, seed=pot.seed or "", add1_step=pot.add1_step)
 
 
 def count_by_channel(pot) -> dict[str, int]:
@@ -86,8 +77,7 @@ def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
             raise PhaseError("A correction needs a reason, which is published with it.")
     else:
         raise PhaseError("The tally runs once voting has closed.")
-    unit = money_unit(pot)
-    outcome = tally.run(election_for(pot, unit), pot.rule, seed=pot.seed or "")
+    outcome = count_pot(pot)
     counts = count_by_channel(pot)
     preview = latest(pot, published=False)
     if preview is not None:
@@ -99,7 +89,7 @@ def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
         version=(newest.version + 1) if newest else 1,
         rule=pot.rule,
         seed=pot.seed or "",
-        outcome=_in_minor_units(outcome.to_dict(), unit),
+        outcome=outcome.to_dict(),
         ballots_online=counts["online"],
         ballots_paper=counts["paper"],
         tallied_by_id=actor.id if actor else None,
@@ -130,25 +120,6 @@ def document(result: Result) -> dict:
         "correction_reason": result.correction_reason,
         "outcome": result.outcome,
     }
-
-
-MONEY_FIELDS = ("budget", "total_cost", "endowment")
-PROJECT_MONEY_FIELDS = ("cost", "supporters_money", "remaining_budget")
-
-
-def _in_minor_units(outcome: dict, unit: int) -> dict:
-    """Scale the money in an outcome counted in `unit`s back to minor units (pence)."""
-    if unit == 1:
-        return outcome
-
-    def scale(value):
-        return None if value is None else money_json(Fraction(value) * unit)
-
-    outcome = {**outcome, **{k: scale(outcome.get(k)) for k in MONEY_FIELDS}}
-    outcome["projects"] = [
-        {**p, **{k: scale(p.get(k)) for k in PROJECT_MONEY_FIELDS}} for p in outcome["projects"]
-    ]
-    return outcome
 
 
 def publish(pot, actor) -> Result:

@@ -65,8 +65,11 @@ def pabutools_setup(path: Path, seed: str = ""):
     return instance, multiprofile, sat_profile, ties, supporters
 
 
-def pabutools_outcome(path: Path, rule: str, seed: str = "") -> list[str]:
-    """Project ids pabutools selects, in order, for one of pb.tally's rule names."""
+def pabutools_outcome(path: Path, rule: str, seed: str = "", add1_step: int = 1) -> list[str]:
+    """Project ids pabutools selects, in order, for one of pb.tally's rule names.
+
+    ``add1_step`` is the money per voter each Add1 step adds, in the file's units.
+    """
     instance, multiprofile, sat_profile, ties, supporters = pabutools_setup(path, seed)
     if rule == "greedy":
         # pabutools' greedy also funds projects nobody supports when money is left; ours never
@@ -91,7 +94,7 @@ def pabutools_outcome(path: Path, rule: str, seed: str = "") -> list[str]:
             multiprofile,
             method_of_equal_shares,
             {"sat_profile": sat_profile, "tie_breaking": ties},
-            budget_step=multiprofile.num_ballots(),
+            budget_step=multiprofile.num_ballots() * add1_step,
             exhaustive_stop=False,
         )
     else:

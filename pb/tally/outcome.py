@@ -57,7 +57,8 @@ class Outcome:
     """The funded projects in order of selection, the parameters used, and every explanation.
 
     ``endowment`` is the money each voter started with in the run that decided the outcome
-    (equal shares only) and ``add1_steps`` how many whole units it was raised by (add1 only).
+    (equal shares only), ``add1_step`` the money per voter Add1 raises it by each step and
+    ``add1_steps`` how many steps it was raised (Add1 only).
     ``covered_voters`` counts voters with at least one funded project they supported.
     """
 
@@ -71,6 +72,7 @@ class Outcome:
     projects: tuple[ProjectResult, ...]
     endowment: Money | None = None
     add1_steps: int | None = None
+    add1_step: Money | None = None
 
     @property
     def covered_share(self) -> Fraction:
@@ -97,6 +99,7 @@ class Outcome:
             "covered_share": round(float(self.covered_share), 6),
             "endowment": None if self.endowment is None else money_json(self.endowment),
             "add1_steps": self.add1_steps,
+            "add1_step": None if self.add1_step is None else money_json(self.add1_step),
             "projects": [p.to_dict() for p in self.projects],
         }
 

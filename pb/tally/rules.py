@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pb.tally.election import Election
+from pb.tally.election import Election, Money
 from pb.tally.equalshares import equal_shares, equal_shares_add1
 from pb.tally.greedy import greedy
 from pb.tally.outcome import Outcome
@@ -12,6 +12,10 @@ from pb.tally.outcome import Outcome
 RULES: dict[str, Callable[[Election, str], Outcome]] = {
     "greedy": greedy,
     "equalshares": equal_shares,
+    "equalshares/add1": equal_shares_add1,
+}
+# Rules that take the Add1 step as well.
+ADD1_RULES: dict[str, Callable[[Election, str, Money | None], Outcome]] = {
     "equalshares/add1": equal_shares_add1,
 }
 
@@ -36,13 +40,18 @@ def rule_name(text: str | None) -> str | None:
     return _ALIASES.get(text.strip().lower().replace(" ", ""))
 
 
-def run(election: Election, rule: str = "greedy", seed: str = "") -> Outcome:
-    """Tally ``election`` with ``rule`` ("greedy", "equalshares" or "equalshares/add1").
+def run(
+    election: Election, rule: str = "greedy", seed: str = "", *, add1_step: Money | None = None
+) -> Outcome:
+    """Tally ``election`` with ``rule`` (one of :data:`RULES`).
 
     ``seed`` is the published string that orders the lottery for ties that cost and support
-    leave open. Raises ValueError for an unknown rule.
+    leave open; ``add1_step`` the money per voter each Add1 step adds (default one unit of the
+    money the costs are in). Raises ValueError for an unknown rule.
     """
     name = rule_name(rule)
     if name is None:
         raise ValueError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
+    if name in ADD1_RULES:
+        return ADD1_RULES[name](election, seed, add1_step)
     return RULES[name](election, seed)
