@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pb.tally.comparison import equal_shares_add1_comparison, equal_shares_comparison
 from pb.tally.election import Election, Money
 from pb.tally.equalshares import equal_shares, equal_shares_add1
 from pb.tally.greedy import greedy
@@ -13,13 +14,18 @@ RULES: dict[str, Callable[[Election, str], Outcome]] = {
     "greedy": greedy,
     "equalshares": equal_shares,
     "equalshares/add1": equal_shares_add1,
+    "equalshares-comparison": equal_shares_comparison,
+    "equalshares/add1-comparison": lambda election, seed: equal_shares_add1_comparison(
+        election, seed
+    ),
 }
 # Rules that take the Add1 step as well.
 ADD1_RULES: dict[str, Callable[[Election, str, Money | None], Outcome]] = {
     "equalshares/add1": equal_shares_add1,
+    "equalshares/add1-comparison": equal_shares_add1_comparison,
 }
 
-# Spellings of the three rules met in pabulib META `rule` fields and in conversation.
+# Spellings of the rules met in pabulib META `rule` fields and in conversation.
 _ALIASES = {
     "greedy": "greedy",
     "utilitarian_greedy": "greedy",
@@ -30,6 +36,12 @@ _ALIASES = {
     "equalshares-add1": "equalshares/add1",
     "equalshares+add1": "equalshares/add1",
     "mes/add1": "equalshares/add1",
+    "equalshares-comparison": "equalshares-comparison",
+    "equalshares/comparison": "equalshares-comparison",
+    "mes-comparison": "equalshares-comparison",
+    "equalshares/add1-comparison": "equalshares/add1-comparison",
+    "equalshares-add1-comparison": "equalshares/add1-comparison",
+    "mes/add1-comparison": "equalshares/add1-comparison",
 }
 
 
