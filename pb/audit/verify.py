@@ -260,8 +260,25 @@ def _check_recount(report, data, manifest, results, with_pabutools):
         else f"re-count funds {list(outcome.selected)}, "
         f"results.json says {published.get('selected')}",
     )
+    _check_comparison(report, outcome, published)
     if with_pabutools:
         _recount_with_pabutools(report, data, election, rule, seed, published, step)
+
+
+def _check_comparison(report, outcome, published):
+    """For comparison rules: the re-counted vote between the two outcomes is the published one."""
+    if outcome.comparison is None and published.get("comparison") is None:
+        return
+    ours = outcome.comparison.to_dict() if outcome.comparison else None
+    theirs = published.get("comparison")
+    keys = ("equal_shares_selected", "greedy_selected", "prefer_equal_shares", "prefer_greedy")
+    same = ours is not None and theirs is not None and all(ours[k] == theirs.get(k) for k in keys)
+    detail = (
+        f"{ours['prefer_equal_shares']} prefer Equal Shares, {ours['prefer_greedy']} greedy"
+        if ours
+        else "the re-count has no comparison"
+    )
+    report.add("comparison step matches results.json", same, detail)
 
 
 def _recount_units(election, manifest):
