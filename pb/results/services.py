@@ -8,6 +8,7 @@ from pb.audit.services import record
 from pb.extensions import db
 from pb.pots.models import PhaseError
 from pb.results.models import Result
+from pb.tally.fairness import side_by_side
 from pb.timeutil import utcnow
 from pb.voting import ballots
 from pb.voting.models import Ballot
@@ -31,9 +32,16 @@ def election_for(pot) -> tally.Election:
     )
 
 
-def count_pot(pot) -> tally.Outcome:
-    """Run the pot's rule over its ballots, with its tie-break seed and Add1 step."""
-    return tally.run(election_for(pot), pot.rule, seed=pot.seed or "", add1_step=pot.add1_step)
+def count_pot(pot) -> dict:
+    """Run the pot's rule over its ballots, with its tie-break seed and Add1 step.
+
+    The outcome as JSON, with the fairness figures of it and of the other rule beside it.
+    """
+    election = election_for(pot)
+    outcome = tally.run(election, pot.rule, seed=pot.seed or "", add1_step=pot.add1_step)
+    document = outcome.to_dict()
+    document["fairness"] = side_by_side(election, outcome.rule, outcome.selected, pot.seed or "")
+    return document
 
 
 def count_by_channel(pot) -> dict[str, int]:
@@ -89,7 +97,7 @@ def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
         version=(newest.version + 1) if newest else 1,
         rule=pot.rule,
         seed=pot.seed or "",
-        outcome=outcome.to_dict(),
+        outcome=outcome,
         ballots_online=counts["online"],
         ballots_paper=counts["paper"],
         tallied_by_id=actor.id if actor else None,
@@ -102,7 +110,7 @@ def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
         actor=actor,
         pot=pot,
         version=result.version,
-        selected=outcome.to_dict()["selected"],
+        selected=outcome["selected"],
     )
     return result
 

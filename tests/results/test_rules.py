@@ -74,3 +74,29 @@ def test_a_tampered_vote_count_is_caught(world, tmp_path):
     files["results.json"] = canonical(results)
     report = verify(_repack(path, files))
     assert any(f.startswith("comparison step matches") for f in report.failures)
+
+
+def test_fairness_figures_side_by_side_on_the_page_and_in_the_api(client, world):
+    pot, result = _published(world, "equalshares")
+    fair = result.outcome["fairness"]
+    assert fair["chosen"]["rule"] == "equalshares" and fair["other"]["rule"] == "greedy"
+    backed = [set(b) for b in BALLOTS]
+    for side in ("chosen", "other"):
+        rule = fair[side]["rule"]
+        funded = result.outcome["selected"] if side == "chosen" else None
+        if funded is not None:
+            titles = {p.title for p in pot_proposals(pot) if str(p.id) in funded}
+            covered = sum(1 for b in backed if b & titles)
+            assert fair[side]["covered_voters"] == covered, rule
+    page = text_of(client.get(f"/pots/{pot.id}/results").text)
+    assert "Was it fair?" in page and "Ballots that funded nothing" in page
+    api = client.get(f"/api/v1/pots/{pot.id}/results").get_json()
+    assert api["fairness"] == fair
+
+
+def pot_proposals(pot):
+    from sqlalchemy import select
+
+    from pb.proposals.models import Proposal
+
+    return db.session.scalars(select(Proposal).where(Proposal.pot_id == pot.id))
