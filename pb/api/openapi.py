@@ -207,6 +207,13 @@ SCHEMAS = {
                 "description": "Fairness figures of this outcome (chosen) and of the other rule "
                 "(other): covered_voters, funded_nothing, average_funded_share, ejr_up_to_one.",
             },
+            "what_it_would_take": {
+                **_nullable({"type": "array", "items": {"type": "object"}}),
+                "description": "Per project not funded: max_cost (the highest cost at which it "
+                "would have been funded; max_cost_exact false means 'at least'), "
+                "extra_supporters (fewest extra voters backing it alone that would have funded "
+                "it) or more_than (none up to that many would have).",
+            },
             "projects": {
                 **_array(_ref("ResultProject")),
                 "description": "Funded projects in order of selection, then the rest by score.",

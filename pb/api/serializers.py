@@ -130,6 +130,7 @@ def results(pot: Pot, published: list[Result], titles: dict[str, str]) -> dict:
         "add1_step_pence": outcome.get("add1_step"),
         "comparison": outcome.get("comparison"),
         "fairness": outcome.get("fairness"),
+        "what_it_would_take": outcome.get("what_it_would_take"),
         "projects": [
             {
                 "id": int(project["project_id"]),

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
 from pb.tally.election import Election
+from pb.tally.outcome import money_json
 from pb.voting import ballots as ballot_rules
 from pb.voting.receipts import ballot_id_for, looks_like_receipt, receipt_hash
 
@@ -261,6 +262,7 @@ def _check_recount(report, data, manifest, results, with_pabutools):
         f"results.json says {published.get('selected')}",
     )
     _check_comparison(report, outcome, published)
+    _check_what_it_would_take(report, election, outcome, rule, seed, step, unit, published)
     if with_pabutools:
         _recount_with_pabutools(report, data, election, rule, seed, published, step)
 
@@ -279,6 +281,27 @@ def _check_comparison(report, outcome, published):
         else "the re-count has no comparison"
     )
     report.add("comparison step matches results.json", same, detail)
+
+
+def _check_what_it_would_take(report, election, outcome, rule, seed, step, unit, published):
+    """The published "what it would have taken" figures, worked out again from the ballots."""
+    if published.get("what_it_would_take") is None:
+        return
+    from pb.tally.whatif import what_it_would_take
+
+    ours = [f.to_dict() for f in what_it_would_take(election, outcome, rule, seed, step)]
+    for figure in ours:
+        if figure["max_cost"] is not None:
+            figure["max_cost"] = money_json(Fraction(str(figure["max_cost"])) * unit)
+    keys = ("project_id", "max_cost", "max_cost_exact", "extra_supporters", "more_than")
+    theirs = [{k: f.get(k) for k in keys} for f in published["what_it_would_take"]]
+    differ = [a["project_id"] for a, b in zip(ours, theirs, strict=False) if a != b]
+    same = len(ours) == len(theirs) and not differ
+    report.add(
+        "what it would take matches results.json",
+        same,
+        f"{len(ours)} projects" if same else f"differs for {', '.join(differ[:5]) or 'the list'}",
+    )
 
 
 def _recount_units(election, manifest):

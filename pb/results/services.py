@@ -9,6 +9,7 @@ from pb.extensions import db
 from pb.pots.models import PhaseError
 from pb.results.models import Result
 from pb.tally.fairness import side_by_side
+from pb.tally.whatif import what_it_would_take
 from pb.timeutil import utcnow
 from pb.voting import ballots
 from pb.voting.models import Ballot
@@ -32,15 +33,20 @@ def election_for(pot) -> tally.Election:
     )
 
 
-def count_pot(pot) -> dict:
+def count_pot(pot, *, what_if: bool = False) -> dict:
     """Run the pot's rule over its ballots, with its tie-break seed and Add1 step.
 
-    The outcome as JSON, with the fairness figures of it and of the other rule beside it.
+    The outcome as JSON, with the fairness figures of it and of the other rule beside it, and
+    with ``what_if`` what it would have taken to fund each project left out (many counts
+    again: the panel's tally runs in the background job queue for that).
     """
     election = election_for(pot)
     outcome = tally.run(election, pot.rule, seed=pot.seed or "", add1_step=pot.add1_step)
     document = outcome.to_dict()
     document["fairness"] = side_by_side(election, outcome.rule, outcome.selected, pot.seed or "")
+    if what_if:
+        figures = what_it_would_take(election, outcome, pot.rule, pot.seed or "", pot.add1_step)
+        document["what_it_would_take"] = [figure.to_dict() for figure in figures]
     return document
 
 
@@ -72,7 +78,7 @@ def publications(pot) -> list[Result]:
     return list(db.session.scalars(query))
 
 
-def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
+def run_tally(pot, actor, *, correction_reason: str | None = None, what_if: bool = False) -> Result:
     """Run the pot's rule over its ballots and keep the outcome as an unpublished preview.
 
     Before the first publication the pot must be closed; afterwards a tally is a
@@ -85,7 +91,7 @@ def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
             raise PhaseError("A correction needs a reason, which is published with it.")
     else:
         raise PhaseError("The tally runs once voting has closed.")
-    outcome = count_pot(pot)
+    outcome = count_pot(pot, what_if=what_if)
     counts = count_by_channel(pot)
     preview = latest(pot, published=False)
     if preview is not None:

@@ -24,6 +24,11 @@ def _proposals(pot) -> dict[str, Proposal]:
     return {str(p.id): p for p in rows}
 
 
+def _would_take(outcome: dict, currency: str) -> dict[str, str]:
+    figures = outcome.get("what_it_would_take") or []
+    return {f["project_id"]: explain.would_take(f, currency) for f in figures}
+
+
 @bp.route("/panel/pots/<int:pot_id>/tally")
 @login_required
 def preview(pot_id: int):
@@ -36,7 +41,8 @@ def _preview_page(pot, status=200, error=None, form=None):
     return render_template(
         "results/preview.html",
         pot=pot,
-        result=services.latest(pot, published=False),
+        result=(preview := services.latest(pot, published=False)),
+        would_take=_would_take(preview.outcome, pot.council.currency) if preview else {},
         published=services.publications(pot),
         proposals=_proposals(pot),
         can_manage=current_user.may_manage(pot),
@@ -95,6 +101,7 @@ def show(pot_id: int):
         earlier=published[1:],
         proposals=proposals,
         figures=numbers,
+        would_take=_would_take(result.outcome, pot.council.currency),
         chart=charts.results_chart(
             explain.in_order(result.outcome),
             {pid: p.title for pid, p in proposals.items()},

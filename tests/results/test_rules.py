@@ -15,14 +15,14 @@ COSTS = {"Alpha garden": 60_001, "Benches": 30_000, "Crossing": 50_000, "Dog bin
 BALLOTS = [["Alpha garden", "Benches"]] * 5 + [["Crossing"]] * 3 + [["Dog bins"]] * 2
 
 
-def _published(world, rule, **settings):
+def _published(world, rule, what_if=True, **settings):
     admin = make_user(roles=[("admin", None)])
     pot = make_pot(
         world.council, world.north, phase="closed", rule=rule, amount=100_000, **settings
     )
     proposals = {t: make_proposal(pot, cost=c, title=t) for t, c in COSTS.items()}
     cast(pot, proposals, BALLOTS)
-    result = run_tally(pot, admin)
+    result = run_tally(pot, admin, what_if=what_if)
     publish(pot, admin)
     db.session.commit()
     return pot, result
@@ -100,3 +100,26 @@ def pot_proposals(pot):
     from pb.proposals.models import Proposal
 
     return db.session.scalars(select(Proposal).where(Proposal.pot_id == pot.id))
+
+
+def test_what_it_would_take_in_words_in_the_api_and_re_checked_by_verify(client, world, tmp_path):
+    from pb.audit.chain import canonical
+    from tests.audit.test_package import _files, _repack
+
+    pot, result = _published(world, "equalshares")
+    figures = result.outcome["what_it_would_take"]
+    assert figures and all(f["max_cost_exact"] for f in figures)
+    page = text_of(client.get(f"/pots/{pot.id}/results").text)
+    assert "It would have been funded at £" in page
+    api = client.get(f"/api/v1/pots/{pot.id}/results").get_json()
+    assert api["what_it_would_take"] == figures
+    path = tmp_path / "package.zip"
+    path.write_bytes(package.build(pot))
+    checks = {name: ok for name, ok, _ in verify(path).checks}
+    assert checks["what it would take matches results.json"] is True
+    files = _files(path)
+    results = json.loads(files["results.json"])
+    results["outcome"]["what_it_would_take"][0]["max_cost"] = 1
+    files["results.json"] = canonical(results)
+    report = verify(_repack(path, files))
+    assert any(f.startswith("what it would take matches") for f in report.failures)
