@@ -4,6 +4,7 @@ from pb.audit.models import AuditEvent, ChainEvent
 from pb.auth.models import RoleGrant, User
 from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
+from pb.jobs import Job
 from pb.paper.models import PaperBatch, PaperBatchEntry
 from pb.pots.models import Pot
 from pb.proposals.models import DeliveryUpdate, Proposal
@@ -18,6 +19,7 @@ __all__ = [
     "ChainEvent",
     "Council",
     "DeliveryUpdate",
+    "Job",
     "PaperBatch",
     "PaperBatchEntry",
     "Participation",

@@ -1,8 +1,10 @@
 """Counting a closed pot with pb.tally, previewing the outcome and publishing it."""
 
+import json
+
 from sqlalchemy import func, select
 
-from pb import tally
+from pb import jobs, tally
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
@@ -78,19 +80,56 @@ def publications(pot) -> list[Result]:
     return list(db.session.scalars(query))
 
 
+def tally_allowed(pot, correction_reason: str | None) -> str | None:
+    """The correction reason a tally of the pot would carry; raises PhaseError if it cannot run.
+
+    Before the first publication the pot must be closed (no reason); afterwards a tally is a
+    correction, which needs one.
+    """
+    if pot.phase == "closed":
+        return None
+    if pot.phase == "published":
+        if not (correction_reason or "").strip():
+            raise PhaseError("A correction needs a reason, which is published with it.")
+        return correction_reason
+    raise PhaseError("The tally runs once voting has closed.")
+
+
+def start_tally(pot, actor, *, correction_reason: str | None = None) -> jobs.Job:
+    """Queue the pot's count (with what it would have taken to fund each project left out).
+
+    Checks now that it may run, so the panel hears at once; the caller commits, then calls
+    ``jobs.start``.
+    """
+    reason = tally_allowed(pot, correction_reason)
+    return jobs.enqueue(
+        "tally", pot=pot, actor=actor, params=json.dumps({"correction_reason": reason})
+    )
+
+
+@jobs.handler("tally")
+def _tally_job(job: jobs.Job) -> None:
+    from pb.auth.models import User
+    from pb.pots.models import Pot
+    from pb.tally import BallotError
+
+    pot = db.session.get(Pot, job.pot_id)
+    actor = db.session.get(User, job.actor_id) if job.actor_id else None
+    reason = json.loads(job.params or "{}").get("correction_reason")
+    job.progress = "Counting the ballots."
+    try:
+        run_tally(pot, actor, correction_reason=reason, what_if=True)
+    except (PhaseError, BallotError) as exc:
+        raise jobs.JobError(str(exc)) from None
+
+
 def run_tally(pot, actor, *, correction_reason: str | None = None, what_if: bool = False) -> Result:
     """Run the pot's rule over its ballots and keep the outcome as an unpublished preview.
 
     Before the first publication the pot must be closed; afterwards a tally is a
     correction, which needs a reason. A newer preview replaces an older unpublished one.
     """
-    if pot.phase == "closed":
-        correction_reason = None
-    elif pot.phase == "published":
-        if not (correction_reason or "").strip():
-            raise PhaseError("A correction needs a reason, which is published with it.")
-    else:
-        raise PhaseError("The tally runs once voting has closed.")
+    correction_reason = tally_allowed(pot, correction_reason)
     outcome = count_pot(pot, what_if=what_if)
     counts = count_by_channel(pot)
     preview = latest(pot, published=False)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pb import jobs
 from pb.dashboard import charts
 from pb.extensions import db
 from pb.http import get_or_404, require_manage, require_read
@@ -14,7 +15,6 @@ from pb.panel.forms import ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, services
-from pb.tally import BallotError as TallyError
 
 bp = Blueprint("results", __name__)
 
@@ -61,13 +61,28 @@ def run_tally(pot_id: int):
     if pot.phase == "published" and not form.validate_on_submit():
         return _preview_page(pot, 422, form=form)
     try:
-        services.run_tally(pot, current_user, correction_reason=reason)
-    except (PhaseError, TallyError) as exc:
+        job = services.start_tally(pot, current_user, correction_reason=reason)
+    except PhaseError as exc:
         db.session.rollback()
         return _preview_page(pot, 409, str(exc), form=form)
     db.session.commit()
-    flash("The tally has run. Check the outcome below before publishing.", "success")
-    return redirect(url_for("results.preview", pot_id=pot.id), code=303)
+    jobs.start(job)  # in the background; at once when jobs run immediately
+    if job.status == jobs.JobStatus.DONE:
+        flash("The tally has run. Check the outcome below before publishing.", "success")
+        return redirect(url_for("results.preview", pot_id=pot.id), code=303)
+    return redirect(url_for("results.job", pot_id=pot.id, job_id=job.id), code=303)
+
+
+@bp.route("/panel/pots/<int:pot_id>/jobs/<int:job_id>")
+@login_required
+def job(pot_id: int, job_id: int):
+    """How far a background count has got; refreshes itself (no JavaScript) until it is done."""
+    pot = get_or_404(Pot, pot_id)
+    require_read(pot)
+    found = get_or_404(jobs.Job, job_id)
+    if found.pot_id != pot.id:
+        abort(404)
+    return render_template("results/job.html", pot=pot, job=found)
 
 
 @bp.route("/panel/pots/<int:pot_id>/publish", methods=["POST"])
