@@ -30,9 +30,10 @@ install: $(VENV)/.installed
 dev: $(VENV)/.dev-installed node_modules/.installed
 
 run: export PB_ENV ?= development
-run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000
+run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000 with a job worker
 	$(BIN)/pb db upgrade
 	$(BIN)/pb demo
+	$(BIN)/pb worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/pb run --host $(HOST) --port $(PORT)
 
 test: dev  ## the whole suite, end-to-end in Chromium too (PYTEST_ARGS='-m "not e2e"' skips those)

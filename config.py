@@ -88,6 +88,9 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "pb <no-reply@pb.localhost>")
     MAIL_OUTBOX = Path(os.environ.get("MAIL_OUTBOX", INSTANCE_DIR / "outbox"))
 
+    # Background jobs (pb.jobs): run at once in the caller instead of by `pb worker`.
+    JOBS_IMMEDIATE = _bool("PB_JOBS_IMMEDIATE")
+
     # The council's Ed25519 key for signing audit packages (generated into instance/ if unset).
     SIGNING_KEY_PATH = os.environ.get("SIGNING_KEY_PATH")
 
@@ -147,6 +150,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("PB_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = None
+    JOBS_IMMEDIATE = True
     # Kept on, but high enough that no test trips it by accident (tests/auth/test_limits.py
     # lowers it); in memory so a REDIS_URL on the machine does not leak between runs.
     RATELIMIT_STORAGE_URI = "memory://"

@@ -45,7 +45,9 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     security.init_app(app)
     request_input.init_app(app)
 
-    from pb import models  # noqa: F401  (every table registered before anything queries)
+    from pb import jobs, models  # noqa: F401  (every table registered before anything queries)
+
+    jobs.configure(app)
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
     from pb.audit.views import bp as audit_bp

@@ -40,6 +40,16 @@ def demo_command() -> None:
     demo.print_logins()
 
 
+@cli.command("worker")
+@click.option("--workers", default=1, show_default=True, help="Jobs run at the same time.")
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Take jobs from the background queue (counts) until stopped with Ctrl-C or SIGTERM."""
+    from pb import jobs
+
+    jobs.worker(workers)
+
+
 @cli.command("audit-package")
 @click.argument("pot_id", type=int)
 @click.option(

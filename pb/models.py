@@ -5,6 +5,7 @@ from pb.audit.signing import SigningKey
 from pb.auth.models import LoginSession, RoleGrant, User
 from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
+from pb.jobs import Job
 from pb.paper.models import PaperBatch, PaperBatchEntry
 from pb.pots.models import Pot, Round
 from pb.proposals.models import DeliveryUpdate, Proposal
@@ -19,6 +20,7 @@ __all__ = [
     "ChainEvent",
     "Council",
     "DeliveryUpdate",
+    "Job",
     "LoginSession",
     "PaperBatch",
     "PaperBatchEntry",

@@ -60,6 +60,7 @@ ACCESS = {
     "paper.batch": PAPER,
     "results.preview": READ,
     "results.run_tally": MANAGE,
+    "results.job": READ,
     "results.publish": MANAGE,
     "dashboard.goes_local": EVERYONE,
     "dashboard.goes_local_csv": EVERYONE,

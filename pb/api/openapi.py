@@ -192,6 +192,28 @@ SCHEMAS = {
                 **_array(ID),
                 "description": "Funded proposal ids, in the order they were selected.",
             },
+            "add1_step_pence": {
+                **_nullable({"type": "integer", "minimum": 1}),
+                "description": "Add1 rules: money added to each voter's share per step.",
+            },
+            "comparison": {
+                **_nullable({"type": "object"}),
+                "description": "Comparison rules: both outcomes and how many voters preferred "
+                "each (equal_shares_selected, greedy_selected, prefer_equal_shares, "
+                "prefer_greedy, indifferent, chosen).",
+            },
+            "fairness": {
+                **_nullable({"type": "object"}),
+                "description": "Fairness figures of this outcome (chosen) and of the other rule "
+                "(other): covered_voters, funded_nothing, average_funded_share, ejr_up_to_one.",
+            },
+            "what_it_would_take": {
+                **_nullable({"type": "array", "items": {"type": "object"}}),
+                "description": "Per project not funded: max_cost (the highest cost at which it "
+                "would have been funded; max_cost_exact false means 'at least'), "
+                "extra_supporters (fewest extra voters backing it alone that would have funded "
+                "it) or more_than (none up to that many would have).",
+            },
             "projects": {
                 **_array(_ref("ResultProject")),
                 "description": "Funded projects in order of selection, then the rest by score.",

@@ -126,6 +126,11 @@ def results(pot: Pot, published: list[Result], titles: dict[str, str]) -> dict:
         "total_cost_pence": pence(outcome["total_cost"]),
         "covered_share": outcome["covered_share"],
         "selected": [int(project_id) for project_id in outcome["selected"]],
+        # Present when the tally recorded them (counts made before these figures had none).
+        "add1_step_pence": outcome.get("add1_step"),
+        "comparison": outcome.get("comparison"),
+        "fairness": outcome.get("fairness"),
+        "what_it_would_take": outcome.get("what_it_would_take"),
         "projects": [
             {
                 "id": int(project["project_id"]),

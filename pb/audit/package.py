@@ -64,6 +64,7 @@ def manifest(pot, result) -> dict:
             "points_max": pot.points_max,
         },
         "rule": pot.rule,
+        "add1_step": pot.add1_step,
         "eligibility": {"mode": pot.eligibility_mode, "min_age": pot.min_age},
         "tie_break": {"seed": result.seed, "seed_sha256": pot.seed_sha256},
         "voting": {

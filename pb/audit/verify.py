@@ -21,6 +21,7 @@ from pb.audit import keytrust, safezip, shapes
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
 from pb.tally.election import Election
+from pb.tally.outcome import money_json
 from pb.voting import ballots as ballot_rules
 from pb.voting.receipts import ballot_id_for, looks_like_receipt, receipt_hash
 
@@ -397,17 +398,9 @@ def _check_publication(report, raw_results: bytes, events):
 def _check_recount(report, data, manifest, results, with_pabutools):
     rule = manifest.get("rule", "greedy")
     seed = manifest.get("tie_break", {}).get("seed") or ""
-    election = data.election
-    # pb counts in the largest unit up to 100 (a whole pound) that all money is made of.
-    unit = math.gcd(100, int(election.budget), *(int(c) for c in election.projects.values()))
-    election = Election(
-        {pid: cost // unit for pid, cost in election.projects.items()},
-        election.budget // unit,
-        election.vote_type,
-        election.profile,
-    )
+    election, unit, step = _recount_units(data.election, manifest)
     try:
-        outcome = run(election, rule, seed)
+        outcome = run(election, rule, seed, add1_step=step)
     except (ValueError, KeyError) as exc:
         report.add("re-count", False, f"cannot re-count: {exc}")
         return
@@ -423,11 +416,69 @@ def _check_recount(report, data, manifest, results, with_pabutools):
         else f"re-count funds {list(outcome.selected)}, "
         f"results.json says {published.get('selected')}",
     )
+    _check_comparison(report, outcome, published)
+    _check_what_it_would_take(report, election, outcome, rule, seed, step, unit, published)
     if with_pabutools:
-        _recount_with_pabutools(report, data, election, rule, seed, published)
+        _recount_with_pabutools(report, data, election, rule, seed, published, step)
 
 
-def _recount_with_pabutools(report, data, election, rule, seed, published):
+def _check_comparison(report, outcome, published):
+    """For comparison rules: the re-counted vote between the two outcomes is the published one."""
+    if outcome.comparison is None and published.get("comparison") is None:
+        return
+    ours = outcome.comparison.to_dict() if outcome.comparison else None
+    theirs = published.get("comparison")
+    keys = ("equal_shares_selected", "greedy_selected", "prefer_equal_shares", "prefer_greedy")
+    same = ours is not None and theirs is not None and all(ours[k] == theirs.get(k) for k in keys)
+    detail = (
+        f"{ours['prefer_equal_shares']} prefer Equal Shares, {ours['prefer_greedy']} greedy"
+        if ours
+        else "the re-count has no comparison"
+    )
+    report.add("comparison step matches results.json", same, detail)
+
+
+def _check_what_it_would_take(report, election, outcome, rule, seed, step, unit, published):
+    """The published "what it would have taken" figures, worked out again from the ballots."""
+    if published.get("what_it_would_take") is None:
+        return
+    from pb.tally.whatif import what_it_would_take
+
+    ours = [f.to_dict() for f in what_it_would_take(election, outcome, rule, seed, step)]
+    for figure in ours:
+        if figure["max_cost"] is not None:
+            figure["max_cost"] = money_json(Fraction(str(figure["max_cost"])) * unit)
+    keys = ("project_id", "max_cost", "max_cost_exact", "extra_supporters", "more_than")
+    theirs = [{k: f.get(k) for k in keys} for f in published["what_it_would_take"]]
+    differ = [a["project_id"] for a, b in zip(ours, theirs, strict=False) if a != b]
+    same = len(ours) == len(theirs) and not differ
+    report.add(
+        "what it would take matches results.json",
+        same,
+        f"{len(ours)} projects" if same else f"differs for {', '.join(differ[:5]) or 'the list'}",
+    )
+
+
+def _recount_units(election, manifest):
+    """The election to re-count, the unit its money is in (pence per unit), and Add1's step.
+
+    Packages naming the pot's Add1 step are counted in pence with that step. Older ones were
+    counted in the largest unit up to 100 (a whole pound) that all money is made of, one unit
+    a step, so they are re-counted that way.
+    """
+    if manifest.get("add1_step") is not None:
+        return election, 1, int(manifest["add1_step"])
+    unit = math.gcd(100, int(election.budget), *(int(c) for c in election.projects.values()))
+    scaled = Election(
+        {pid: cost // unit for pid, cost in election.projects.items()},
+        election.budget // unit,
+        election.vote_type,
+        election.profile,
+    )
+    return scaled, unit, None
+
+
+def _recount_with_pabutools(report, data, election, rule, seed, published, step=None):
     try:
         from pb.tally.crosscheck import pabutools_outcome
     except ImportError:
@@ -437,7 +488,7 @@ def _recount_with_pabutools(report, data, election, rule, seed, published):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ballots.pb"
         pabulib.write(pabulib.from_election(election, meta), path)
-        selected = pabutools_outcome(path, rule, seed)
+        selected = pabutools_outcome(path, rule, seed, step or 1)
     report.add(
         "re-count with pabutools",
         list(selected) == published.get("selected"),

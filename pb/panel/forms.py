@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from pb.forms import PostcodeField, PoundsField
 from pb.money import format_pence
 from pb.paper.services import PaperVoter
-from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES
+from pb.pots.models import BALLOT_METHODS, DEFAULT_ADD1_STEP, ELIGIBILITY_MODES, RULES
 
 
 def _choices(mapping) -> list[SelectChoice]:
@@ -70,6 +70,11 @@ class PotForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 1000, "Enter a number from 1 to 1,000.")],
     )
     rule = SelectField("Counting rule", choices=_choices(RULES), default="greedy")
+    add1_step = PoundsField(
+        "Add1 step in pounds (Add1 rules)",
+        description="Money added to each voter's share at each Add1 step. Usually £1.",
+        default=DEFAULT_ADD1_STEP,
+    )
     eligibility_mode = RadioField(
         "Who may vote", choices=_choices(ELIGIBILITY_MODES), default="open"
     )
@@ -114,6 +119,14 @@ class PotForm(FlaskForm):
                 f"The spending cap cannot be more than the pot, {format_pence(self.amount.data)}."
             )
 
+    def validate_add1_step(self, field):
+        if field.data is None:
+            field.data = DEFAULT_ADD1_STEP
+        elif field.data <= 0:
+            raise ValidationError("The Add1 step must be more than £0.")
+        elif self.amount.data and field.data > self.amount.data:
+            raise ValidationError("The Add1 step cannot be more than the pot.")
+
     def validate_points_total(self, field):
         if self.ballot_method.data == "points" and field.data is None:
             raise ValidationError("Enter how many points each voter spreads.")
@@ -151,6 +164,7 @@ class PotForm(FlaskForm):
                 "points_total",
                 "points_max",
                 "rule",
+                "add1_step",
                 "eligibility_mode",
                 "min_age",
                 "round_name",

@@ -83,6 +83,7 @@ FROZEN_SETTINGS = (
     "points_total",
     "points_max",
     "rule",
+    "add1_step",
     "eligibility_mode",
     "min_age",
     "ward_id",

@@ -34,7 +34,12 @@ RULES = {
     "greedy": "Most votes first (greedy)",
     "equalshares": "Method of Equal Shares",
     "equalshares/add1": "Method of Equal Shares (Add1 completion)",
+    "equalshares-comparison": "Method of Equal Shares, compared with greedy",
+    "equalshares/add1-comparison": "Method of Equal Shares (Add1), compared with greedy",
 }
+#: Add1 raises each voter's share by one whole currency unit a step unless the pot says
+#: otherwise (as Wieliczka did with one złoty).
+DEFAULT_ADD1_STEP = 100
 
 
 class PhaseError(Exception):
@@ -88,6 +93,10 @@ class Pot(db.Model):
     min_age: Mapped[int | None]
     eligibility_mode: Mapped[str] = mapped_column(String(10), default="open")
     rule: Mapped[str] = mapped_column(String(32), default="greedy")
+    # Add1 rules: money (pence) added to each voter's share per step; chosen, never derived.
+    add1_step: Mapped[int] = mapped_column(
+        BigInteger, default=DEFAULT_ADD1_STEP, server_default=str(DEFAULT_ADD1_STEP)
+    )
     # Tie-break lottery: the seed's SHA-256 is shown when voting opens, the seed at publication.
     seed: Mapped[str | None] = mapped_column(String(64))
     seed_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -37,3 +37,30 @@ def in_order(outcome: dict) -> list[dict]:
         key=lambda p: (-p["score"], _pence(p["cost"])),
     )
     return chosen + rest
+
+
+def would_take(figure: dict | None, currency: str = "GBP") -> str | None:
+    """What would have funded a project left out, in plain words (None when not worked out)."""
+    if figure is None:
+        return None
+    parts = []
+    if figure.get("max_cost") is not None:
+        cost = format_pence(_pence(figure["max_cost"]), currency=currency)
+        exact = figure.get("max_cost_exact", True)
+        parts.append(f"at {cost}" if exact else f"at {cost} (or perhaps a little more)")
+    if figure.get("extra_supporters") is not None:
+        n = figure["extra_supporters"]
+        parts.append(f"with {n:,} more supporter{'' if n == 1 else 's'}")
+    elif figure.get("more_than") is not None:
+        parts.append(f"not even with {figure['more_than']:,} more supporters")
+    if not parts:
+        return "It would not have been funded at any cost with these ballots."
+    if len(parts) == 2 and not parts[1].startswith("not"):
+        return f"It would have been funded {parts[0]}, or {parts[1]}."
+    if len(parts) == 2:
+        return f"It would have been funded {parts[0]}; {parts[1]}."
+    return (
+        f"It would have been funded {parts[0]}."
+        if not parts[0].startswith("not")
+        else (f"More supporters alone would not have done it: {parts[0]}.")
+    )

@@ -1,48 +1,55 @@
 """Counting a closed pot with pb.tally, previewing the outcome and publishing it."""
 
-import math
-from fractions import Fraction
+import json
 
 from sqlalchemy import func, select
 
-from pb import tally
+from pb import jobs, tally
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
 from pb.pots.models import PhaseError
 from pb.results.models import Result
-from pb.tally.outcome import money_json
+from pb.tally.fairness import side_by_side
+from pb.tally.whatif import what_it_would_take
 from pb.timeutil import utcnow
 from pb.voting import ballots
 from pb.voting.models import Ballot
 from pb.voting.services import ballot_proposals
 
 
-def money_unit(pot) -> int:
-    """The largest unit, up to a whole pound (100), that every cost and the budget are made of.
-
-    The tally counts in this unit, so Add1 raises each voter's share a whole unit at a time:
-    a pot priced in whole pounds (or whole złoty, as pabulib files are) is counted exactly as
-    its officials did, and needs 100 times fewer rounds than counting in pence.
-    """
-    costs = [p.cost for p in ballot_proposals(pot)]
-    return math.gcd(100, pot.amount, *costs)
-
-
-def election_for(pot, unit: int = 1) -> tally.Election:
-    """The pot's frozen ballots as a pb.tally election (project ids are proposal ids), with
-    money in `unit`s of the pot's minor currency unit."""
+def election_for(pot) -> tally.Election:
+    """The pot's frozen ballots as a pb.tally election (project ids are proposal ids), money
+    in the pot's minor units (pence): Add1 steps by the pot's own setting, never by a unit
+    derived from the costs."""
     proposals = ballot_proposals(pot)
     stored = db.session.execute(
         select(Ballot.choices).where(Ballot.pot_id == pot.id).order_by(Ballot.id)
     ).scalars()
     return tally.Election.from_ballots(
-        {str(p.id): p.cost // unit for p in proposals},
-        pot.amount // unit,
+        {str(p.id): p.cost for p in proposals},
+        pot.amount,
         (ballots.tally_form(pot, choices) for choices in stored),
         ballots.METHOD_VOTE_TYPES[pot.ballot_method],
         max_length=pot.max_picks if pot.ballot_method == "ranked" else None,
     )
+
+
+def count_pot(pot, *, what_if: bool = False) -> dict:
+    """Run the pot's rule over its ballots, with its tie-break seed and Add1 step.
+
+    The outcome as JSON, with the fairness figures of it and of the other rule beside it, and
+    with ``what_if`` what it would have taken to fund each project left out (many counts
+    again: the panel's tally runs in the background job queue for that).
+    """
+    election = election_for(pot)
+    outcome = tally.run(election, pot.rule, seed=pot.seed or "", add1_step=pot.add1_step)
+    document = outcome.to_dict()
+    document["fairness"] = side_by_side(election, outcome.rule, outcome.selected, pot.seed or "")
+    if what_if:
+        figures = what_it_would_take(election, outcome, pot.rule, pot.seed or "", pot.add1_step)
+        document["what_it_would_take"] = [figure.to_dict() for figure in figures]
+    return document
 
 
 def count_by_channel(pot) -> dict[str, int]:
@@ -73,23 +80,59 @@ def publications(pot) -> list[Result]:
     return list(db.session.scalars(query))
 
 
-def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
+def tally_allowed(pot, correction_reason: str | None) -> str | None:
+    """The correction reason a tally of the pot would carry; raises PhaseError if it cannot run.
+
+    Before the first publication the pot must be closed (no reason); afterwards a tally is a
+    correction, which needs one.
+    """
+    if pot.phase not in ("closed", "published"):
+        raise PhaseError("The tally runs once voting has closed.")
+    if pot.envelopes_opened_at is None:
+        raise PhaseError("Open the envelopes first: the tally counts the opened ballots.")
+    if pot.phase == "closed":
+        return None
+    if not (correction_reason or "").strip():
+        raise PhaseError("A correction needs a reason, which is published with it.")
+    return correction_reason
+
+
+def start_tally(pot, actor, *, correction_reason: str | None = None) -> jobs.Job:
+    """Queue the pot's count (with what it would have taken to fund each project left out).
+
+    Checks now that it may run, so the panel hears at once; the caller commits, then calls
+    ``jobs.start``.
+    """
+    reason = tally_allowed(pot, correction_reason)
+    return jobs.enqueue(
+        "tally", pot=pot, actor=actor, params=json.dumps({"correction_reason": reason})
+    )
+
+
+@jobs.handler("tally")
+def _tally_job(job: jobs.Job) -> None:
+    from pb.auth.models import User
+    from pb.pots.models import Pot
+    from pb.tally import BallotError
+
+    pot = db.session.get(Pot, job.pot_id)
+    actor = db.session.get(User, job.actor_id) if job.actor_id else None
+    reason = json.loads(job.params or "{}").get("correction_reason")
+    job.progress = "Counting the ballots."
+    try:
+        run_tally(pot, actor, correction_reason=reason, what_if=True)
+    except (PhaseError, BallotError) as exc:
+        raise jobs.JobError(str(exc)) from None
+
+
+def run_tally(pot, actor, *, correction_reason: str | None = None, what_if: bool = False) -> Result:
     """Run the pot's rule over its ballots and keep the outcome as an unpublished preview.
 
     Before the first publication the pot must be closed; afterwards a tally is a
     correction, which needs a reason. A newer preview replaces an older unpublished one.
     """
-    if pot.phase == "closed":
-        correction_reason = None
-    elif pot.phase == "published":
-        if not (correction_reason or "").strip():
-            raise PhaseError("A correction needs a reason, which is published with it.")
-    else:
-        raise PhaseError("The tally runs once voting has closed.")
-    if pot.envelopes_opened_at is None:
-        raise PhaseError("Open the envelopes first: the tally counts the opened ballots.")
-    unit = money_unit(pot)
-    outcome = tally.run(election_for(pot, unit), pot.rule, seed=pot.seed or "")
+    correction_reason = tally_allowed(pot, correction_reason)
+    outcome = count_pot(pot, what_if=what_if)
     counts = count_by_channel(pot)
     preview = latest(pot, published=False)
     if preview is not None:
@@ -101,7 +144,7 @@ def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
         version=(newest.version + 1) if newest else 1,
         rule=pot.rule,
         seed=pot.seed or "",
-        outcome=_in_minor_units(outcome.to_dict(), unit),
+        outcome=outcome,
         ballots_online=counts["online"],
         ballots_paper=counts["paper"],
         tallied_by_id=actor.id if actor else None,
@@ -114,7 +157,7 @@ def run_tally(pot, actor, *, correction_reason: str | None = None) -> Result:
         actor=actor,
         pot=pot,
         version=result.version,
-        selected=outcome.to_dict()["selected"],
+        selected=outcome["selected"],
     )
     return result
 
@@ -132,25 +175,6 @@ def document(result: Result) -> dict:
         "correction_reason": result.correction_reason,
         "outcome": result.outcome,
     }
-
-
-MONEY_FIELDS = ("budget", "total_cost", "endowment")
-PROJECT_MONEY_FIELDS = ("cost", "supporters_money", "remaining_budget")
-
-
-def _in_minor_units(outcome: dict, unit: int) -> dict:
-    """Scale the money in an outcome counted in `unit`s back to minor units (pence)."""
-    if unit == 1:
-        return outcome
-
-    def scale(value):
-        return None if value is None else money_json(Fraction(value) * unit)
-
-    outcome = {**outcome, **{k: scale(outcome.get(k)) for k in MONEY_FIELDS}}
-    outcome["projects"] = [
-        {**p, **{k: scale(p.get(k)) for k in PROJECT_MONEY_FIELDS}} for p in outcome["projects"]
-    ]
-    return outcome
 
 
 def publish(pot, actor, *, reason: str | None = None) -> Result:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pb import jobs
 from pb.dashboard import charts
 from pb.extensions import db
 from pb.http import get_or_404, require_manage, require_read
@@ -14,7 +15,6 @@ from pb.panel.forms import ConfirmStepForm, ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, services, signals
-from pb.tally import BallotError as TallyError
 
 bp = Blueprint("results", __name__)
 
@@ -22,6 +22,11 @@ bp = Blueprint("results", __name__)
 def _proposals(pot) -> dict[str, Proposal]:
     rows = db.session.scalars(select(Proposal).where(Proposal.pot_id == pot.id))
     return {str(p.id): p for p in rows}
+
+
+def _would_take(outcome: dict, currency: str) -> dict[str, str]:
+    figures = outcome.get("what_it_would_take") or []
+    return {f["project_id"]: explain.would_take(f, currency) for f in figures}
 
 
 @bp.route("/panel/pots/<int:pot_id>/tally")
@@ -36,7 +41,8 @@ def _preview_page(pot, status=200, error=None, form=None, publish_form=None):
     return render_template(
         "results/preview.html",
         pot=pot,
-        result=services.latest(pot, published=False),
+        result=(preview := services.latest(pot, published=False)),
+        would_take=_would_take(preview.outcome, pot.council.currency) if preview else {},
         published=services.publications(pot),
         proposals=_proposals(pot),
         can_manage=current_user.may_manage(pot),
@@ -56,13 +62,28 @@ def run_tally(pot_id: int):
     if pot.phase == "published" and not form.validate_on_submit():
         return _preview_page(pot, 422, form=form)
     try:
-        services.run_tally(pot, current_user, correction_reason=reason)
-    except (PhaseError, TallyError) as exc:
+        job = services.start_tally(pot, current_user, correction_reason=reason)
+    except PhaseError as exc:
         db.session.rollback()
         return _preview_page(pot, 409, str(exc), form=form)
     db.session.commit()
-    flash("The tally has run. Check the outcome below before publishing.", "success")
-    return redirect(url_for("results.preview", pot_id=pot.id), code=303)
+    jobs.start(job)  # in the background; at once when jobs run immediately
+    if job.status == jobs.JobStatus.DONE:
+        flash("The tally has run. Check the outcome below before publishing.", "success")
+        return redirect(url_for("results.preview", pot_id=pot.id), code=303)
+    return redirect(url_for("results.job", pot_id=pot.id, job_id=job.id), code=303)
+
+
+@bp.route("/panel/pots/<int:pot_id>/jobs/<int:job_id>")
+@login_required
+def job(pot_id: int, job_id: int):
+    """How far a background count has got; refreshes itself (no JavaScript) until it is done."""
+    pot = get_or_404(Pot, pot_id)
+    require_read(pot)
+    found = get_or_404(jobs.Job, job_id)
+    if found.pot_id != pot.id:
+        abort(404)
+    return render_template("results/job.html", pot=pot, job=found)
 
 
 @bp.route("/panel/pots/<int:pot_id>/publish", methods=["POST"])
@@ -100,6 +121,7 @@ def show(pot_id: int):
         earlier=published[1:],
         proposals=proposals,
         figures=numbers,
+        would_take=_would_take(result.outcome, pot.council.currency),
         chart=charts.results_chart(
             explain.in_order(result.outcome),
             {pid: p.title for pid, p in proposals.items()},

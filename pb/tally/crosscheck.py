@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pabutools.election import Instance, parse_pabulib
 from pabutools.election.ballot import AbstractCardinalBallot, AbstractOrdinalBallot
-from pabutools.election.satisfaction import AdditiveSatisfaction
+from pabutools.election.satisfaction import AdditiveSatisfaction, Cardinality_Sat
 from pabutools.rules import (
     exhaustion_by_budget_increase,
     greedy_utilitarian_welfare,
@@ -65,8 +65,13 @@ def pabutools_setup(path: Path, seed: str = ""):
     return instance, multiprofile, sat_profile, ties, supporters
 
 
-def pabutools_outcome(path: Path, rule: str, seed: str = "") -> list[str]:
-    """Project ids pabutools selects, in order, for one of pb.tally's rule names."""
+def pabutools_outcome(path: Path, rule: str, seed: str = "", add1_step: int = 1) -> list[str]:
+    """Project ids pabutools selects, in order, for one of pb.tally's rule names.
+
+    ``add1_step`` is the money per voter each Add1 step adds, in the file's units.
+    """
+    if rule.endswith("-comparison"):
+        return _comparison(path, rule, seed, add1_step)
     instance, multiprofile, sat_profile, ties, supporters = pabutools_setup(path, seed)
     if rule == "greedy":
         # pabutools' greedy also funds projects nobody supports when money is left; ours never
@@ -91,9 +96,39 @@ def pabutools_outcome(path: Path, rule: str, seed: str = "") -> list[str]:
             multiprofile,
             method_of_equal_shares,
             {"sat_profile": sat_profile, "tie_breaking": ties},
-            budget_step=multiprofile.num_ballots(),
+            budget_step=multiprofile.num_ballots() * add1_step,
             exhaustive_stop=False,
         )
     else:
         raise ValueError(rule)
     return [p.name for p in chosen]
+
+
+def _comparison(path: Path, rule: str, seed: str, add1_step: int) -> list[str]:
+    """pabulib's comparison step on pabutools' outcomes: greedy's replaces Equal Shares' only
+    when strictly more voters' ballots name more of its projects (Cardinality_Sat on approval
+    ballots; for other ballots, the projects given any rank or points)."""
+    w = pabutools_outcome(path, rule.removesuffix("-comparison"), seed, add1_step)
+    g = pabutools_outcome(path, "greedy", seed)
+    instance, profile = parse_pabulib(str(path))
+    by_name = {p.name: p for p in instance}
+    multiprofile = profile.as_multiprofile()
+    prefer = {"w": 0, "g": 0}
+    for ballot in multiprofile:
+        if isinstance(ballot, AbstractCardinalBallot):
+            named = {p.name for p in ballot if ballot[p] > 0}
+            sat_w = sum(1 for pid in w if pid in named)
+            sat_g = sum(1 for pid in g if pid in named)
+        elif isinstance(ballot, AbstractOrdinalBallot):
+            named = {p.name for p in ballot}
+            sat_w = sum(1 for pid in w if pid in named)
+            sat_g = sum(1 for pid in g if pid in named)
+        else:
+            sat = Cardinality_Sat(instance, multiprofile, ballot)
+            sat_w = sat.sat([by_name[pid] for pid in w])
+            sat_g = sat.sat([by_name[pid] for pid in g])
+        if sat_w > sat_g:
+            prefer["w"] += multiprofile.multiplicity(ballot)
+        elif sat_g > sat_w:
+            prefer["g"] += multiprofile.multiplicity(ballot)
+    return g if prefer["g"] > prefer["w"] else w

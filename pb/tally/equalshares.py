@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from pb.tally.certify import same_outcome
 from pb.tally.coverage import replay_coverage
-from pb.tally.election import Election, as_money, covered_voters
+from pb.tally.election import Election, Money, as_money, covered_voters
 from pb.tally.mes import EqualSharesRun, RunResult
 from pb.tally.outcome import Outcome, ProjectResult, format_money
 from pb.tally.support import Support, support_of
@@ -24,30 +25,69 @@ def equal_shares(election: Election, seed: str = "") -> Outcome:
     return tally.outcome("equalshares", tally.base, None)
 
 
-def equal_shares_add1(election: Election, seed: str = "") -> Outcome:
-    """Equal shares run with endowments budget/n + k for k = 0, 1, 2, ...; the last that fits.
+def equal_shares_add1(election: Election, seed: str = "", step: Money | None = None) -> Outcome:
+    """Equal shares from endowments budget/n + k * step, k = 0, 1, 2, ...: the last that fits.
 
     Stops at the first k whose outcome would cost more than the budget and returns the outcome
-    of k - 1 (no early stop when an outcome is exhaustive). k counts whole units of the
-    currency the costs are given in. If even all supported projects fit in the budget no k
-    overspends; the outcome is then the one every large enough endowment gives.
+    of k - 1 (no early stop when an outcome is exhaustive), exactly as pabutools'
+    exhaustion_by_budget_increase with budget_step = step x voters. ``step`` is money per voter
+    in the units the costs are given in (default 1: one whole unit of them). If even all
+    supported projects fit in the budget no k overspends; the outcome is then the one every
+    large enough endowment gives.
+
+    Steps whose outcome cannot differ are jumped over: :func:`certify.same_outcome` proves a
+    whole range of endowments gives one outcome, so the count's time hardly depends on the step.
     """
     tally = _Tally(election, seed)
-    costs, step = tally.costs, election.scale
-    budget = Fraction(election.budget) * step
+    costs = tally.costs
+    unit = Fraction(1 if step is None else step) * election.scale
+    if unit <= 0:
+        raise ValueError(f"the Add1 step must be positive, not {step}")
+    budget = Fraction(election.budget) * election.scale
     supported = [p for p in range(len(costs)) if tally.support.voters[p] > 0]
     if sum(costs[p] for p in supported) <= budget:
         # From an endowment covering every cost, nobody ever runs short, so the outcome no
         # longer changes: that limit is what "the largest k that fits" means here.
-        k = max(0, math.ceil((sum(costs[p] for p in supported) - tally.base) / step))
+        k = max(0, math.ceil((sum(costs[p] for p in supported) - tally.base) / unit))
     else:
-        k = 0
-        while True:
-            trial = tally.run(tally.base + (k + 1) * step)
-            if sum(costs[p] for p in trial.chosen) > budget:
-                break
-            k += 1
-    return tally.outcome("equalshares/add1", tally.base + k * step, k)
+        k = _last_fitting_step(tally, unit, budget)
+    step_money = as_money(unit, election.scale)
+    return tally.outcome("equalshares/add1", tally.base + k * unit, k, step_money)
+
+
+def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
+    """The largest k such that every step 0..k fits the budget (the Add1 answer).
+
+    Doubling jumps while whole ranges are proven to keep the outcome; halving when a range
+    cannot be proven; an exact run at the next step when even one step cannot be skipped.
+    """
+    costs = tally.costs
+    current = tally.run(tally.base).chosen
+    k, jump = 0, 1
+    while True:
+        low = _float_down(tally.base + k * unit)
+        high = _float_up(tally.base + (k + jump) * unit)
+        if tally.same_outcome(low, high) == current:
+            k += jump
+            jump *= 2
+            continue
+        if jump > 1:
+            jump //= 2
+            continue
+        trial = tally.run(tally.base + (k + 1) * unit).chosen
+        if sum(costs[p] for p in trial) > budget:
+            return k
+        k, current = k + 1, trial
+
+
+def _float_down(value: Fraction) -> float:
+    x = float(value)
+    return x if Fraction(x) <= value else math.nextafter(x, -math.inf)
+
+
+def _float_up(value: Fraction) -> float:
+    x = float(value)
+    return x if Fraction(x) >= value else math.nextafter(x, math.inf)
 
 
 class _Tally:
@@ -62,11 +102,18 @@ class _Tally:
         voters = election.profile.num_voters
         self.base = Fraction(election.budget) * election.scale / voters if voters else Fraction(0)
 
+    def same_outcome(self, low: float, high: float) -> list[int] | None:
+        """The choices equal shares makes for every endowment in [low, high], if provably one."""
+        counts = self.election.profile.counts
+        return same_outcome(self.support, self.costs, self.ranks, counts, low, high)
+
     def run(self, endowment: Fraction, record: bool = False) -> RunResult:
         counts = self.election.profile.counts
         return EqualSharesRun(self.support, self.costs, self.ranks, counts, endowment, record).run()
 
-    def outcome(self, rule: str, endowment: Fraction, steps: int | None) -> Outcome:
+    def outcome(
+        self, rule: str, endowment: Fraction, steps: int | None, step: Money | None = None
+    ) -> Outcome:
         election, scale = self.election, self.election.scale
         result = self.run(endowment, record=True)
         round_of = {p: r for r, p in enumerate(result.chosen, start=1)}
@@ -126,6 +173,7 @@ class _Tally:
             projects=tuple(results),
             endowment=as_money(endowment, scale),
             add1_steps=steps,
+            add1_step=step,
         )
 
     def _money_left(self, p: int, left: float, result: RunResult) -> int | Fraction:

@@ -53,12 +53,51 @@ class ProjectResult:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """The comparison step's vote: Equal Shares' outcome against greedy's.
+
+    ``prefer_*`` count voters whose ballot names more funded projects under that outcome;
+    ``chosen`` is "greedy" only when strictly more voters prefer it.
+    """
+
+    equal_shares_rule: str
+    equal_shares_selected: tuple[str, ...]
+    equal_shares_cost: Money
+    greedy_selected: tuple[str, ...]
+    greedy_cost: Money
+    prefer_equal_shares: int
+    prefer_greedy: int
+    indifferent: int
+    chosen: str
+    add1_step: Money | None = None
+    add1_steps: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The vote as JSON-ready values."""
+        return {
+            "equal_shares_rule": self.equal_shares_rule,
+            "equal_shares_selected": list(self.equal_shares_selected),
+            "equal_shares_cost": money_json(self.equal_shares_cost),
+            "greedy_selected": list(self.greedy_selected),
+            "greedy_cost": money_json(self.greedy_cost),
+            "prefer_equal_shares": self.prefer_equal_shares,
+            "prefer_greedy": self.prefer_greedy,
+            "indifferent": self.indifferent,
+            "chosen": self.chosen,
+            "add1_step": None if self.add1_step is None else money_json(self.add1_step),
+            "add1_steps": self.add1_steps,
+        }
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The funded projects in order of selection, the parameters used, and every explanation.
 
     ``endowment`` is the money each voter started with in the run that decided the outcome
-    (equal shares only) and ``add1_steps`` how many whole units it was raised by (add1 only).
-    ``covered_voters`` counts voters with at least one funded project they supported.
+    (equal shares only), ``add1_step`` the money per voter Add1 raises it by each step and
+    ``add1_steps`` how many steps it was raised (Add1 only).
+    ``covered_voters`` counts voters with at least one funded project they supported;
+    ``comparison`` holds the vote between Equal Shares and greedy (comparison rules only).
     """
 
     rule: str
@@ -71,6 +110,8 @@ class Outcome:
     projects: tuple[ProjectResult, ...]
     endowment: Money | None = None
     add1_steps: int | None = None
+    add1_step: Money | None = None
+    comparison: Comparison | None = None
 
     @property
     def covered_share(self) -> Fraction:
@@ -97,6 +138,8 @@ class Outcome:
             "covered_share": round(float(self.covered_share), 6),
             "endowment": None if self.endowment is None else money_json(self.endowment),
             "add1_steps": self.add1_steps,
+            "add1_step": None if self.add1_step is None else money_json(self.add1_step),
+            "comparison": None if self.comparison is None else self.comparison.to_dict(),
             "projects": [p.to_dict() for p in self.projects],
         }
 

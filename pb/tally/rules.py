@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pb.tally.election import Election
+from pb.tally.comparison import equal_shares_add1_comparison, equal_shares_comparison
+from pb.tally.election import Election, Money
 from pb.tally.equalshares import equal_shares, equal_shares_add1
 from pb.tally.greedy import greedy
 from pb.tally.outcome import Outcome
@@ -13,9 +14,18 @@ RULES: dict[str, Callable[[Election, str], Outcome]] = {
     "greedy": greedy,
     "equalshares": equal_shares,
     "equalshares/add1": equal_shares_add1,
+    "equalshares-comparison": equal_shares_comparison,
+    "equalshares/add1-comparison": lambda election, seed: equal_shares_add1_comparison(
+        election, seed
+    ),
+}
+# Rules that take the Add1 step as well.
+ADD1_RULES: dict[str, Callable[[Election, str, Money | None], Outcome]] = {
+    "equalshares/add1": equal_shares_add1,
+    "equalshares/add1-comparison": equal_shares_add1_comparison,
 }
 
-# Spellings of the three rules met in pabulib META `rule` fields and in conversation.
+# Spellings of the rules met in pabulib META `rule` fields and in conversation.
 _ALIASES = {
     "greedy": "greedy",
     "utilitarian_greedy": "greedy",
@@ -26,6 +36,12 @@ _ALIASES = {
     "equalshares-add1": "equalshares/add1",
     "equalshares+add1": "equalshares/add1",
     "mes/add1": "equalshares/add1",
+    "equalshares-comparison": "equalshares-comparison",
+    "equalshares/comparison": "equalshares-comparison",
+    "mes-comparison": "equalshares-comparison",
+    "equalshares/add1-comparison": "equalshares/add1-comparison",
+    "equalshares-add1-comparison": "equalshares/add1-comparison",
+    "mes/add1-comparison": "equalshares/add1-comparison",
 }
 
 
@@ -36,13 +52,18 @@ def rule_name(text: str | None) -> str | None:
     return _ALIASES.get(text.strip().lower().replace(" ", ""))
 
 
-def run(election: Election, rule: str = "greedy", seed: str = "") -> Outcome:
-    """Tally ``election`` with ``rule`` ("greedy", "equalshares" or "equalshares/add1").
+def run(
+    election: Election, rule: str = "greedy", seed: str = "", *, add1_step: Money | None = None
+) -> Outcome:
+    """Tally ``election`` with ``rule`` (one of :data:`RULES`).
 
     ``seed`` is the published string that orders the lottery for ties that cost and support
-    leave open. Raises ValueError for an unknown rule.
+    leave open; ``add1_step`` the money per voter each Add1 step adds (default one unit of the
+    money the costs are in). Raises ValueError for an unknown rule.
     """
     name = rule_name(rule)
     if name is None:
         raise ValueError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
+    if name in ADD1_RULES:
+        return ADD1_RULES[name](election, seed, add1_step)
     return RULES[name](election, seed)

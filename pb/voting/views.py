@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from pb.audit import package
 from pb.extensions import db
 from pb.http import public_pot_or_404, render_form, sensitive_limit
-from pb.pots.models import Pot
 from pb.voting import ballots, eligibility, proofs, services
 from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
 from pb.voting.receipts import issue_nonce, nonce_is_valid

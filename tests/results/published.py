@@ -23,7 +23,7 @@ def cast(pot, proposals: dict, ballots, channel="online") -> None:
     db.session.commit()
 
 
-def published_pot(council, ward, costs: dict, online=(), paper=(), **settings):
+def published_pot(council, ward, costs: dict, online=(), paper=(), what_if=False, **settings):
     """A greedy approval pot with these proposals (title -> cost in pence), counted and published.
 
     Returns the pot and its proposals by title.
@@ -33,7 +33,7 @@ def published_pot(council, ward, costs: dict, online=(), paper=(), **settings):
     proposals = {title: make_proposal(pot, cost=cost, title=title) for title, cost in costs.items()}
     cast(pot, proposals, online)
     cast(pot, proposals, paper, channel="paper")
-    run_tally(pot, admin)
+    run_tally(pot, admin, what_if=what_if)
     publish(pot, admin)
     db.session.commit()
     return pot, proposals

@@ -124,7 +124,7 @@ def test_the_chart_is_an_accessible_svg_with_the_budget_line(client, world):
 
 
 def test_the_table_explains_every_project(client, world):
-    pot, _ = _north_pot(world)
+    pot, _ = _north_pot(world, what_if=True)
     page = client.get(f"/pots/{pot.id}/results").text
     table = re.search(r"<table.*?</table>", page, re.S).group(0)
     rows = {
@@ -134,7 +134,10 @@ def test_the_table_explains_every_project(client, world):
     }
     assert rows["Benches"] == "Benches £300 4 4 Funded Funded in round 1."
     assert rows["Alpha garden"] == "Alpha garden £600 3 3 Funded Funded in round 2."
-    assert rows["Crossing"] == "Crossing £500 2 2 Not funded Did not fit: £100 left, needed £500."
+    assert rows["Crossing"] == (
+        "Crossing £500 2 2 Not funded Did not fit: £100 left, needed £500. "
+        "It would have been funded at £100, or with 1 more supporter."
+    )
 
 
 def test_no_inline_styles_and_one_heading(client, world):

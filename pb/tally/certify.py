@@ -1,0 +1,164 @@
+"""Proving that equal shares gives one outcome for a whole range of endowments.
+
+Add1 raises every voter's endowment one step at a time and reruns equal shares until the
+outcome would overspend. Most steps change nothing. Instead of rerunning them, this module runs
+equal shares once over an *interval* of endowments [lo, hi]: every voter's money is kept as a
+lower and an upper bound, every price as a lower and an upper bound, and the run succeeds only
+when each decision (which project wins a round, which projects are affordable) is the same for
+every endowment in the interval. Then every Add1 step inside the interval gives that outcome
+and Add1 can jump over them (the idea of Kraiczy, Robinson and Elkind, "Streamlining Equal
+Shares", 2025, who compute the next endowment at which the outcome changes; we prove ranges
+free of changes instead, which is simpler and needs no exact next point).
+
+Why the bounds hold. In a round, project p's price t is the smallest t with
+``sum_g m_g * min(b_g, t * w_g) >= cost``, which only goes up when any voter has less money.
+So the price for the lowest money bounds it from above and the price for the highest money
+from below. After a charge a voter keeps ``max(b - t * w, 0)``, which grows with b and shrinks
+with t, so the new money lies between ``max(b_lo - t_hi * w, 0)`` and ``max(b_hi - t_lo * w, 0)``.
+Float rounding is covered explicitly: every sum of n non-negative terms is trusted only to a
+relative (n + 4) * 2**-52, every subtraction is widened by 4 ulps, and a bound is accepted
+only after it has been checked against the money it bounds, never from a formula alone. A
+failure to separate two projects, or to tell whether one is affordable, is not an error: it
+just means the interval was too wide, and the caller tries a narrower one.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+import numpy as np
+
+from pb.tally.mes import _root
+from pb.tally.support import Support
+
+_EPS = 2.0**-52
+
+
+class _Unsure(Exception):
+    """The interval is too wide to be sure of some decision."""
+
+
+def same_outcome(
+    support: Support,
+    costs: list[int],
+    ranks: list[int],
+    counts: np.ndarray,
+    low: float,
+    high: float,
+) -> list[int] | None:
+    """The projects equal shares chooses, in order, for every endowment in [low, high].
+
+    ``low`` and ``high`` must already be rounded outwards (low down, high up). Returns None
+    when the run cannot prove that one sequence of choices holds across the whole interval.
+    """
+    try:
+        return _Interval(support, costs, ranks, counts, low, high).run()
+    except _Unsure:
+        return None
+
+
+class _Interval:
+    def __init__(self, support, costs, ranks, counts, low, high) -> None:
+        self.s = support
+        self.costs = costs
+        self.ranks = ranks
+        groups = len(counts)
+        self.lo = np.full(groups, low)
+        self.hi = np.full(groups, high)
+        self.alive = [int(v) > 0 for v in support.voters.tolist()]
+
+    def run(self) -> list[int]:
+        chosen: list[int] = []
+        heap = [(0.0, self.ranks[p], p) for p in range(len(self.costs)) if self.alive[p]]
+        heapq.heapify(heap)
+        while True:
+            candidates: list[tuple[float, float, int, float, float]] = []
+            best_hi = math.inf
+            while heap and heap[0][0] <= best_hi:
+                _, _, p = heapq.heappop(heap)
+                bounds = self._bounds(p)
+                if bounds is None:  # unaffordable for every endowment in the interval
+                    self.alive[p] = False
+                    continue
+                candidates.append((*bounds[:2], p, *bounds[2:]))
+                best_hi = min(best_hi, bounds[1])
+            if not candidates:
+                return chosen
+            winner = min(candidates, key=lambda c: (c[1], self.ranks[c[2]]))
+            for rho_lo, _, p, _, _ in candidates:
+                if p != winner[2] and rho_lo <= winner[1]:
+                    raise _Unsure  # the two could swap somewhere in the interval
+            self._charge(winner[2], winner[3], winner[4])
+            self.alive[winner[2]] = False
+            chosen.append(winner[2])
+            for rho_lo, _, p, _, _ in candidates:
+                if p != winner[2]:
+                    # Money only goes down, so this round's lower bound stays one.
+                    heapq.heappush(heap, (rho_lo, self.ranks[p], p))
+
+    def _bounds(self, p: int) -> tuple[float, float, float, float] | None:
+        """Bounds on p's price per unit of utility (rho) and per unit of weight (t).
+
+        None if p is unaffordable for every endowment of the interval.
+        """
+        s = self.s
+        part = s.slice(p)
+        groups = s.group[part]
+        m = s.count_f[part]
+        w = None if s.unit_weights else s.weight_f[part]
+        cost = float(self.costs[p])
+        err = (len(groups) + 4) * _EPS
+        lo, hi = self.lo[groups], self.hi[groups]
+        if float(m @ hi) * (1 + err) < cost:
+            return None
+        if float(m @ lo) * (1 - err) < cost:
+            raise _Unsure  # affordable for some endowments and not for others
+        t_hi = self._price_bound(lo, w, m, cost, err, upper=True)
+        t_lo = self._price_bound(hi, w, m, cost, err, upper=False)
+        return _down(t_lo / cost), _up(t_hi / cost), t_lo, t_hi
+
+    @staticmethod
+    def _price_bound(b, w, m, cost, err, *, upper: bool) -> float:
+        """A price proven to raise at least (upper) or less than (lower) the cost from b."""
+
+        def raised(t: float) -> float:
+            return float(m @ np.minimum(b, t if w is None else t * w))
+
+        ratio = b if w is None else b / w
+        paid, slope, _ = _root(ratio, m * b, m if w is None else m * w, cost)
+        t = max((cost - paid) / slope, 0.0) if slope > 0 else float(ratio.max())
+        gap = 2.0**-40
+        for _ in range(80):
+            if upper:
+                trial = t * (1 + gap) + gap
+                if raised(trial) * (1 - err) >= cost:
+                    return trial
+            else:
+                trial = t * (1 - gap)
+                if trial <= 0:
+                    return 0.0
+                if raised(trial) * (1 + err) < cost:
+                    return trial
+            gap *= 4
+        raise _Unsure
+
+    def _charge(self, p: int, t_lo: float, t_hi: float) -> None:
+        s = self.s
+        part = s.slice(p)
+        groups = s.group[part]
+        w = s.weight_f[part]
+        lo, hi = self.lo[groups], self.hi[groups]
+        pay_hi, pay_lo = t_hi * w, t_lo * w
+        new_lo = lo - pay_hi - 4 * _EPS * (lo + pay_hi)
+        new_hi = hi - pay_lo + 4 * _EPS * (hi + pay_lo)
+        self.lo[groups] = np.maximum(new_lo, 0.0)
+        self.hi[groups] = np.minimum(np.maximum(new_hi, 0.0), hi)
+
+
+def _down(x: float) -> float:
+    return x * (1 - 2.0**-50) if x > 0 else x
+
+
+def _up(x: float) -> float:
+    return x * (1 + 2.0**-50) if x > 0 else x
