@@ -295,6 +295,12 @@ def _check_channels(report, opened, manifest, events):
     found = {
         channel: sum(1 for _, c, _ in opened if c == channel) for channel in ("online", "paper")
     }
+    strays = len(opened) - found["online"] - found["paper"]
+    report.add(
+        "every ballot is online or paper",
+        strays == 0,
+        f"{strays} ballots name neither channel" if strays else "",
+    )
     for channel in ("online", "paper"):
         voters, ballots = taken.get(channel), cast.get(channel)
         ok = isinstance(voters, int) and isinstance(ballots, int) and ballots <= voters
@@ -349,12 +355,9 @@ def _check_paper_batches(report, manifest, events, paper: int):
 def _check_opening(report, opened, events):
     opening = [e for e in events if e.get("type") == "envelopes_opened"]
     online = sum(1 for _, c, _ in opened if c == "online")
+    paper = sum(1 for _, c, _ in opened if c == "paper")
     listed = sorted([ballot_id, channel, choices] for ballot_id, channel, choices in opened)
-    payload = {
-        "online": online,
-        "paper": len(opened) - online,
-        "ballots_sha256": _sha256(_canonical(listed)),
-    }
+    payload = {"online": online, "paper": paper, "ballots_sha256": _sha256(_canonical(listed))}
     ok = len(opening) == 1 and opening[0].get("payload_sha256") == _sha256(_canonical(payload))
     report.add(
         "ballots.pb holds exactly the opened envelopes",

@@ -114,7 +114,12 @@ def update_pot(pot: Pot, actor, settings: dict) -> list[str]:
     """Change a pot's set-up; the ballot rules are refused once voting has opened."""
     settings = dict(settings)
     if round_name := settings.pop("round_name", None):
-        settings["round_id"] = round_named(pot.council, round_name).id
+        moved = round_named(pot.council, round_name).id
+        if moved != pot.round_id and not actor.has_role("admin"):
+            # A panel moving its own pot into a round of its own would let its residents
+            # vote in a second ward pot: rounds are the council's to arrange.
+            raise PhaseError("Only the council's admin can move a pot to another round.")
+        settings["round_id"] = moved
     changed = [name for name, value in settings.items() if getattr(pot, name) != value]
     frozen = [name for name in changed if name in FROZEN_SETTINGS]
     if frozen and pot.settings_frozen:
@@ -151,8 +156,7 @@ def change_phase(
     """
     if action not in _STEP_FROM:
         raise PhaseError("Choose one of the listed steps.")
-    if action == "close_voting":
-        lock(pot)
+    lock(pot)  # two panel members clicking at once: the second sees the first's step
     if action not in {step.action for step in next_steps(pot)}:
         raise PhaseError(_why_not(pot, action))
     because = _confirm_because(pot, action)
@@ -187,6 +191,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
     The codes returned are shown once to the key holders and kept nowhere by pb. A new key
     replaces an unconfirmed or confirmed earlier one until voting opens.
     """
+    lock(pot)  # not while another member opens voting or confirms the key
     if pot.phase not in ("draft", "proposals", "review"):
         raise PhaseError("The ballot key is made before voting opens, and cannot change after.")
     key = sealing.new_key(holders, threshold)
@@ -205,6 +210,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
 
 def confirm_ballot_key(pot: Pot, actor, codes: list[str]) -> None:
     """The holders type the key (or k shares) back in: proof it was kept, before voting."""
+    lock(pot)  # the key checked is the pot's key as it is now, not one replaced meanwhile
     if pot.phase not in ("draft", "proposals", "review"):
         raise PhaseError("The ballot key is confirmed before voting opens.")
     sealing.private_key_for(pot, codes)  # raises BallotKeyError when it does not fit
@@ -216,7 +222,7 @@ def round_named(council, name: str) -> Round:
     """The council's round of that name, made on first use ("2026")."""
     name = " ".join(name.split())[:60]
     found = db.session.scalar(
-        select(Round).where(Round.council_id == council.id, Round.name == name)
+        select(Round).where(Round.council_id == council.id, func.lower(Round.name) == name.lower())
     )
     if found is None:
         found = Round(council_id=council.id, name=name)

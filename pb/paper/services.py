@@ -40,9 +40,13 @@ class LineError:
     message: str
 
 
-def _require_voting(pot) -> None:
-    """Lock the pot (ordering this with the close) and check voting is still open."""
-    lock(pot, shared=True)
+def _require_voting(pot, *, alone: bool = False) -> None:
+    """Lock the pot (ordering this with the close) and check voting is still open.
+
+    Recording a paper voter shares the lock with casts; entering a batch takes it alone, so
+    two batches counted at once cannot both pass the check against the paper voters.
+    """
+    lock(pot, shared=not alone)
     if pot.phase != "voting":
         raise PhaseError("Paper voting is recorded only while voting is open.")
 
@@ -95,13 +99,18 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
         born = voter.date_of_birth
         postcode = normalise_postcode(voter.postcode)
         name = " ".join((voter.name or "").split())
-        if not name or postcode is None or born is None:
+        if not people.normal_name(name) or postcode is None or born is None:
             raise PaperError("Enter the voter's full name, postcode and date of birth.")
+        if not date(1900, 1, 1) <= born <= today():
+            raise PaperError("Enter the voter's real date of birth.")
         if not pot.covers_ward(ward_of_postcode(postcode)):
             raise PaperError(f"{postcode} is not in {pot.area_name}.")
         participation.name, participation.postcode = name, postcode
         participation.date_of_birth = born
         participation.person_key = people.person_key(name, postcode, born)
+        if not voter.not_the_match:
+            # Their account, if they have one: then its own unique keys refuse it online.
+            participation.user_id = _account_of(name, born)
     if pot.min_age and born is not None and eligibility.years_between(born, today()) < pot.min_age:
         raise PaperError(f"This person is under {pot.min_age} and cannot vote in this pot.")
     if matches := _earlier_participations(pot, participation, voter.not_the_match):
@@ -113,8 +122,22 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
             db.session.add(participation)
     except IntegrityError:
         raise PaperError("This person has already voted, online or on paper.") from None
-    record("paper.voter_recorded", actor=officer, pot=pot)
+    # The officer's word that a near match is someone else is kept with who gave it.
+    record("paper.voter_recorded", actor=officer, pot=pot, not_the_match=voter.not_the_match)
     return participation
+
+
+def _account_of(name: str, born: date) -> int | None:
+    """The one account with this name and birthday, if exactly one (a move since is fine)."""
+    wanted = people.normal_name(name)
+    found = [
+        user_id
+        for user_id, display_name in db.session.execute(
+            select(User.id, User.display_name).where(User.date_of_birth == born)
+        )
+        if people.normal_name(display_name) == wanted
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _earlier_participations(pot, new: Participation, not_the_match: bool) -> list[str]:
@@ -125,9 +148,6 @@ def _earlier_participations(pot, new: Participation, not_the_match: bool) -> lis
     may have moved, or voted online under a shorter name) is a near match: refused unless the
     officer has checked and says it is someone else.
     """
-    in_round = Participation.pot_id == pot.id
-    if pot.ward_round_id is not None:
-        in_round |= Participation.ward_round_id == pot.ward_round_id
     same = []
     if new.elector_ref:
         same.append(Participation.elector_ref == new.elector_ref)
@@ -142,17 +162,18 @@ def _earlier_participations(pot, new: Participation, not_the_match: bool) -> lis
         select(Participation, Pot.name, User.display_name, User.postcode)
         .join(Pot, Pot.id == Participation.pot_id)
         .outerjoin(User, User.id == Participation.user_id)
-        .where(in_round, or_(*same))
+        .where(eligibility.in_round(pot), or_(*same))
     ).all()
     found = []
     for earlier, pot_name, display_name, user_postcode in rows:
         exact = (new.elector_ref and earlier.elector_ref == new.elector_ref) or (
             new.person_key and earlier.person_key == new.person_key
         )
+        wanted = people.normal_name(new.name or "")
+        names = {people.normal_name(n) for n in (display_name, earlier.name) if n}
+        near = bool(wanted) and wanted in names
+        near |= new.postcode is not None and new.postcode in (user_postcode, earlier.postcode)
         name = display_name or earlier.name or ""
-        near = people.normal_name(name) == people.normal_name(new.name or "") or (
-            new.postcode is not None and new.postcode in (user_postcode, earlier.postcode)
-        )
         if exact or (near and not not_the_match):
             channel = "online" if earlier.channel == "online" else "on paper"
             who = name or f"elector {earlier.elector_ref}"
@@ -216,7 +237,7 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
     An officer's second go at the same batch replaces their first entry (that is how a
     mismatch is corrected). When the two officers' entries agree, the ballots are stored.
     """
-    _require_voting(pot)
+    _require_voting(pot, alone=True)
     _check_paper_voters(pot, number, len(entered))
     batch = batch_for(pot, number)
     if batch is None:

@@ -1,6 +1,6 @@
 """Finding pots and what a resident can do in them."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pb.extensions import db
@@ -58,8 +58,22 @@ def lock(pot, *, shared: bool = False) -> None:
     chain has its own lock (pb.audit.chain), so two casts holding this one never wait for
     each other here. SQLite serialises writing transactions already (BEGIN IMMEDIATE).
     """
-    query = select(Pot.phase, Pot.envelopes_opened_at).where(Pot.id == pot.id)
+    query = select(*(getattr(Pot, name) for name in _LOCKED_STATE)).where(Pot.id == pot.id)
     mode = {"read": True} if shared else {"key_share": True}
     row = db.session.execute(query.with_for_update(**mode)).one()
-    set_committed_value(pot, "phase", row.phase)
-    set_committed_value(pot, "envelopes_opened_at", row.envelopes_opened_at)
+    state = inspect(pot)
+    for name, value in zip(_LOCKED_STATE, row, strict=True):
+        if not state.attrs[name].history.has_changes():  # this transaction's own changes stay
+            set_committed_value(pot, name, value)
+
+
+# What the steps decide on, re-read under the lock: the phase, the ballot key and the seed.
+_LOCKED_STATE = (
+    "phase",
+    "envelopes_opened_at",
+    "sealing_key",
+    "key_threshold",
+    "key_confirmed_at",
+    "seed",
+    "seed_sha256",
+)

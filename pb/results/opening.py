@@ -8,9 +8,11 @@ transaction, so neither their physical order nor their transaction id says anyth
 the order of casting; nothing in them points back to their sealed row.
 """
 
+import hmac
 import secrets
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
 from pb.audit import chain
@@ -60,24 +62,29 @@ def open_envelopes(pot, actor, codes: list[str]) -> Opened:
     lock(pot)
     pot.open_envelopes()  # raises PhaseError unless closed and not yet opened
     sealed = list(
-        db.session.scalars(
-            select(SealedBallot.sealed)
+        db.session.execute(
+            select(SealedBallot.receipt_sha256, SealedBallot.sealed, SealedBallot.tag)
             .where(SealedBallot.pot_id == pot.id)
             .order_by(SealedBallot.id)
         )
     )
+    secret = current_app.config["SECRET_KEY"]
     try:
         key = sealing.private_key_for(pot, codes) if (sealed or pot.sealing_key) else None
     except sealing.BallotKeyError as exc:
         raise OpeningError(str(exc)) from None
     proposals = ballot_proposals(pot)
     rows, seen = [], set()
-    for position, blob in enumerate(sealed, start=1):
+    for position, (receipt_sha256, blob, tag) in enumerate(sealed, start=1):
         try:
             ballot_id, choices = sealing.unseal(key, blob)
             valid = ballots.check(pot, proposals, choices) == choices
         except (sealing.SealError, ballots.BallotError):
             valid = False
+        # Sealed to the right key but not stored by pb's cast (forged with the public key):
+        valid = valid and hmac.compare_digest(
+            tag, sealing.tag(secret, pot.id, receipt_sha256, blob)
+        )
         if not valid or ballot_id in seen:
             raise OpeningError(
                 f"Sealed ballot {position} of {len(sealed)} does not open as a valid ballot "

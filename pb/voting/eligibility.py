@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pb.extensions import db
 from pb.timeutil import today
 from pb.voting.models import Participation
-from pb.voting.people import person_key
+from pb.voting.people import normal_name, person_key
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,43 @@ def has_taken_part(user, pot) -> bool:
     return db.session.scalar(query) is not None
 
 
+def in_round(pot):
+    """Participations that count against a vote in `pot`: its own, or its round's ward pots."""
+    where = Participation.pot_id == pot.id
+    if pot.ward_round_id is not None:
+        where |= Participation.ward_round_id == pot.ward_round_id
+    return where
+
+
+def paper_record_of(user, pot):
+    """The pot where a paper voter who is most likely this account holder was recorded, if
+    any: born the same day, with the same name or at the same postcode.
+
+    Exact matches are the unique keys' job; this catches the rest (a shorter name online, a
+    move since). A twin at the same address is refused too, and told to see an officer, who
+    can record them on paper after checking.
+    """
+    from pb.pots.models import Pot
+
+    if user.date_of_birth is None:
+        return None
+    rows = db.session.execute(
+        select(Participation.name, Participation.postcode, Pot)
+        .join(Pot, Pot.id == Participation.pot_id)
+        .where(
+            in_round(pot),
+            Participation.channel == "paper",
+            Participation.user_id.is_(None),
+            Participation.date_of_birth == user.date_of_birth,
+        )
+    ).all()
+    mine = normal_name(user.display_name)
+    for name, postcode, found in rows:
+        if normal_name(name or "") == mine or (postcode and postcode == user.postcode):
+            return found
+    return None
+
+
 def taken_part_in(user, pot):
     """The pot where the user's vote counts instead of in `pot`, if any: `pot` itself when
     they took part in it, or the ward pot of the same round they took part in."""
@@ -38,17 +75,14 @@ def taken_part_in(user, pot):
     person = Participation.user_id == user.id
     if key := person_key(user.display_name, user.postcode, user.date_of_birth):
         person |= Participation.person_key == key  # recorded on paper under their name
-    where = Participation.pot_id == pot.id
-    if pot.ward_round_id is not None:
-        where |= Participation.ward_round_id == pot.ward_round_id
     query = (
         select(Pot)
         .join(Participation, Participation.pot_id == Pot.id)
-        .where(person, where)
+        .where(person, in_round(pot))
         .order_by(Participation.pot_id != pot.id)
         .limit(1)
     )
-    return db.session.scalar(query)
+    return db.session.scalar(query) or paper_record_of(user, pot)
 
 
 def area_problem(user, pot) -> Problem | None:
@@ -132,7 +166,7 @@ def voting_problems(
     need one. Casting leaves out the participation check: the database's unique keys decide.
     """
     problems: list[Problem] = []
-    if pot.phase != "voting":
+    if pot.phase != "voting" or not pot.sealing_key:
         problems.append(
             Problem(
                 "phase",

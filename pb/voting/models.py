@@ -64,9 +64,12 @@ class Participation(db.Model):
 class SealedBallot(db.Model):
     """An online ballot in its inner envelope, until the envelopes are opened after the close.
 
-    It holds the ballot and its id sealed to the pot's public key (pb.voting.sealing) and the
+    It holds the ballot and its id sealed to the pot's public key (pb.voting.sealing), the
     SHA-256 of the voter's receipt, which is public in the chain anyway and cannot be turned
-    into the ballot's id. No time at all. Opening the envelopes deletes these rows.
+    into the ballot's id, and a tag (HMAC with the app's secret key) over both, so that
+    someone with only the database, who can seal a ballot of their own to the public key,
+    cannot slip it in: the opening checks every tag. No time at all. Opening the envelopes
+    deletes these rows.
     """
 
     __tablename__ = "sealed_ballots"
@@ -75,6 +78,7 @@ class SealedBallot(db.Model):
     pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
     receipt_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    tag: Mapped[str] = mapped_column(String(64))
 
 
 class Ballot(db.Model):

@@ -15,6 +15,8 @@ does not tell how many projects a ballot chose.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -93,7 +95,7 @@ def secret_from(codes: list[str], threshold: int) -> bytes:
     shares = {}
     for code in codes:
         index, sep, rest = code.partition("-")
-        if not sep or not index.strip().isdigit() or not 1 <= int(index) <= 255:
+        if not sep or not re.fullmatch(r"[0-9]{1,3}", index.strip()) or not 1 <= int(index) <= 255:
             raise BallotKeyError(
                 f"A share starts with its number and a dash, like 2-ABCD-...: {code!r}"
             )
@@ -138,6 +140,13 @@ def seal(public_hex: str, ballot_id: str, choices, size: int) -> bytes:
     if len(plain) > size:
         raise SealError("the ballot is longer than the pot's sealed size")
     return SealedBox(PublicKey(bytes.fromhex(public_hex))).encrypt(plain.ljust(size, b" "))
+
+
+def tag(secret: str, pot_id: int, receipt_sha256: str, sealed: bytes) -> str:
+    """HMAC-SHA256 binding a sealed ballot to its pot and receipt, keyed by the app's secret."""
+    key = hmac.new(secret.encode(), b"pb.sealed-ballot", hashlib.sha256).digest()
+    message = f"{pot_id}:{receipt_sha256}:".encode() + bytes(sealed)
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def unseal(key: PrivateKey, sealed: bytes) -> tuple[str, object]:

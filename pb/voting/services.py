@@ -7,6 +7,7 @@ or doubled; the ballot in the clear appears only when the envelopes are opened (
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -74,6 +75,8 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -
         if proposals is None:
             proposals = ballot_proposals(pot)
         choices = ballots.check(pot, proposals, raw_ballot)
+        if (on_paper := eligibility.paper_record_of(user, pot)) is not None:
+            raise AlreadyVoted(on_paper)
     except (NotEligible, ballots.BallotError):
         # Someone who has voted already hears that first (or gets their receipt again).
         if eligibility.taken_part_in(user, pot) is not None:
@@ -92,6 +95,10 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -
             access_code_id=proof.access_code_id if proof else None,
             elector_ref=proof.elector_ref if proof else None,
             person_key=people.person_key(user.display_name, user.postcode, user.date_of_birth),
+            # As they were when the vote was cast, for officers' matches if they change later.
+            name=user.display_name,
+            postcode=user.postcode,
+            date_of_birth=user.date_of_birth,
             channel="online",
         )
         .returning(Participation.id)
@@ -104,7 +111,15 @@ def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -
     sealed = sealing.seal(
         pot.sealing_key, ballot_id_for(receipt), choices, sealed_size(pot, proposals)
     )
-    db.session.add(SealedBallot(pot_id=pot.id, receipt_sha256=digest, sealed=sealed))
+    secret = current_app.config["SECRET_KEY"]
+    db.session.add(
+        SealedBallot(
+            pot_id=pot.id,
+            receipt_sha256=digest,
+            sealed=sealed,
+            tag=sealing.tag(secret, pot.id, digest, sealed),
+        )
+    )
     # No audit event and no clock time: nothing may tie this receipt to a moment, and so
     # to whoever was on the site then. The chain's height says the order, nothing more.
     chain.append(pot, "ballot_cast", digest)

@@ -403,3 +403,16 @@ def test_cast_events_carry_no_time(zip_path):
             assert "at" not in event
         else:
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["at"])
+
+
+def test_ballots_of_no_known_channel_fail(zip_path):
+    """Attack: five extra ballots marked `postal`, with the opening's commitment recomputed."""
+    files = _files(zip_path)
+    extra = [f"{'f' * 31}{n};{_first_project(files)};postal\n" for n in range(5)]
+    files = _tamper_ballots(files, lambda ls, s: ls[:s] + ls[s:] + extra)
+    report = verify(_repack(zip_path, files))
+    assert "every ballot is online or paper: 5 ballots name neither channel" in report.failures
+
+
+def _first_project(files) -> str:
+    return pabulib.parse(files["ballots.pb"].decode()).projects[0][0]

@@ -88,3 +88,20 @@ def test_a_batch_cannot_outnumber_the_paper_voters(client, login, world):
         f"/panel/pots/{pot.id}/paper/batches", data={"number": "2", "ballots": str(a.id)}
     )
     assert more.status_code == 409 and "3 paper ballots are counted already" in more.text
+
+
+def test_a_second_open_voting_is_refused_and_keeps_the_seed(client, login, world):
+    """Two panel members click "Open voting" at once: the second finds it open."""
+    from tests.factories import make_key_through, make_pot, make_proposal
+
+    pot = make_pot(world.council, world.north, phase="review")
+    make_proposal(pot)
+    _panel(login, world)
+    make_key_through(client, pot)
+    url = f"/panel/pots/{pot.id}/phase"
+    assert client.post(url, data={"action": "open_voting"}).status_code == 303
+    seed = pot.seed
+    assert client.post(url, data={"action": "open_voting"}).status_code == 409
+    assert pot.seed == seed
+    again = client.post(f"/panel/pots/{pot.id}/key", data={"holders": "1", "threshold": "1"})
+    assert again.status_code == 409 and pot.phase == "voting"

@@ -221,7 +221,9 @@ def test_a_ballot_takes_few_statements(client, login, world):
         response = _cast(client, pot, [world.on_ballot[0].id], nonce)
     with _statements() as receipt:
         assert client.get(response.headers["Location"]).status_code == 200
-    budget = {"ballot page": 4, "review": 4, "cast": 9, "receipt": 2}
+    # The ballot page and the cast also look for a paper vote by the same person (a near match
+    # the unique keys cannot see); the cast locks the pot and writes no audit event.
+    budget = {"ballot page": 5, "review": 4, "cast": 10, "receipt": 2}
     sent = {"ballot page": ballot_page, "review": review, "cast": cast, "receipt": receipt}
     over = {step: statements for step, statements in sent.items() if len(statements) > budget[step]}
     assert not over, over

@@ -16,9 +16,10 @@ from tests.factories import make_pot, make_proposal, make_user
 def _vote(client, pot, proposal):
     review = client.post(f"/pots/{pot.id}/ballot", data={"choices": [str(proposal.id)]})
     nonce = re.search(r'name="nonce" value="([^"]+)"', review.text)
+    # No review page (refused): a well-formed nonce all the same, so the cast is tried.
     return client.post(
         f"/pots/{pot.id}/ballot/cast",
-        data={"choices": [str(proposal.id)], "nonce": nonce.group(1) if nonce else "n" * 20},
+        data={"choices": [str(proposal.id)], "nonce": nonce.group(1) if nonce else "n" * 32},
     )
 
 
@@ -174,3 +175,91 @@ def test_an_officer_sees_a_near_match_and_may_say_it_is_someone_else(client, log
         f"/panel/pots/{pot.id}/paper/voters", data={**data, "not_the_match": "y"}
     )
     assert accepted.status_code == 303
+
+
+def _ada(world, **details):
+    officer = make_user(roles=[("officer", None)])
+    person = PaperVoter(name="Ada Lovelace", postcode="AB1 1AA", date_of_birth=date(1960, 12, 10))
+    record_paper_voter(world.voting_pot, officer, person)
+    db.session.commit()
+    return make_user(**{"born": date(1960, 12, 10), **details})
+
+
+def test_a_paper_voter_who_moves_cannot_vote_online_in_another_ward(client, login, world):
+    """Attack: recorded on paper in North, the account (same name and birthday) moves to
+    South and casts there."""
+    _north, south, _wide, south_project, _ = _pots(world)
+    login(_ada(world, display_name="Ada Lovelace", postcode="AB2 2BB"))
+    assert _vote(client, south, south_project).status_code in (403, 409)
+    assert (
+        db.session.scalar(
+            select(db.func.count())
+            .select_from(Participation)
+            .where(Participation.pot_id == south.id)
+        )
+        == 0
+    )
+
+
+def test_a_paper_voter_under_a_shorter_name_cannot_vote_online(client, login, world):
+    """Attack: the same person's account is called just "Ada" (same postcode and birthday)."""
+    login(_ada(world, display_name="Ada", postcode="AB1 1AA"))
+    page = client.get(f"/pots/{world.voting_pot.id}/ballot")
+    assert page.status_code == 403
+    assert _vote(client, world.voting_pot, world.on_ballot[0]).status_code in (403, 409)
+
+
+def test_an_account_with_the_paper_voters_name_is_linked_to_the_paper_vote(world):
+    ada = make_user(display_name="Ada Lovelace", postcode="AB1 1AB", born=date(1960, 12, 10))
+    _ada(world)
+    paper = db.session.scalar(select(Participation).where(Participation.channel == "paper"))
+    assert paper.user_id == ada.id  # so the account's own unique keys refuse it online
+
+
+def test_an_online_voter_who_changes_their_details_is_still_matched_on_paper(client, login, world):
+    """Attack: vote online as "Ada", then change postcode and birthday, then be recorded
+    on paper under the details the vote was cast with."""
+    pot = world.voting_pot
+    ada = make_user(display_name="Ada", postcode="AB1 1AA", born=date(1960, 12, 10))
+    login(ada)
+    assert _vote(client, pot, world.on_ballot[0]).status_code == 303
+    client.post(
+        "/account",
+        data={"display_name": "Ada", "postcode": "AB1 1AB", "date_of_birth": "1961-01-01"},
+    )
+    import pytest
+
+    person = PaperVoter(name="Ada Lovelace", postcode="AB1 1AA", date_of_birth=date(1960, 12, 10))
+    with pytest.raises(PaperError, match=f"online in {pot.name}"):
+        record_paper_voter(pot, make_user(roles=[("officer", None)]), person)
+
+
+def test_a_paper_voter_needs_a_real_name_and_birthday(world):
+    import pytest
+
+    officer = make_user(roles=[("officer", None)])
+    for name, born in (("-", date(1950, 5, 5)), ("\u200b", date(1950, 5, 5))):
+        with pytest.raises(PaperError, match="full name"):
+            record_paper_voter(
+                world.voting_pot, officer, PaperVoter(None, None, name, "AB1 1AA", born)
+            )
+    for born in (date(9999, 12, 31), date(1, 1, 1)):
+        with pytest.raises(PaperError, match="real date of birth"):
+            record_paper_voter(
+                world.voting_pot, officer, PaperVoter(None, None, "Bo", "AB1 1AA", born)
+            )
+
+
+def test_only_the_admin_moves_a_pot_to_another_round(world):
+    import pytest
+
+    from pb.panel.services import update_pot
+    from pb.pots.models import PhaseError
+
+    pot = make_pot(world.council, world.south, phase="review", name="South ideas")
+    panel = make_user(roles=[("panel", world.south.id)])
+    with pytest.raises(PhaseError, match="Only the council's admin"):
+        update_pot(pot, panel, {"round_name": "Our own round"})
+    update_pot(pot, panel, {"round_name": "2026"})  # the same round, any case: no change
+    update_pot(pot, make_user(roles=[("admin", None)]), {"round_name": "Spring 2027"})
+    assert pot.round.name == "Spring 2027"

@@ -85,7 +85,8 @@ def test_a_sealed_ballot_that_breaks_the_rules_opens_nothing(app, world):
     every = sorted(p.id for p in world.on_ballot)  # three, but max_picks is 2
     size = services.sealed_size(pot, world.on_ballot)
     forged = sealing.seal(pot.sealing_key, "f" * 32, every, size)
-    db.session.add(SealedBallot(pot_id=pot.id, receipt_sha256="0" * 64, sealed=forged))
+    tag = sealing.tag(app.config["SECRET_KEY"], pot.id, "0" * 64, forged)
+    db.session.add(SealedBallot(pot_id=pot.id, receipt_sha256="0" * 64, sealed=forged, tag=tag))
     pot.close_voting()
     db.session.commit()
     with pytest.raises(OpeningError, match="not open as a valid ballot"):
@@ -148,3 +149,26 @@ def test_a_receipt_says_sealed_until_the_opening(app, client, world):
     receipt = _cast(app, pot, [world.on_ballot[0].id], 7)
     page = client.post("/receipts/check", data={"code": receipt})
     assert page.status_code == 200 and "still sealed" in page.text
+
+
+def test_a_ballot_sealed_by_someone_with_only_the_database_opens_nothing(app, world):
+    """A DBA can seal a ballot of their own to the public key, but cannot tag it."""
+    pot = world.voting_pot
+    _cast(app, pot, [world.on_ballot[0].id], 3)
+    row = db.session.scalar(select(SealedBallot))
+    size = services.sealed_size(pot, world.on_ballot)
+    row.sealed = sealing.seal(pot.sealing_key, "e" * 32, [world.on_ballot[1].id], size)
+    pot.close_voting()
+    db.session.commit()
+    with pytest.raises(OpeningError, match="Sealed ballot 1 of 1 does not open"):
+        open_envelopes(pot, None, BALLOT_KEY.codes)
+    db.session.rollback()
+    assert _count(Ballot) == 0
+
+
+@pytest.mark.parametrize("share", ["\u00b2-ABCD-EFGH", "\u0661-ABCD", "0-ABCD", "999-ABCD"])
+def test_a_share_number_that_is_not_plain_digits_is_a_clear_error(world, share):
+    pot = world.voting_pot
+    pot.key_threshold = 2
+    with pytest.raises(sealing.BallotKeyError, match="starts with its number"):
+        sealing.private_key_for(pot, [share, "1-ABCD"])
