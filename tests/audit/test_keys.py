@@ -14,13 +14,16 @@ import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from pb.audit import keytrust, package, signing
+from pb.audit import chain, keytrust, package, signing
 from pb.audit.verify import verify
 from pb.cli import EXIT_CONFIRMED, EXIT_FAILED, EXIT_UNCONFIRMED, cli
 from pb.councils.models import Council
 from pb.extensions import db
+from pb.results.opening import ballots_digest, opening_payload
 from pb.timeutil import utcnow
 from tests.audit.test_package import _files, _repack, _script_info
+
+_CHANNEL = {"online": "online", "internet": "online", "paper": "paper"}
 
 
 def _sha(data: bytes) -> str:
@@ -54,17 +57,33 @@ def _forge_one(zip_path, files, key, which):
     )
     manifest["counts"]["ballots_online"] -= 1
     manifest["counts"]["participations"] -= 1
+    manifest["counts"]["participations_online"] -= 1
+    closing = manifest["closing"]
+    closing["participations"]["online"] -= 1
+    closing["ballots"]["online"] -= 1
     manifest["public_key"] = {"algorithm": "Ed25519", "hex": signing.public_key_hex(key)}
     results["ballots_online"] -= 1
+    results["outcome"].pop("what_it_would_take", None)  # the forger leaves out what it cannot fix
     raw_results = json.dumps(results, sort_keys=True, separators=(",", ":")).encode()
     events = [json.loads(line) for line in files["events.jsonl"].splitlines()]
     cast = next(i for i, e in enumerate(events) if e["type"] == "ballot_cast")
     del events[cast]
+    # The close's and the opening's commitments, recomputed for what is left (approval).
+    kept = [line.rstrip("\n").split(";") for line in lines[start:]]
+    opened = [
+        (row[0], _CHANNEL[row[-1]], sorted(int(c) for c in row[1].split(","))) for row in kept
+    ]
+    online = sum(1 for _, channel, _ in opened if channel == "online")
+    opening = opening_payload(online, len(opened) - online, ballots_digest(opened))
     parent, out = "0" * 64, []
     for height, event in enumerate(events):
         event["height"], event["parent"] = height, parent
         if event["type"] == "published":
             event["payload_sha256"] = _sha(raw_results)
+        elif event["type"] == "voting_closed":
+            event["payload_sha256"] = _sha(chain.canonical(closing))
+        elif event["type"] == "envelopes_opened":
+            event["payload_sha256"] = _sha(opening)
         line = json.dumps(event, sort_keys=True, separators=(",", ":"))
         parent = _sha(line.encode())
         out.append(line + "\n")

@@ -70,7 +70,7 @@ def test_downloads_are_rate_limited(app, client, published):
 
 def test_a_correction_stores_a_new_package(app, published):
     from tests.audit.test_package import _login
-    from tests.factories import make_user
+    from tests.factories import make_user, publish_through
 
     pot, _ = published
     before, _ = package.stored(pot)
@@ -79,7 +79,7 @@ def test_a_correction_stores_a_new_package(app, published):
         f"/panel/pots/{pot.id}/tally", data={"reason": "A paper batch was entered twice."}
     )
     assert response.status_code == 303, response.text
-    assert panel.post(f"/panel/pots/{pot.id}/publish").status_code == 303
+    assert publish_through(panel, pot).status_code == 303
     after, path = package.stored(pot)
     assert after.version == before.version + 1 and after.sha256 != before.sha256
     assert path.exists()

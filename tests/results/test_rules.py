@@ -20,6 +20,7 @@ def _published(world, rule, what_if=True, **settings):
     pot = make_pot(
         world.council, world.north, phase="closed", rule=rule, amount=100_000, **settings
     )
+    pot.commit_to_seed()  # as opening voting does; the package's verifier needs the commitment
     proposals = {t: make_proposal(pot, cost=c, title=t) for t, c in COSTS.items()}
     cast(pot, proposals, BALLOTS)
     result = run_tally(pot, admin, what_if=what_if)

@@ -10,16 +10,20 @@ from pb.audit.models import AuditEvent
 from pb.extensions import db
 from pb.paper.services import PaperError, PaperVoter, record_paper_voter
 from pb.voting.models import Participation
+from pb.voting.receipts import issue_nonce
 from tests.factories import make_pot, make_proposal, make_user
 
 
-def _vote(client, pot, proposal):
+def _vote(client, pot, proposal, user=None):
     review = client.post(f"/pots/{pot.id}/ballot", data={"choices": [str(proposal.id)]})
     nonce = re.search(r'name="nonce" value="([^"]+)"', review.text)
     # No review page (refused): a well-formed nonce all the same, so the cast is tried.
     return client.post(
         f"/pots/{pot.id}/ballot/cast",
-        data={"choices": [str(proposal.id)], "nonce": nonce.group(1) if nonce else "n" * 32},
+        data={
+            "choices": [str(proposal.id)],
+            "nonce": nonce.group(1) if nonce else issue_nonce(user.id, pot.id),
+        },
     )
 
 
@@ -48,7 +52,7 @@ def test_moving_ward_does_not_give_a_second_ward_vote(client, login, world):
     assert "Your vote this round counts in" in account and north.name in account
     page = client.get(f"/pots/{south.id}/ballot")
     assert page.status_code == 403 and f"already voted in {north.name}" in page.text
-    refused = _vote(client, south, south_project)
+    refused = _vote(client, south, south_project, user)
     assert refused.status_code in (403, 409)
     assert (
         db.session.scalar(
@@ -105,7 +109,7 @@ def test_a_later_birthday_does_not_lift_an_age_refusal_while_voting(client, logi
     assert young.date_of_birth == date(1980, 3, 3)
     page = client.get(f"/pots/{pot.id}/ballot")
     assert page.status_code == 403 and "aged 18 or over" in page.text
-    assert _vote(client, pot, world.on_ballot[0]).status_code == 403
+    assert _vote(client, pot, world.on_ballot[0], young).status_code == 403
     changed = db.session.scalar(
         select(AuditEvent).where(AuditEvent.type == "account.date_of_birth_changed")
     )
@@ -189,8 +193,9 @@ def test_a_paper_voter_who_moves_cannot_vote_online_in_another_ward(client, logi
     """Attack: recorded on paper in North, the account (same name and birthday) moves to
     South and casts there."""
     _north, south, _wide, south_project, _ = _pots(world)
-    login(_ada(world, display_name="Ada Lovelace", postcode="AB2 2BB"))
-    assert _vote(client, south, south_project).status_code in (403, 409)
+    ada = _ada(world, display_name="Ada Lovelace", postcode="AB2 2BB")
+    login(ada)
+    assert _vote(client, south, south_project, ada).status_code in (403, 409)
     assert (
         db.session.scalar(
             select(db.func.count())
@@ -203,10 +208,11 @@ def test_a_paper_voter_who_moves_cannot_vote_online_in_another_ward(client, logi
 
 def test_a_paper_voter_under_a_shorter_name_cannot_vote_online(client, login, world):
     """Attack: the same person's account is called just "Ada" (same postcode and birthday)."""
-    login(_ada(world, display_name="Ada", postcode="AB1 1AA"))
+    ada = _ada(world, display_name="Ada", postcode="AB1 1AA")
+    login(ada)
     page = client.get(f"/pots/{world.voting_pot.id}/ballot")
     assert page.status_code == 403
-    assert _vote(client, world.voting_pot, world.on_ballot[0]).status_code in (403, 409)
+    assert _vote(client, world.voting_pot, world.on_ballot[0], ada).status_code in (403, 409)
 
 
 def test_an_account_with_the_paper_voters_name_is_linked_to_the_paper_vote(world):
