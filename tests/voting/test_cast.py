@@ -76,6 +76,7 @@ def test_the_stored_ballot_cannot_name_its_voter_nor_a_time():
         "pot_id",
         "receipt_sha256",
         "sealed",
+        "tag",
     }
     for model in (Ballot, SealedBallot):
         assert all(fk.column.table.name != "users" for fk in model.__table__.foreign_keys)
