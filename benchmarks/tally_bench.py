@@ -6,7 +6,12 @@ pass/fail; the targets are shown next to them:
 - equal shares at least 20x faster than pabutools' method_of_equal_shares in the same run;
 - equal shares add1 on Lodz 2020 faster than one plain pabutools equal-shares run;
 - 1,000,000 approval ballots x 200 projects: greedy under 2 s, equal shares under 10 s, peak
-  memory under 1 GB (each measured in a fresh subprocess, peak from getrusage).
+  memory under 1 GB (each measured in a fresh subprocess, peak from getrusage);
+- the whole process, `pb tally FILE --rule equalshares` (start, read, count, print) at least
+  20x faster than pabutools' whole process (start, parse_pabulib, method_of_equal_shares), each
+  a fresh process on the same Łódź-size files;
+- Add1 whose time hardly depends on the step: Łódź 2020 in grosze with one cost raised by one
+  grosz, stepping a whole złoty per voter (as the app does) and stepping one grosz.
 
 ``--quick`` skips pabutools (minutes on these instances); ``--voters`` sizes the synthetic run.
 """
@@ -87,6 +92,60 @@ def measure(path: Path, quick: bool) -> list[dict]:
     return rows
 
 
+WHOLE = ["poland_lodz_2020_.pb", "poland_krakow_2019_.pb", "poland_wroclaw_2020_.pb"]
+PABUTOOLS_WHOLE = """
+import sys
+from pabutools.rules import method_of_equal_shares
+from pb.tally.crosscheck import pabutools_setup
+instance, multiprofile, sat_profile, ties, _ = pabutools_setup(sys.argv[1])
+chosen = method_of_equal_shares(instance, multiprofile, sat_profile=sat_profile, tie_breaking=ties)
+print(len(chosen))
+"""
+
+
+def whole_process(quick: bool) -> list[dict]:
+    """Wall time of a fresh process doing everything: ours (`pb tally`) and pabutools'."""
+    pb = str(Path(sys.executable).parent / "pb")
+    rows = []
+    for name in WHOLE:
+        path = str(PABULIB / name)
+        ours, _ = timed(
+            partial(
+                subprocess.run,
+                [pb, "tally", path, "--rule", "equalshares", "--json"],
+                capture_output=True,
+                check=True,
+            ),
+            3,
+        )
+        theirs = None
+        if not quick:
+            theirs, _ = timed(
+                partial(
+                    subprocess.run,
+                    [sys.executable, "-c", PABUTOOLS_WHOLE, path],
+                    capture_output=True,
+                    check=True,
+                    cwd=ROOT,
+                )
+            )
+        rows.append({"instance": name.removesuffix(".pb"), "ours": ours, "pabutools": theirs})
+    return rows
+
+
+def odd_pence_add1() -> list[dict]:
+    """Add1 on Łódź 2020 counted in grosze with one odd grosz: a złoty a step, and a grosz."""
+    election = pabulib.load(PABULIB / "poland_lodz_2020_.pb")
+    costs = {pid: int(c) * 100 for pid, c in election.projects.items()}
+    costs[next(iter(costs))] += 1
+    pence = Election(costs, int(election.budget) * 100, election.vote_type, election.profile)
+    rows = []
+    for step in (100, 1):
+        seconds, outcome = timed(partial(run, pence, "equalshares/add1", add1_step=step))
+        rows.append({"step": step, "seconds": seconds, "steps": outcome.add1_steps})
+    return rows
+
+
 def synthetic(voters: int, projects: int = 200, seed: int = 2024):
     """Approval ballots: each voter backs 1 to 10 projects, popular ones more often."""
     rng = np.random.default_rng(seed)
@@ -129,6 +188,24 @@ def synthetic_rows(voters: int) -> list[dict]:
         )
         rows.append(json.loads(done.stdout))
     return rows
+
+
+def report_whole(whole: list[dict], odd: list[dict]) -> None:
+    print("\nWhole process, a fresh process each (start, read the file, count, print)\n")
+    print(f"{'instance':<20}{'pb tally s':>11}{'pabutools s':>13}{'ratio':>8}  target >= 20x")
+    for r in whole:
+        if r["pabutools"]:
+            ratio = r["pabutools"] / r["ours"]
+            verdict = "met" if ratio >= 20 else "MISSED"
+            print(
+                f"{r['instance']:<20}{r['ours']:>11.2f}{r['pabutools']:>13.2f}"
+                f"{ratio:>7.1f}x  {verdict}"
+            )
+        else:
+            print(f"{r['instance']:<20}{r['ours']:>11.2f}{'-':>13}{'-':>8}")
+    print("\nAdd1 on Lodz 2020 in grosze, one cost raised by 1 grosz\n")
+    for r in odd:
+        print(f"  step {r['step']:>3} grosze per voter: {r['seconds']:.2f} s, {r['steps']:,} steps")
 
 
 def report(real: list[dict], synth: list[dict], voters: int) -> None:
@@ -198,6 +275,7 @@ def main() -> None:
     if not PABULIB.is_dir():
         sys.exit(f"shared pabulib data not found at {PABULIB.resolve()}")
     report(real_elections(args.quick), synthetic_rows(args.voters), args.voters)
+    report_whole(whole_process(args.quick), odd_pence_add1())
 
 
 if __name__ == "__main__":

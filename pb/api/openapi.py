@@ -212,7 +212,8 @@ SCHEMAS = {
                 "description": "Per project not funded: max_cost (the highest cost at which it "
                 "would have been funded; max_cost_exact false means 'at least'), "
                 "extra_supporters (fewest extra voters backing it alone that would have funded "
-                "it) or more_than (none up to that many would have).",
+                "it) or more_than (none up to that many would have), basis (the count they "
+                "come from).",
             },
             "projects": {
                 **_array(_ref("ResultProject")),

@@ -451,7 +451,7 @@ def _check_what_it_would_take(report, election, outcome, rule, seed, step, unit,
     for figure in ours:
         if figure["max_cost"] is not None:
             figure["max_cost"] = money_json(Fraction(str(figure["max_cost"])) * unit)
-    keys = ("project_id", "max_cost", "max_cost_exact", "extra_supporters", "more_than")
+    keys = ("project_id", "max_cost", "max_cost_exact", "extra_supporters", "more_than", "basis")
     theirs = [{k: f.get(k) for k in keys} for f in published["what_it_would_take"]]
     differ = [a["project_id"] for a, b in zip(ours, theirs, strict=False) if a != b]
     same = len(ours) == len(theirs) and not differ

@@ -21,10 +21,21 @@ from pb.tally.rules import RULES, rule_name, run
     help="Rule to apply. Default: the file's META rule if it is one of these, else greedy.",
 )
 @click.option("--seed", default="", show_default=True, help="Published seed for the tie lottery.")
+@click.option(
+    "--add1-step",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Add1 rules: money per voter added each step, in the file's units. Default: 1.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
 @click.pass_context
 def tally_command(
-    ctx: click.Context, files: tuple[Path, ...], rule: str | None, seed: str, as_json: bool
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    rule: str | None,
+    seed: str,
+    add1_step: int | None,
+    as_json: bool,
 ) -> None:
     """Tally pabulib FILES and explain every decision.
 
@@ -44,7 +55,7 @@ def tally_command(
                 click.echo(json.dumps({"file": path.name, "error": message, "line": line}))
             continue
         chosen = rule or rule_name(data.meta.get("rule")) or "greedy"
-        outcome = run(data.election, chosen, seed)
+        outcome = run(data.election, chosen, seed, add1_step=add1_step)
         if as_json:
             click.echo(json.dumps({"file": path.name, **outcome.to_dict()}, ensure_ascii=False))
         else:
@@ -64,8 +75,17 @@ def render(name: str, outcome: Outcome, groups: int | None = None) -> str:
     if outcome.endowment is not None:
         endowment = f"each voter started with {format_money(outcome.endowment)}"
         if outcome.add1_steps is not None:
-            endowment += f" (budget/n + {outcome.add1_steps:,})"
+            step = format_money(outcome.add1_step or 1)
+            endowment += f" (budget/n + {outcome.add1_steps:,} steps of {step})"
         lines.append(endowment)
+    vote = outcome.comparison
+    if vote is not None:
+        lines.append(
+            f"comparison: {vote.prefer_equal_shares:,} voters prefer Equal Shares' "
+            f"{len(vote.equal_shares_selected)} projects, {vote.prefer_greedy:,} greedy's "
+            f"{len(vote.greedy_selected)}, {vote.indifferent:,} neither: "
+            f"{'greedy' if vote.chosen == 'greedy' else 'Equal Shares'} chosen"
+        )
     budget = float(outcome.budget)
     share = f" ({float(outcome.total_cost) / budget:.1%} of the budget)" if budget else ""
     lines.append(

@@ -63,21 +63,23 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
     """
     costs = tally.costs
     current = tally.run(tally.base).chosen
-    k, jump = 0, 1
+    k, jump, changed = 0, 1, False
     while True:
-        low = _float_down(tally.base + k * unit)
-        high = _float_up(tally.base + (k + jump) * unit)
-        if tally.same_outcome(low, high) == current:
-            k += jump
-            jump *= 2
-            continue
-        if jump > 1:
-            jump //= 2
-            continue
+        # Right after a change the next step often changes too: try it exactly, not a proof.
+        if not (changed and jump == 1):
+            low = _float_down(tally.base + k * unit)
+            high = _float_up(tally.base + (k + jump) * unit)
+            if tally.same_outcome(low, high) == current:
+                k += jump
+                jump *= 2
+                continue
+            if jump > 1:
+                jump //= 2
+                continue
         trial = tally.run(tally.base + (k + 1) * unit).chosen
         if sum(costs[p] for p in trial) > budget:
             return k
-        k, current = k + 1, trial
+        k, changed, current = k + 1, trial != current, trial
 
 
 def _float_down(value: Fraction) -> float:

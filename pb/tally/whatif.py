@@ -53,6 +53,7 @@ class WhatItWouldTake:
     max_cost_exact: bool
     extra_supporters: int | None
     more_than: int | None
+    basis: str = "greedy"  # the count the figures come from (see the module docstring)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class WhatItWouldTake:
             "max_cost_exact": self.max_cost_exact,
             "extra_supporters": self.extra_supporters,
             "more_than": self.more_than,
+            "basis": self.basis,
         }
 
 
@@ -86,11 +88,14 @@ def what_it_would_take(
     chose_greedy = outcome.comparison is not None and outcome.comparison.chosen == "greedy"
     if name == "greedy" or chose_greedy:
         counter: _Greedy | _Counted = _Greedy(election, seed)
+        basis = "greedy"
     elif "add1" in name:
         endowment = Fraction(outcome.endowment or 0) * election.scale
         counter = _Counted(election, "equalshares", seed, None, endowment)
+        basis = "equalshares at the Add1 endowment"
     else:
         counter = _Counted(election, "equalshares", seed, None, None)
+        basis = "equalshares"
     results = []
     for p in left_out:
         cost, exact = counter.max_cost(p)
@@ -102,6 +107,7 @@ def what_it_would_take(
                 exact,
                 extra,
                 more,
+                basis,
             )
         )
     return results

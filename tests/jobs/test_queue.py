@@ -142,3 +142,14 @@ def test_a_real_worker_takes_a_job_from_the_sqlite_queue(tmp_path):
     finally:
         worker.terminate()
         worker.wait(timeout=10)
+
+
+def test_the_queue_is_on_redis_when_redis_url_is_set_else_on_a_sqlite_file(monkeypatch, tmp_path):
+    from huey import RedisHuey, SqliteHuey
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert isinstance(jobs.make_huey(), RedisHuey)
+    monkeypatch.delenv("REDIS_URL")
+    monkeypatch.setenv("PB_JOBS_FILE", str(tmp_path / "queue.sqlite3"))
+    queue = jobs.make_huey()
+    assert isinstance(queue, SqliteHuey) and queue.storage.filename.endswith("queue.sqlite3")

@@ -119,3 +119,23 @@ def test_python_dash_m_runs_without_app_configuration(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["file"] == "ties.pb"
+
+
+def test_pb_tally_starts_without_loading_the_web_app():
+    import subprocess
+    import sys
+
+    from tests.tally.conftest import pabulib_path
+
+    path = pabulib_path("poland_warszawa_2018_falenica.pb")
+    code = (
+        "import sys\n"
+        f"sys.argv = ['pb', 'tally', {str(path)!r}, '--json']\n"
+        "from pb.entry import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('flask loaded' if 'flask' in sys.modules else 'no flask')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1] == "no flask"
+    assert '"rule": "greedy"' in lines[0]

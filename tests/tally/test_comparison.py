@@ -82,3 +82,19 @@ def test_the_rule_names_read_from_pabulib():
 
     assert rule_name("equalshares-comparison") == "equalshares-comparison"
     assert rule_name("EqualShares/Add1-Comparison") == "equalshares/add1-comparison"
+
+
+def test_pb_tally_reads_the_rule_and_shows_the_vote(tmp_path):
+    from click.testing import CliRunner
+
+    from pb.tally.cli import tally_command
+
+    data = pabulib.read(pabulib_path("poland_warszawa_2018_falenica.pb"))
+    data.meta["rule"] = "equalshares/add1-comparison"
+    path = tmp_path / "falenica.pb"
+    pabulib.write(data, path)
+    result = CliRunner().invoke(tally_command, [str(path), "--add1-step", "2"])
+    assert result.exit_code == 0, result.output
+    assert "rule equalshares/add1-comparison" in result.output
+    assert "steps of 2)" in result.output and "comparison: " in result.output
+    assert pabulib.read(path).meta["rule"] == "equalshares/add1-comparison"
