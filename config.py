@@ -91,8 +91,9 @@ class Config:
     # Background jobs (pb.jobs): run at once in the caller instead of by `pb worker`.
     JOBS_IMMEDIATE = _bool("PB_JOBS_IMMEDIATE")
 
-    # The council's Ed25519 key for signing audit packages (generated into instance/ if unset).
-    SIGNING_KEY_PATH = os.environ.get("SIGNING_KEY_PATH")
+    # The private halves of the councils' Ed25519 signing keys (`pb signing-key create`), one
+    # PEM file per key; a folder of secrets every app server mounts. Default instance/keys.
+    SIGNING_KEY_DIR = os.environ.get("SIGNING_KEY_DIR")
 
     # Links in mail are absolute, so the app must know where it is served.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")

@@ -8,12 +8,22 @@ import json
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, NoAppException, with_appcontext
 
 from pb import create_app
 from pb.tally.cli import tally_command
 
-cli = FlaskGroup(create_app=lambda: create_app(), help=__doc__)
+
+def _create_app():
+    """The app for commands that need one; a setting that stops it (PB_ENV unset, a weak
+    SECRET_KEY in production) is a plain message, not a traceback."""
+    try:
+        return create_app()
+    except RuntimeError as exc:
+        raise NoAppException(str(exc)) from None
+
+
+cli = FlaskGroup(create_app=_create_app, help=__doc__)
 cli.add_command(tally_command, "tally")
 
 
@@ -80,7 +90,7 @@ def audit_package_command(pot_id: int, output: str) -> None:
 EXIT_CONFIRMED, EXIT_FAILED, EXIT_UNCONFIRMED = 0, 1, 3
 
 
-@cli.command("verify")
+@cli.command("verify", with_appcontext=False)  # no app, no settings: any auditor runs it
 @click.argument("package", type=click.Path(exists=True, dir_okay=False))
 @click.option("--receipt", help="Also confirm that this receipt's ballot is in the package.")
 @click.option(

@@ -75,6 +75,7 @@ def test_script_tags_are_shown_escaped_everywhere(app, client, login, world, scr
                     paths.add(path.replace(f"/{world.voting_pot.id}/", f"/{pot_id}/"))
     for path in sorted(paths):
         response = client.get(path)
+        response.close()  # a file response (the audit package) holds its file open
         if not response.content_type.startswith("text/html"):
             response.close()  # a file served from disk (the audit package) stays open till then
             continue

@@ -257,14 +257,22 @@ def _write_events(archive, pot) -> str:
     with _entry(archive, "events.jsonl") as raw:
         hashing = _Hashing(raw)
         out = io.BufferedWriter(hashing, 1 << 16)
+        # Plain rows, not ORM objects (60% of the build went into making those); each is
+        # written by ChainEvent.line itself, so the bytes are the chain's own.
         query = (
-            select(ChainEvent)
+            select(
+                ChainEvent.height,
+                ChainEvent.type,
+                ChainEvent.parent,
+                ChainEvent.payload_sha256,
+                ChainEvent.at,
+            )
             .where(ChainEvent.pot_id == pot.id)
             .order_by(ChainEvent.height)
             .execution_options(yield_per=_BATCH)
         )
-        for event in db.session.scalars(query):
-            out.write(event.line().encode() + b"\n")
+        for row in db.session.execute(query):
+            out.write(ChainEvent.line(row).encode() + b"\n")
         out.flush()
     return hashing.digest.hexdigest()
 

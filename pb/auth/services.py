@@ -105,12 +105,18 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link when the address has an account; say nothing either way."""
+    """Mail a reset link when the address has an account, and a note saying there is none
+    otherwise; the page shown says nothing either way."""
     user = find_user_by_email(email)
-    # The link is made either way, so the two cases do the same work up to the mail itself
-    # (which is written or sent after the commit; see pb.mail).
-    token = make_token(RESET, {"user": user.id if user else 0, "epoch": 0})
     if user is None:
+        # One mail either way, so the time taken does not tell who has an account (issue 14);
+        # the page shown is the same too.
+        queue_mail(
+            email.strip(),
+            "Password reset: no account with this address",
+            "mail/reset_no_account.txt",
+            register_url=absolute_url("auth.register"),
+        )
         return
     token = make_token(RESET, {"user": user.id, "epoch": user.session_epoch})
     queue_mail(

@@ -227,3 +227,11 @@ def test_random_json_values_never_raise(zip_path):
         verify(zip_path)  # raising fails the test
 
     replace()
+
+
+def test_pb_verify_needs_no_app_or_settings(zip_path, monkeypatch):
+    """An auditor runs `pb verify` with nothing set up: no PB_ENV, no database, no secret."""
+    monkeypatch.delenv("PB_ENV", raising=False)
+    result = CliRunner().invoke(cli, ["verify", str(zip_path)])
+    assert result.exit_code == 3, result.output  # consistent, key unconfirmed
+    assert "PB_ENV" not in result.output

@@ -75,7 +75,7 @@ def server(tmp_path_factory):
         "REDIS_URL": "",
         "PYTHONPATH": str(ROOT),  # config.py lives at the top of the repository
     }
-    for name in ("PB_TEST_DATABASE_URL", "MAIL_SERVER", "SECRET_KEY", "SIGNING_KEY_PATH"):
+    for name in ("PB_TEST_DATABASE_URL", "MAIL_SERVER", "SECRET_KEY", "SIGNING_KEY_DIR"):
         env.pop(name, None)
 
     def run(*args):
