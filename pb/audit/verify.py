@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from pb.money import DEFAULT_CURRENCY
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
 from pb.tally.election import Election
@@ -190,6 +191,7 @@ def _check_limits(report, data, manifest):
         spending_cap=limits.get("spending_cap"),
         points_total=limits.get("points_total"),
         points_max=limits.get("points_max"),
+        currency=manifest.get("pot", {}).get("currency") or DEFAULT_CURRENCY,
     )
     projects = [
         SimpleNamespace(id=int(row[0]), cost=int(Fraction(row[1]))) for row in data.projects

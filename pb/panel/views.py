@@ -37,7 +37,7 @@ def new_pot():
     council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
     if council is None:
         abort(404)
-    form = PotForm(_wards())
+    form = PotForm(_wards(), council.currency)
     if form.validate_on_submit():
         pot = services.create_pot(council, current_user, form.settings())
         db.session.commit()
@@ -51,7 +51,7 @@ def new_pot():
 def settings(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     require_manage(pot)
-    form = PotForm(_wards(), obj=pot, frozen=pot.settings_frozen)
+    form = PotForm(_wards(), pot.currency, obj=pot, frozen=pot.settings_frozen)
     if request.method == "GET":
         form.ward_id.data = str(pot.ward_id or "")
     if form.validate_on_submit():

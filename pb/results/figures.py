@@ -11,12 +11,8 @@ from sqlalchemy import func, select
 from pb.councils.models import Ward
 from pb.electorate.models import AccessCode, VoterRollEntry
 from pb.extensions import db
+from pb.money import minor_from_json
 from pb.results.models import Result
-
-
-def pence(value) -> int:
-    """Money from the outcome JSON (int, or an exact decimal/fraction string), down to pence."""
-    return int(Fraction(value)) if value is not None else 0
 
 
 def percent(part: int | Fraction, whole: int | Fraction, places: int = 1) -> float | None:
@@ -27,7 +23,7 @@ def percent(part: int | Fraction, whole: int | Fraction, places: int = 1) -> flo
 
 
 def per_head(amount: int, people: int) -> int | None:
-    """Pence per person, rounded to the nearest penny (halves up); None with no people."""
+    """Minor units per person, rounded to the nearest one (halves up); None with no people."""
     if people <= 0:
         return None
     return (2 * amount + people) // (2 * people)
@@ -82,8 +78,8 @@ class ResultFigures:
 def result_figures(pot, result: Result) -> ResultFigures:
     """Money spent and left, turnout and the share of voters who got a project they backed."""
     outcome = result.outcome
-    budget = pence(outcome["budget"])
-    spent = pence(outcome["total_cost"])
+    budget = minor_from_json(outcome["budget"])
+    spent = minor_from_json(outcome["total_cost"])
     by_id = {p["project_id"]: p for p in outcome["projects"]}
     ballots = result.ballots_online + result.ballots_paper
     eligible = eligible_residents(pot)

@@ -9,6 +9,7 @@ from pb import tally
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
+from pb.money import minor_per_major
 from pb.pots.models import PhaseError
 from pb.results.models import Result
 from pb.tally.outcome import money_json
@@ -19,14 +20,15 @@ from pb.voting.services import ballot_proposals
 
 
 def money_unit(pot) -> int:
-    """The largest unit, up to a whole pound (100), that every cost and the budget are made of.
+    """The largest unit, up to one major unit of the pot's currency (100 pence in a pound),
+    that every cost and the budget are made of.
 
     The tally counts in this unit, so Add1 raises each voter's share a whole unit at a time:
     a pot priced in whole pounds (or whole złoty, as pabulib files are) is counted exactly as
     its officials did, and needs 100 times fewer rounds than counting in pence.
     """
     costs = [p.cost for p in ballot_proposals(pot)]
-    return math.gcd(100, pot.amount, *costs)
+    return math.gcd(minor_per_major(pot.currency), pot.amount, *costs)
 
 
 def election_for(pot, unit: int = 1) -> tally.Election:
@@ -137,7 +139,7 @@ PROJECT_MONEY_FIELDS = ("cost", "supporters_money", "remaining_budget")
 
 
 def _in_minor_units(outcome: dict, unit: int) -> dict:
-    """Scale the money in an outcome counted in `unit`s back to minor units (pence)."""
+    """Scale the money in an outcome counted in `unit`s back to minor units."""
     if unit == 1:
         return outcome
 

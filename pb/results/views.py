@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pb.dashboard import charts
 from pb.extensions import db
 from pb.http import get_or_404, require_manage, require_read
-from pb.money import format_pence
+from pb.money import format_money
 from pb.panel.forms import ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
@@ -100,6 +100,6 @@ def show(pot_id: int):
             {pid: p.title for pid, p in proposals.items()},
             numbers.budget,
             "vote" if pot.ballot_method == "approval" else "point",
-            partial(format_pence, currency=pot.council.currency),
+            partial(format_money, currency=pot.currency),
         ),
     )
