@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from pb.money import DEFAULT_CURRENCY
+from pb.money import DEFAULT_CURRENCY, from_major, minor_per_major
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
 from pb.tally.election import Election
@@ -156,9 +156,12 @@ def _check_ballots(report, raw: bytes, manifest, events):
     casts = sum(1 for e in events if e.get("type") in CAST_TYPES)
     eligible = manifest.get("counts", {}).get("eligible", 0)
     report.add("ballots = cast events", ballots == casts, f"{ballots} ballots, {casts} cast events")
-    report.add(
-        "ballots <= eligible", ballots <= eligible, f"{ballots} ballots for {eligible} eligible"
-    )
+    if eligible is None:  # an imported election that does not say who could vote
+        report.add("ballots <= eligible", True, f"{ballots} ballots; who could vote is not known")
+    else:
+        report.add(
+            "ballots <= eligible", ballots <= eligible, f"{ballots} ballots for {eligible} eligible"
+        )
     ids = [row[0] for row in data.votes]
     report.add(
         "ballot ids",
@@ -170,7 +173,7 @@ def _check_ballots(report, raw: bytes, manifest, events):
     )
     counts = manifest.get("counts", {})
     if channel is not None:
-        online = sum(1 for row in data.votes if row[channel] == "online")
+        online = sum(1 for row in data.votes if row[channel] == "internet")
         expected = (counts.get("ballots_online"), counts.get("ballots_paper"))
         report.add(
             "online and paper counts",
@@ -194,7 +197,8 @@ def _check_limits(report, data, manifest):
         currency=manifest.get("pot", {}).get("currency") or DEFAULT_CURRENCY,
     )
     projects = [
-        SimpleNamespace(id=int(row[0]), cost=int(Fraction(row[1]))) for row in data.projects
+        SimpleNamespace(id=int(row[0]), cost=from_major(row[1], pot.currency))
+        for row in data.projects
     ]
     vote, points = data.vote_columns.index("vote"), None
     if "points" in data.vote_columns:
@@ -218,16 +222,20 @@ def _check_limits(report, data, manifest):
 def _check_seed(report, manifest, results, events):
     tie = manifest.get("tie_break", {})
     seed, commitment = tie.get("seed") or "", tie.get("seed_sha256") or ""
-    report.add(
-        "seed matches its commitment",
-        _sha256(seed) == commitment,
-        "" if _sha256(seed) == commitment else "SHA-256 of the seed is not the commitment",
-    )
-    report.add("results use the published seed", results.get("seed") == seed)
+    if not seed and tie.get("seed_sha256") is None:
+        # An imported election: its source names no lottery, so there is nothing to check.
+        report.add("seed matches its commitment", True, "no tie-break seed (imported election)")
+    else:
+        report.add(
+            "seed matches its commitment",
+            _sha256(seed) == commitment,
+            "" if _sha256(seed) == commitment else "SHA-256 of the seed is not the commitment",
+        )
+    report.add("results use the published seed", (results.get("seed") or "") == seed)
     opening = next((e for e in events if e.get("type") == "voting_opened"), None)
     if opening is not None:
         pot = manifest.get("pot", {}).get("id")
-        expected = _sha256(_canonical({"pot": pot, "seed_sha256": commitment}))
+        expected = _sha256(_canonical({"pot": pot, "seed_sha256": tie.get("seed_sha256")}))
         report.add("commitment was in the chain at opening", opening["payload_sha256"] == expected)
 
 
@@ -245,11 +253,15 @@ def _check_recount(report, data, manifest, results, with_pabutools):
     rule = manifest.get("rule", "greedy")
     seed = manifest.get("tie_break", {}).get("seed") or ""
     election = data.election
-    # pb counts in the largest unit up to 100 (a whole pound) that all money is made of.
-    unit = math.gcd(100, int(election.budget), *(int(c) for c in election.projects.values()))
+    # ballots.pb gives major units; pb counts in the largest unit, up to one major unit, that
+    # all the money (in minor units) is made of.
+    scale = minor_per_major(manifest.get("pot", {}).get("currency") or DEFAULT_CURRENCY)
+    budget = int(Fraction(election.budget) * scale)
+    costs = {pid: int(Fraction(cost) * scale) for pid, cost in election.projects.items()}
+    unit = math.gcd(scale, budget, *costs.values())
     election = Election(
-        {pid: cost // unit for pid, cost in election.projects.items()},
-        election.budget // unit,
+        {pid: cost // unit for pid, cost in costs.items()},
+        budget // unit,
         election.vote_type,
         election.profile,
     )

@@ -45,7 +45,7 @@ class Ward(db.Model):
     # The ONS ward code, e.g. E05011234.
     code: Mapped[str] = mapped_column(String(20), unique=True)
     # Residents, for turnout; None when not known (an imported election does not say).
-    population: Mapped[int | None] = mapped_column(default=0)
+    population: Mapped[int | None]
 
     council: Mapped[Council] = relationship(back_populates="wards")
     postcodes: Mapped[list["Postcode"]] = relationship(back_populates="ward")

@@ -168,9 +168,17 @@ _SUMMED = (
 )
 
 
-def _row(area: str, code: str | None, population: int, parts: list[dict], budget: int) -> dict:
+def _total(values) -> int | None:
+    """A sum that is not known when one of its parts is not (None)."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values)
+
+
+def _row(
+    area: str, code: str | None, population: int | None, parts: list[dict], budget: int | None
+) -> dict:
     row = {"area": area, "ward_code": code, "population": population}
-    row.update({key: sum(p[key] for p in parts) for key in _SUMMED})
+    row.update({key: _total(p[key] for p in parts) for key in _SUMMED})
     row["share_percent"] = percent(row["amount"], budget, 2)
     row["amount_per_resident"] = per_head(row["amount"], population)
     row["turnout_percent"] = percent(row["ballots"], row["eligible"])
@@ -191,7 +199,7 @@ def goes_local(year: int, council: Council | None = None) -> dict:
     pots = list(db.session.scalars(_public_pots(council).where(Pot.year == year)))
     figures = pot_figures(pots)
     budget = council.annual_budget
-    population = sum(w.population for w in council.wards)
+    population = _total(w.population for w in council.wards)
 
     areas = [
         _row(

@@ -32,6 +32,7 @@ STATUSES = {
     "not_feasible": "Not feasible",
     "merged": "Merged into another proposal",
     "on_ballot": "On the ballot",
+    "withdrawn": "Withdrawn",  # an imported project the source lists at cost 0
 }
 
 

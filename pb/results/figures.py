@@ -15,35 +15,36 @@ from pb.money import minor_from_json
 from pb.results.models import Result
 
 
-def percent(part: int | Fraction, whole: int | Fraction, places: int = 1) -> float | None:
-    """`part` as a percentage of `whole`, rounded for people; None when `whole` is zero."""
+def percent(part: int | Fraction, whole: int | Fraction | None, places: int = 1) -> float | None:
+    """`part` as a percentage of `whole`, rounded for people; None when `whole` is zero or
+    not known."""
     if not whole:
         return None
     return round(float(Fraction(part) * 100 / Fraction(whole)), places)
 
 
-def per_head(amount: int, people: int) -> int | None:
+def per_head(amount: int, people: int | None) -> int | None:
     """Minor units per person, rounded to the nearest one (halves up); None with no people."""
-    if people <= 0:
+    if not people or people <= 0:
         return None
     return (2 * amount + people) // (2 * people)
 
 
-def area_population(pot) -> int:
-    """Residents of the pot's area: its ward, or every ward of the council."""
+def area_population(pot) -> int | None:
+    """Residents of the pot's area: its ward, or every ward of the council; None when a
+    ward's population is not known."""
     if pot.ward_id is not None:
         return pot.ward.population
-    query = select(func.coalesce(func.sum(Ward.population), 0)).where(
-        Ward.council_id == pot.council_id
-    )
-    return int(db.session.scalar(query))
+    query = select(Ward.population).where(Ward.council_id == pot.council_id)
+    populations = list(db.session.scalars(query))
+    return None if any(n is None for n in populations) else sum(populations)
 
 
-def eligible_residents(pot) -> int:
+def eligible_residents(pot) -> int | None:
     """How many people could vote in the pot, by its eligibility mode.
 
     A voter roll counts its entries, access codes the codes not made void, and an open pot
-    the population of its area (the wards' own figures).
+    the population of its area (the wards' own figures; None when not known).
     """
     if pot.eligibility_mode == "roll":
         query = select(func.count()).where(VoterRollEntry.pot_id == pot.id)
@@ -66,7 +67,7 @@ class ResultFigures:
     funded: list[dict]  # outcome projects that were funded, in the order chosen
     ballots_online: int
     ballots_paper: int
-    eligible: int
+    eligible: int | None  # None: not known
     turnout_percent: float | None
     covered_percent: float | None  # None when no one voted
 

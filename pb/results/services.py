@@ -1,6 +1,7 @@
 """Counting a closed pot with pb.tally, previewing the outcome and publishing it."""
 
 import math
+from datetime import datetime
 from fractions import Fraction
 
 from sqlalchemy import func, select
@@ -153,8 +154,11 @@ def _in_minor_units(outcome: dict, unit: int) -> dict:
     return outcome
 
 
-def publish(pot, actor) -> Result:
-    """Publish the previewed tally. The first publication moves the pot to `published`."""
+def publish(pot, actor, *, at: datetime | None = None) -> Result:
+    """Publish the previewed tally. The first publication moves the pot to `published`.
+
+    ``at`` is when it was published, for an imported election (its source's end date).
+    """
     preview = latest(pot, published=False)
     if pot.phase == "closed":
         pot.publish(tallied=preview is not None)
@@ -162,7 +166,7 @@ def publish(pot, actor) -> Result:
         raise PhaseError("Results can be published once voting has closed and been tallied.")
     if preview is None:
         raise PhaseError("Run the tally and check the preview before publishing.")
-    preview.published_at = utcnow().replace(microsecond=0)
+    preview.published_at = (at or utcnow()).replace(microsecond=0)
     preview.published_by_id = actor.id if actor else None
     chain.append(pot, "published", chain.sha256_hex(chain.canonical(document(preview))))
     record(

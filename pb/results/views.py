@@ -13,7 +13,7 @@ from pb.money import format_money
 from pb.panel.forms import ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
-from pb.results import explain, figures, services
+from pb.results import explain, figures, imports, services
 from pb.tally import BallotError as TallyError
 
 bp = Blueprint("results", __name__)
@@ -95,6 +95,8 @@ def show(pot_id: int):
         earlier=published[1:],
         proposals=proposals,
         figures=numbers,
+        official=imports.official_comparison(pot, result),
+        source=imports.imported_source(pot),
         chart=charts.results_chart(
             explain.in_order(result.outcome),
             {pid: p.title for pid, p in proposals.items()},
