@@ -18,7 +18,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.numbers import get_territory_currencies
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from pb.audit import chain
 from pb.councils.models import Council, Ward
@@ -222,7 +222,7 @@ def _ballots(pot, data, vcols, proposal_ids, end) -> None:
     cast_on = end.date() if end else None
     for row in data.votes:
         names = [c.strip() for c in row[vote_col].split(",") if c.strip()]
-        if pabulib._is_none(row[vote_col]):
+        if row[vote_col].strip().lower() == "none":
             names = []
         if pot.ballot_method == "points" and points_col is not None:
             points = [int(p) for p in row[points_col].split(",") if p.strip()]
@@ -251,6 +251,33 @@ def _ballots(pot, data, vcols, proposal_ids, end) -> None:
         db.session.execute(insert(ImportedVote), cells)
     entries.append(("voting_closed", chain.sha256_hex(chain.canonical(counts))))
     chain.append_many(pot, entries)
+
+
+def import_report(pot) -> list[str]:
+    """What an import kept and what it could not know, in lines for `pb import-pabulib`."""
+    source = imported_source(pot)
+    if source is None:
+        return []
+    ballots = db.session.scalar(
+        select(func.count()).select_from(Ballot).where(Ballot.pot_id == pot.id)
+    )
+    proposals = db.session.scalar(
+        select(func.count()).select_from(Proposal).where(Proposal.pot_id == pot.id)
+    )
+    lines = [
+        f"{proposals} projects and {ballots} votes from {source.file_name}, money in "
+        f"{pot.currency}; META, every column and the official outcome kept as written",
+    ]
+    zero = source.report.get("zero_cost") or []
+    if zero:
+        lines.append(f"withdrawn (cost 0, kept but not counted): {', '.join(zero)}")
+    unknown = ["tie-break seed (none in the source)"]
+    if pot.council.annual_budget is None:
+        unknown.append("the council's annual budget")
+    if (pot.ward.population if pot.ward else None) is None:
+        unknown.append("who could vote, so turnout (give --population)")
+    lines.append("not known: " + "; ".join(unknown))
+    return lines
 
 
 def official_comparison(pot, result) -> dict | None:
