@@ -15,8 +15,10 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
+
+import numpy as np
 
 from pb.tally.election import VOTE_TYPES, Election, Money, Profile, VoteType, as_money
 
@@ -464,10 +466,14 @@ def _to_election(data: PabulibFile) -> Election:
         keyed = {(cell, None): n for cell, n in Counter(vote_cells).items()}
     else:
         keyed = dict(Counter(zip(vote_cells, _column(votes, points_col), strict=True)))
-    grouped: dict[tuple[tuple[int, int], ...], int] = {}
+    approval = vote_type == "approval" and points_col is None
+    grouped: dict = {}
     for (cell, points), count in keyed.items():
         try:
-            ballot = _ballot(cell, points, vote_type, length, index, left_out)
+            if approval:
+                ballot: tuple = _approval_ballot(cell, index, left_out)
+            else:
+                ballot = _ballot(cell, points, vote_type, length, index, left_out)
         except ValueError as exc:
             first = next(
                 i
@@ -476,8 +482,21 @@ def _to_election(data: PabulibFile) -> Election:
             )
             raise PabulibError(str(exc), line_of("VOTES", first + 2), src) from None
         grouped[ballot] = grouped.get(ballot, 0) + count
-    profile = Profile.from_counts(grouped)
+    profile = _approval_profile(grouped) if approval else Profile.from_counts(grouped)
     return Election(costs, as_money(budget), vote_type, profile)
+
+
+def _approval_profile(grouped: dict[tuple[int, ...], int]) -> Profile:
+    """The profile :meth:`Profile.from_counts` builds from ((i, 1), ...) keys, built straight
+    from approval sets (tuples of project indices): sorting (i,) tuples orders the groups as
+    sorting ((i, 1),) tuples does, and every weight is 1."""
+    keys = sorted(key for key, count in grouped.items() if count > 0)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    indptr = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    items = np.fromiter(chain.from_iterable(keys), dtype=np.int64, count=int(indptr[-1]))
+    counts = np.fromiter((grouped[k] for k in keys), dtype=np.int64, count=len(keys))
+    return Profile(indptr=indptr, items=items, weights=np.ones_like(items), counts=counts)
 
 
 def _ballot(
@@ -489,6 +508,8 @@ def _ballot(
     left_out: set[str],
 ) -> tuple[tuple[int, int], ...]:
     """One ballot's sorted (project index, weight) pairs; ValueError says what is wrong."""
+    if vote_type == "approval" and points is None:
+        return _approval_ballot(cell, index, left_out)
     names = [] if _is_none(cell) else [n.strip() for n in cell.split(",") if n.strip()]
     weights = _weights(names, points, vote_type, length)
     pairs: dict[int, int] = {}
@@ -513,6 +534,38 @@ def _columns(
         if name not in cols:
             raise PabulibError(f"missing column {name!r}", line, src)
     return cols
+
+
+def _approval_ballot(cell: str, index: dict[str, int], left_out: set[str]) -> tuple[int, ...]:
+    """An approval ballot as its sorted project indices (weights are all 1).
+
+    The common case (known ids, no spaces, none twice) is a split and dictionary look-ups;
+    anything else goes the careful way, which also names what is wrong.
+    """
+    try:
+        found = sorted(map(index.__getitem__, cell.split(","))) if cell else []
+    except KeyError:
+        return _approval_ballot_carefully(cell, index, left_out)
+    if len(set(found)) != len(found):
+        return _approval_ballot_carefully(cell, index, left_out)
+    return tuple(found)
+
+
+def _approval_ballot_carefully(
+    cell: str, index: dict[str, int], left_out: set[str]
+) -> tuple[int, ...]:
+    names = [n.strip() for n in cell.split(",") if n.strip()]
+    if len(names) == 1 and names[0].lower() == "none":
+        names = []
+    chosen = set(names)
+    if len(chosen) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise ValueError(f"the ballot names project {twice!r} twice")
+    unknown = chosen.difference(index).difference(left_out)
+    if unknown:
+        first = next(n for n in names if n in unknown)
+        raise ValueError(f"the ballot names unknown project {first!r}")
+    return tuple(sorted(index[n] for n in chosen if n in index))
 
 
 def _weights(names: list[str], points: str | None, vote_type: str, length: int) -> list[int]:

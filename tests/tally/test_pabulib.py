@@ -239,3 +239,17 @@ def test_the_fast_and_the_general_reader_agree(quoted):
     assert data == general
     assert data.line_numbers["VOTES"][5] == general.line_numbers["VOTES"][5]
     assert run(data.election, "greedy").to_dict() == run(general.election, "greedy").to_dict()
+
+
+@pytest.mark.parametrize("name", ["poland_lodz_2020_baluty-doly.pb", "poland_wieliczka_2023.pb"])
+def test_approval_profiles_are_built_as_the_election_builds_them(name):
+    """The reader's quick approval profile equals Profile.from_counts on the same ballots."""
+    data = pabulib.read(pabulib_path(name))
+    election = data.election
+    ids = election.project_ids
+    ballots = [
+        set(ids[i] for i in ballot) for ballot, n in election.profile.rows() for _ in range(n)
+    ]
+    again = Election.from_ballots(dict(election.projects), election.budget, ballots, "approval")
+    for part in ("indptr", "items", "weights", "counts"):
+        assert getattr(election.profile, part).tolist() == getattr(again.profile, part).tolist()
