@@ -6,7 +6,8 @@ What pb writes follows the format as pabulib-checker 1.0.8 reads it: META starts
 the currency's major unit, as pabulib files give them; `voting_method` is `internet` or
 `paper`; no cell starts or ends with spaces. A source's legacy names are written under the
 format's current ones (`target` -> `beneficiaries`, `categories` -> `category`, `comments`
--> `comment`, sex `K` (Polish *kobieta*) -> `F`). Fields the format does not know are kept in
+-> `comment`, sex `K` (Polish *kobieta*) -> `F`), and a `max_length` above the number of
+projects is written as that number (the same limit). Fields the format does not know are kept in
 pb's database but not written, since the checker refuses them.
 """
 
@@ -182,6 +183,10 @@ def build(
     source["comment"] = comment(source) or ""
     source["currency"] = currency
     source["num_projects"] = str(len(projects))
+    if source.get("max_length") and int(source["max_length"]) > len(projects):
+        # Łódź allowed up to 5 picks in wards with 3 projects: the same limit, in the format's
+        # terms (it wants max_length <= num_projects).
+        source["max_length"] = str(len(projects))
     source["num_votes"] = str(len(votes))
     if sum(p.cost for p in projects) <= int(meta["budget"]):
         source["fully_funded"] = "1"  # the format's flag for "the budget covers everything"
