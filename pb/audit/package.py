@@ -88,17 +88,17 @@ def _meta(pot) -> dict[str, str]:
     """META of ballots.pb (money in minor units): what the pot is, where it came from and the
     limits its ballots were cast under. An imported pot starts from its source's META."""
     source = imported_source(pot)
-    meta = dict(source.meta) if source else {}
-    meta.update(
-        description=meta.get("description") or f"{pot.name}: audit package of {pot.council.name}",
-        country=pot.council.country or meta.get("country") or "United Kingdom",
-        unit=meta.get("unit") or pot.council.name,
-        subunit=meta.get("subunit") or pot.area_name,
-        instance=meta.get("instance") or str(pot.year),
-        budget=str(pot.amount),
-        vote_type=VOTE_TYPES[pot.ballot_method],
-        rule=pot.rule,
-    )
+    if source:  # what the source said about itself, as it said it
+        meta = dict(source.meta)
+    else:
+        meta = {
+            "description": f"{pot.name}: audit package of {pot.council.name}",
+            "country": pot.council.country or "United Kingdom",
+            "unit": pot.council.name,
+            "subunit": pot.area_name,
+            "instance": str(pot.year),
+        }
+    meta.update(budget=str(pot.amount), vote_type=VOTE_TYPES[pot.ballot_method], rule=pot.rule)
     for key in ("min_length", "max_length", "max_sum_cost", "max_sum_points", "max_points"):
         meta.pop(key, None)
     if not source:  # the days voting opened and closed; the format allows the year alone

@@ -95,7 +95,7 @@ def test_json_mode_marks_the_bad_file(tmp_path):
     line = next(ln for ln in result.output.splitlines() if ln.startswith("{"))
     assert json.loads(line) == {
         "file": "bad.pb",
-        "error": "bad.pb: line 8: project 'x' has a non-positive cost 0",
+        "error": "bad.pb: line 8: project 'x' has a negative cost -1",
         "line": 8,
     }
 
