@@ -67,7 +67,6 @@ def server(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{folder / 'pb.sqlite3'}",
         "MAIL_OUTBOX": str(folder / "outbox"),
         "BASE_URL": url,
-        "PB_PABULIB_DIR": str(folder / "no-pabulib"),
         # The journeys log in many times from one address; keep the limit out of their way.
         "RATELIMIT_SENSITIVE": "10000/minute",
         "REDIS_URL": "",
