@@ -218,7 +218,9 @@ SCHEMAS = {
             "ward": {**TEXT, "description": 'The ward\'s name; "All wards" for council-wide pots.'},
             "ward_code": _nullable({**TEXT, "description": "ONS ward code; null: all wards."}),
             "pots": COUNT,
-            "population": COUNT,
+            "population": _nullable(
+                {**COUNT, "description": "Residents; null when not known (an imported election)."}
+            ),
             "pot_amount_minor": MINOR,
             "per_resident_minor": _nullable(
                 {**MINOR, "description": "To the nearest penny; null with no population."}

@@ -1,4 +1,4 @@
-"""GET /api/v1/goes-local?year=: the dashboard's figures for a year, as open data in pence."""
+"""GET /api/v1/goes-local?year=: the dashboard's figures for a year, as open data in minor units."""
 
 import pytest
 
@@ -38,6 +38,21 @@ def test_a_ward_with_no_population_has_no_per_resident_figure(client, contract, 
     body = contract.check(client.get(GOES_LOCAL), GOES_LOCAL)
     docks = next(row for row in body["wards"] if row["ward"] == "Docks")
     assert docks["per_resident_minor"] is None
+
+
+def test_an_imported_election_says_what_is_not_known(client, contract, app):
+    """A pabulib import has no annual budget and no population: null, not 0."""
+    from pb.demo import DEMO_DATA, REAL_ELECTION
+    from pb.results.imports import import_pabulib
+
+    pot = import_pabulib(DEMO_DATA / REAL_ELECTION)
+    db.session.commit()
+    body = contract.check(client.get(f"{GOES_LOCAL}?council={pot.council_id}"), GOES_LOCAL)
+    assert (body["currency"], body["council_budget_minor"]) == ("PLN", None)
+    ward = next(row for row in body["wards"] if row["ward"] == "Green Budget")
+    assert (ward["population"], ward["per_resident_minor"]) == (None, None)
+    assert ward["turnout_percent"] is None and ward["ballots"] == 6586
+    assert ward["pot_amount_minor"] == 100_000_000
 
 
 def test_without_a_year_the_latest_year_with_a_pot(client, contract, world):
