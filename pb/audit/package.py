@@ -93,6 +93,7 @@ def _meta(pot) -> dict[str, str]:
     else:
         meta = {
             "description": f"{pot.name}: audit package of {pot.council.name}",
+            # pb's own councils place residents by UK postcode, so they are in the UK.
             "country": pot.council.country or "United Kingdom",
             "unit": pot.council.name,
             "subunit": pot.area_name,
