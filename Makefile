@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format install dev bench clean
+.PHONY: run test lint format install dev bench clean chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pb needs Python 3.11 or newer"'
@@ -37,7 +37,27 @@ run: install  ## migrate, seed the demo when the database is empty, serve on 127
 	$(BIN)/pb run --host $(HOST) --port $(PORT)
 
 test: dev  ## the whole suite, end-to-end in Chromium too (PYTEST_ARGS='-m "not e2e"' skips those)
+	@case '$(PYTEST_ARGS)' in *'not e2e'*) ;; *) $(MAKE) --no-print-directory chromium ;; esac
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The end-to-end tests drive Debian's Chromium (Playwright never downloads a browser): install
+# it with apt-get when it is missing and we may (root, as CI is); otherwise say what to do.
+CHROMIUM ?= $(or $(PB_CHROMIUM),/usr/bin/chromium)
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "== installing Debian's chromium for the end-to-end tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  echo "== installing Debian's chromium for the end-to-end tests (sudo)"; \
+	  sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi; \
+	if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Chromium is missing at $(CHROMIUM): run 'sudo apt-get install chromium' (Debian/Ubuntu) or set PB_CHROMIUM, or skip the browser tests with make test PYTEST_ARGS='-m \"not e2e\"'." >&2; \
+	  exit 1; \
+	fi
 
 lint: dev
 	$(BIN)/ruff check .

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 import pb
@@ -14,7 +13,7 @@ from pb import input as request_input
 from pb import security
 from pb.audit import signing
 from pb.extensions import csrf, db, limiter, login_manager, migrate
-from pb.money import format_pence
+from pb.money import format_money
 from pb.results import explain
 from pb.sqlite import make_transactional
 
@@ -92,21 +91,14 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     return app
 
 
-@pass_context
-def _money(context, amount, currency: str | None = None) -> str:
-    """The `money` filter: amounts in the currency of the pot the page is about."""
-    return format_pence(amount, currency=currency or _currency(context))
+def _money(amount, currency: str) -> str:
+    """The `money` filter: `{{ pot.amount|money(pot.currency) }}`; the currency is required."""
+    return format_money(amount, currency)
 
 
-def _currency(context) -> str:
-    """The currency of the pot (or council) the page is about; pounds otherwise."""
-    council = getattr(context.get("pot"), "council", None) or context.get("council")
-    return getattr(council, "currency", None) or "GBP"
-
-
-@pass_context
-def _reason(context, project: dict) -> str:
-    return explain.reason(project, currency=_currency(context))
+def _reason(project: dict, currency: str) -> str:
+    """The `reason` filter: why a project was or was not funded, money in `currency`."""
+    return explain.reason(project, currency=currency)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -296,7 +296,7 @@ def import_pabulib_command(files, population) -> None:
     from pb.audit import package, signing
     from pb.audit.verify import verify
     from pb.extensions import db
-    from pb.results.imports import import_pabulib
+    from pb.results.imports import import_pabulib, import_report
     from pb.tally.pabulib import PabulibError
 
     for path in files:
@@ -333,6 +333,28 @@ def import_pabulib_command(files, population) -> None:
         click.echo(f"{path}: pot {pot.id}, {pot.name}")
         if key is not None:
             click.echo(f"{pot.council.name}: new signing key {key.fingerprint}")
+        for line in import_report(pot):
+            click.echo(f"  {line}")
+
+
+@cli.command("export-pabulib")
+@click.argument("pot_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+@with_appcontext
+def export_pabulib_command(pot_id: int, output: str) -> None:
+    """Write a published pot's ballots as a pabulib file (the audit package's ballots.pb)."""
+    from pb.audit.package import ballots_file
+    from pb.extensions import db
+    from pb.pots.models import Pot
+    from pb.results.services import publications
+    from pb.tally import pabulib
+
+    pot = db.session.get(Pot, pot_id)
+    published = publications(pot) if pot else []
+    if not published:
+        raise click.ClickException(f"pot {pot_id} has no published results")
+    pabulib.write(ballots_file(pot, published[0]), output)
+    click.echo(f"{output}: {pot.name}")
 
 
 @cli.command("backup")

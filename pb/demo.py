@@ -15,13 +15,12 @@ from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
 from pb.extensions import db
+from pb.money import format_money
 from pb.pots.models import Pot, Round
 from pb.proposals.models import Proposal
 from pb.results.imports import import_pabulib
 from pb.timeutil import today, utcnow
 from pb.voting import sealing
-
-ROOT = Path(__file__).resolve().parent.parent
 
 DEMO_PASSWORD = "demo-password"  # printed by `pb demo`; for the demo database only
 
@@ -135,7 +134,12 @@ def seed() -> dict[str, str] | None:
     """
     if db.session.scalar(select(Council.id).limit(1)) is not None:
         return None
-    council = Council(name="Riverside Borough Council", annual_budget=248_000_000_00)
+    council = Council(
+        name="Riverside Borough Council",
+        annual_budget=248_000_000_00,
+        currency="GBP",
+        country="United Kingdom",
+    )
     db.session.add(council)
     wards = {}
     for name, code, population, postcodes in WARDS:
@@ -157,7 +161,8 @@ def seed() -> dict[str, str] | None:
             council=council,
             ward=ward,
             name=f"{name} Community Fund {start.year}",
-            description=f"£50,000 for projects chosen by the people of {name}.",
+            description=f"{format_money(50_000_00, council.currency)} for projects chosen by "
+            f"the people of {name}.",
             amount=50_000_00,
             year=start.year,
             phase=phases[name],
@@ -215,15 +220,17 @@ def seed() -> dict[str, str] | None:
 
 
 REAL_ELECTION = "poland_wieliczka_2023.pb"
+# Shipped with pb (its source and attribution in pb/demo_data/README.md).
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
 
 def pabulib_dir() -> Path:
-    """Where the shared real elections are: PB_PABULIB_DIR, or ../shared/pabulib."""
-    return Path(os.environ.get("PB_PABULIB_DIR", ROOT.parent / "shared" / "pabulib"))
+    """Where the showcase election is: PB_PABULIB_DIR when set, else pb's own copy."""
+    return Path(os.environ.get("PB_PABULIB_DIR", DEMO_DATA))
 
 
 def import_real_election() -> str | None:
-    """Import Wieliczka's Green Million 2023 as a published pot, when the file is at hand."""
+    """Import Wieliczka's Green Million 2023 as a published pot (None if the file is gone)."""
     path = pabulib_dir() / REAL_ELECTION
     if not path.exists():
         return None

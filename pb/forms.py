@@ -6,7 +6,7 @@ from wtforms import DateField, StringField
 from wtforms.validators import ValidationError
 
 from pb.councils.models import normalise_postcode
-from pb.money import parse_pounds
+from pb.money import DEFAULT_CURRENCY, currency_name, format_money, parse_money
 
 
 class PostcodeField(StringField):
@@ -27,31 +27,46 @@ class PostcodeField(StringField):
 MAX_AMOUNT = 10**12
 
 
-class PoundsField(StringField):
-    """An amount typed in pounds, held as integer pence in `.data`, at most MAX_AMOUNT."""
+class MoneyField(StringField):
+    """An amount typed in the pot's currency, held as integer minor units in `.data`, at most MAX_AMOUNT.
+
+    The form sets `currency` (an ISO 4217 code) before validation; the text is parsed then,
+    by pb.money, so the message names the right currency.
+    """
+
+    currency = DEFAULT_CURRENCY
 
     def process_formdata(self, valuelist):
         self.raw = valuelist[0] if valuelist else ""
         self.data = None
-        self.parse_error = None
-        if self.raw.strip():
-            try:
-                self.data = parse_pounds(self.raw)
-            except ValueError as exc:
-                self.parse_error = str(exc)
-            else:
-                if self.data > MAX_AMOUNT:
-                    self.data = None
-                    self.parse_error = f"Enter an amount of at most {MAX_AMOUNT // 100:,} pounds."
 
     def _value(self):
         if getattr(self, "raw", None) is not None:
             return self.raw
-        return "" if self.data is None else f"{self.data / 100:.2f}".removesuffix(".00")
+        return "" if self.data is None else format_money(self.data, self.currency, symbol=False)
 
     def pre_validate(self, form):
-        if getattr(self, "parse_error", None):
-            raise ValidationError(self.parse_error)
+        raw = getattr(self, "raw", None)
+        if raw is not None and raw.strip():
+            try:
+                self.data = parse_money(raw, self.currency)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from None
+            if self.data > MAX_AMOUNT:
+                self.data = None
+                most = format_money(MAX_AMOUNT, self.currency)
+                raise ValidationError(f"Enter an amount of at most {most}.")
+
+
+def use_currency(form, currency: str) -> None:
+    """Give each MoneyField of `form` the pot's currency, and name it in the field's label
+    (a label holds "{currency}" where the name goes: "Amount in {currency}")."""
+    for field in form:
+        if isinstance(field, MoneyField):
+            field.currency = currency
+            template = getattr(field, "label_template", None) or field.label.text
+            field.label_template = template
+            field.label.text = template.replace("{currency}", currency_name(currency))
 
 
 class BirthDateField(DateField):

@@ -1,4 +1,6 @@
+import hashlib
 import re
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -76,3 +78,19 @@ def test_demo_accounts_can_log_in(client):
         client.post("/logout")
     admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
     assert admin.has_role("panel", ward_id=123)
+
+
+def test_the_showcase_election_ships_with_pb_and_names_its_source(monkeypatch):
+    """A fresh clone without ../shared still shows Wieliczka's real election."""
+    monkeypatch.delenv("PB_PABULIB_DIR", raising=False)
+    folder = demo.pabulib_dir()
+    assert folder == Path(demo.__file__).parent / "demo_data"
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "pabulib.org" in readme and "arXiv:2012.06539" in readme
+    digest = hashlib.sha256((folder / demo.REAL_ELECTION).read_bytes()).hexdigest()
+    assert digest in readme  # the copy is the source's file, byte for byte
+    demo.seed()
+    name = demo.import_real_election()
+    assert name == "Municipal PB in Wieliczka, Green Budget (Zielony Milion)"
+    pot = db.session.scalar(select(Pot).where(Pot.name == name))
+    assert pot.phase == "published" and pot.currency == "PLN"

@@ -10,11 +10,12 @@ from pb import __version__
 from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, PHASES, RULES
 from pb.proposals.models import CATEGORIES, DELIVERY_STATUSES, STATUSES
 
-PENCE = {
+MINOR = {
     "type": "integer",
     "format": "int64",
     "minimum": 0,
-    "description": "Minor units of `currency`: pence for GBP.",
+    "description": "Integer minor units of `currency` (pence for GBP, grosze for PLN, cents "
+    "for EUR; as many decimal places of the major unit as ISO 4217 gives it).",
 }
 COUNT = {"type": "integer", "minimum": 0}
 ID = {"type": "integer", "minimum": 1}
@@ -82,11 +83,11 @@ SCHEMAS = {
             "phase": {"type": "string", "enum": [p for p in PHASES if p != "draft"]},
             "phase_label": TEXT,
             "currency": CURRENCY,
-            "amount_pence": PENCE,
+            "amount_minor": MINOR,
             "ballot_method": {"type": "string", "enum": list(BALLOT_METHODS)},
             "min_picks": {"type": "integer", "minimum": 0},
             "max_picks": _nullable({"type": "integer", "minimum": 0}),
-            "spending_cap_pence": _nullable(PENCE),
+            "spending_cap_minor": _nullable(MINOR),
             "points_total": _nullable({"type": "integer", "minimum": 0}),
             "points_max": _nullable({"type": "integer", "minimum": 0}),
             "rule": {"type": "string", "enum": list(RULES)},
@@ -132,7 +133,7 @@ SCHEMAS = {
             "id": ID,
             "title": TEXT,
             "summary": TEXT,
-            "cost_pence": PENCE,
+            "cost_minor": MINOR,
             "category": {"type": "string", "enum": list(CATEGORIES)},
             "status": {"type": "string", "enum": list(STATUSES)},
             "review_note": _nullable({**TEXT, "description": "The ward panel's public review."}),
@@ -156,7 +157,7 @@ SCHEMAS = {
         {
             "id": ID,
             "title": _nullable(TEXT),
-            "cost_pence": PENCE,
+            "cost_minor": MINOR,
             "score": {
                 "type": "integer",
                 "minimum": 0,
@@ -180,8 +181,8 @@ SCHEMAS = {
             "ballots_online": COUNT,
             "ballots_paper": COUNT,
             "currency": CURRENCY,
-            "budget_pence": PENCE,
-            "total_cost_pence": PENCE,
+            "budget_minor": MINOR,
+            "total_cost_minor": MINOR,
             "covered_share": {
                 "type": "number",
                 "minimum": 0,
@@ -240,18 +241,20 @@ SCHEMAS = {
             "ward": {**TEXT, "description": 'The ward\'s name; "All wards" for council-wide pots.'},
             "ward_code": _nullable({**TEXT, "description": "ONS ward code; null: all wards."}),
             "pots": COUNT,
-            "population": COUNT,
-            "pot_amount_pence": PENCE,
-            "per_resident_pence": _nullable(
-                {**PENCE, "description": "To the nearest penny; null with no population."}
+            "population": _nullable(
+                {**COUNT, "description": "Residents; null when not known (an imported election)."}
+            ),
+            "pot_amount_minor": MINOR,
+            "per_resident_minor": _nullable(
+                {**MINOR, "description": "To the nearest penny; null with no population."}
             ),
             "proposals": COUNT,
             "ballots": {**COUNT, "description": "Counted once voting has closed."},
             "turnout_percent": _nullable(
                 {"type": "number", "minimum": 0, "description": "Ballots of eligible residents."}
             ),
-            "funded_pence": {**PENCE, "description": "Cost of the projects the results fund."},
-            "delivered_pence": {**PENCE, "description": "The part of it delivered so far."},
+            "funded_minor": {**MINOR, "description": "Cost of the projects the results fund."},
+            "delivered_minor": {**MINOR, "description": "The part of it delivered so far."},
         }
     ),
     "GoesLocal": _object(
@@ -260,8 +263,10 @@ SCHEMAS = {
             "years": {**_array({"type": "integer"}), "description": "Years with a pot."},
             "council": TEXT,
             "currency": CURRENCY,
-            "council_budget_pence": {**PENCE, "description": "The council's annual budget."},
-            "devolved_pence": {**PENCE, "description": "The year's pots, added up."},
+            "council_budget_minor": _nullable(
+                {**MINOR, "description": "The council's annual budget; null when not known."}
+            ),
+            "devolved_minor": {**MINOR, "description": "The year's pots, added up."},
             "devolved_share_percent": _nullable({"type": "number", "minimum": 0}),
             "wards": _array(_ref("GoesLocalWard")),
         },
@@ -326,8 +331,8 @@ def document() -> dict:
             "version": __version__,
             "description": (
                 "Read-only facts about participatory budgeting: pots, proposals, published "
-                "results and how much money goes local. Money is in integer minor units (pence) "
-                "of the `currency` given alongside it. "
+                "results and how much money goes local. Money is in integer minor units "
+                "(`*_minor`: pence for GBP) of the `currency` given alongside it. "
                 'No personal data. Errors are JSON: {"error": {"status", "message"}}.'
             ),
         },

@@ -1,16 +1,17 @@
-"""The API's JSON for pots, proposals and results: public facts only, money in integer pence.
+"""The API's JSON for pots, proposals and results: public facts only, money in minor units.
 
-Pence stands for the minor unit of the council's currency (GBP unless a council keeps its
-books in another), which every answer that holds money names in `currency`.
+Every `*_minor` field is an integer number of the minor unit of the council's ISO 4217
+currency (pence for GBP, grosze for PLN, cents for EUR), which every answer that holds money
+names in `currency`.
 
 Each function returns exactly the fields its schema in `pb.api.openapi` lists; nothing that
 names or reaches a person (proposers, voters, panel members) ever goes in.
 """
 
 from datetime import UTC, date, datetime
-from fractions import Fraction
 
 from pb.http import absolute_url
+from pb.money import minor_from_json
 from pb.pots.models import Pot
 from pb.proposals.models import Proposal
 from pb.results import explain
@@ -32,11 +33,6 @@ def timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat()
 
 
-def pence(value) -> int:
-    """Money from a tally outcome (int, or an exact decimal or fraction string) as whole pence."""
-    return int(Fraction(value))
-
-
 def pot(pot: Pot, proposal_count: int) -> dict:
     published = pot.phase == "published"
     return {
@@ -48,12 +44,12 @@ def pot(pot: Pot, proposal_count: int) -> dict:
         "year": pot.year,
         "phase": pot.phase,
         "phase_label": pot.phase_label,
-        "currency": pot.council.currency,
-        "amount_pence": pot.amount,
+        "currency": pot.currency,
+        "amount_minor": pot.amount,
         "ballot_method": pot.ballot_method,
         "min_picks": pot.min_picks,
         "max_picks": pot.max_picks,
-        "spending_cap_pence": pot.spending_cap,
+        "spending_cap_minor": pot.spending_cap,
         "points_total": pot.points_total,
         "points_max": pot.points_max,
         "rule": pot.rule,
@@ -89,7 +85,7 @@ def proposal(proposal: Proposal) -> dict:
         "id": proposal.id,
         "title": proposal.title,
         "summary": proposal.summary,
-        "cost_pence": proposal.cost,
+        "cost_minor": proposal.cost,
         "category": proposal.category,
         "status": proposal.status,
         "review_note": proposal.review_note,
@@ -102,7 +98,7 @@ def proposal(proposal: Proposal) -> dict:
 def proposals(pot: Pot, rows: list[Proposal]) -> dict:
     return {
         "pot_id": pot.id,
-        "currency": pot.council.currency,
+        "currency": pot.currency,
         "proposals": [proposal(p) for p in rows],
     }
 
@@ -121,9 +117,9 @@ def results(pot: Pot, published: list[Result], titles: dict[str, str]) -> dict:
         "seed_sha256": pot.seed_sha256,
         "ballots_online": latest.ballots_online,
         "ballots_paper": latest.ballots_paper,
-        "currency": pot.council.currency,
-        "budget_pence": pence(outcome["budget"]),
-        "total_cost_pence": pence(outcome["total_cost"]),
+        "currency": pot.currency,
+        "budget_minor": minor_from_json(outcome["budget"]),
+        "total_cost_minor": minor_from_json(outcome["total_cost"]),
         "covered_share": outcome["covered_share"],
         "selected": [int(project_id) for project_id in outcome["selected"]],
         # Present when the tally recorded them (counts made before these figures had none).
@@ -135,12 +131,12 @@ def results(pot: Pot, published: list[Result], titles: dict[str, str]) -> dict:
             {
                 "id": int(project["project_id"]),
                 "title": titles.get(project["project_id"]),
-                "cost_pence": pence(project["cost"]),
+                "cost_minor": minor_from_json(project["cost"]),
                 "score": project["score"],
                 "supporters": project["supporters"],
                 "selected": project["selected"],
                 "round": project["round"],
-                "reason": explain.reason(project, currency=pot.council.currency),
+                "reason": explain.reason(project, currency=pot.currency),
             }
             for project in explain.in_order(outcome)
         ],
@@ -166,8 +162,8 @@ def goes_local(figures: dict, currency: str) -> dict:
         "years": figures["years"],
         "council": figures["council"]["name"],
         "currency": currency,
-        "council_budget_pence": figures["council"]["annual_budget"],
-        "devolved_pence": figures["devolved"],
+        "council_budget_minor": figures["council"]["annual_budget"],
+        "devolved_minor": figures["devolved"],
         "devolved_share_percent": figures["devolved_percent"],
         "wards": [
             {
@@ -175,13 +171,13 @@ def goes_local(figures: dict, currency: str) -> dict:
                 "ward_code": area["ward_code"],
                 "pots": area["pots"],
                 "population": area["population"],
-                "pot_amount_pence": area["amount"],
-                "per_resident_pence": area["amount_per_resident"],
+                "pot_amount_minor": area["amount"],
+                "per_resident_minor": area["amount_per_resident"],
                 "proposals": area["proposals"],
                 "ballots": area["ballots"],
                 "turnout_percent": area["turnout_percent"],
-                "funded_pence": area["funded"],
-                "delivered_pence": area["delivered"],
+                "funded_minor": area["funded"],
+                "delivered_minor": area["delivered"],
             }
             for area in figures["areas"]
         ],

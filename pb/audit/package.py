@@ -1,7 +1,8 @@
 """The audit package of a published pot: everything needed to re-count it, signed.
 
 manifest.json   the pot, its ballot rules, tie-break seed and commitment, counts, public key
-ballots.pb      the ballots in pabulib format, voter_id = the ballot's id, sorted by it
+ballots.pb      the ballots in pabulib format (as pabulib's checker wants it: money in major
+                units), voter_id = the ballot's id, sorted by it
 results.json    the published result (its SHA-256 is in the chain's publication event)
 events.jsonl    the pot's hash chain
 SHA256SUMS      the SHA-256 of each file above; SHA256SUMS.sig is its Ed25519 signature
@@ -13,16 +14,20 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import func, select
 
 from pb import __version__
-from pb.audit import chain, signing, storage
+from pb.audit import chain, pabulib_export, signing, storage
 from pb.audit.models import ChainEvent
 from pb.extensions import db
+from pb.money import minor_digits
 from pb.paper.models import PaperBatch
 from pb.pots.services import eligible_count
-from pb.results import signals
+from pb.results import explain, signals
+from pb.results.imports import imported_source
+from pb.results.models import ImportedVote
 from pb.results.opening import channel_counts
 from pb.results.services import document, publications
 from pb.tally import pabulib
@@ -50,8 +55,10 @@ def manifest(pot, result) -> dict:
             "name": pot.name,
             "year": pot.year,
             "amount": pot.amount,
-            "currency": "GBP",
-            "unit": "pence",
+            "currency": pot.currency,
+            # Every amount in the manifest and results.json is in minor units: 10**digits
+            # of them make one unit of the currency (ballots.pb gives major units).
+            "minor_unit_digits": minor_digits(pot.currency),
             "wards": [{"code": w.code, "name": w.name} for w in wards],
             "council_wide": pot.ward_id is None,
         },
@@ -110,21 +117,28 @@ def paper_batches(pot) -> list[dict]:
     return [{"batch": b.number, "ballots": len(b.entries[0].ballots)} for b in counted]
 
 
-def _meta(pot, num_projects: int) -> dict[str, str]:
-    """META of ballots.pb: what the pot is and the limits its ballots were cast under."""
-    meta = {
-        "description": f"{pot.name}: audit package of {pot.council.name}",
-        "country": "United Kingdom",
-        "unit": pot.council.name,
-        "subunit": pot.area_name,
-        "instance": str(pot.year),
-        "num_projects": str(num_projects),
-        "num_votes": "0",  # filled in with the ballots
-        "budget": str(pot.amount),
-        "currency": "GBP (pence)",
-        "vote_type": VOTE_TYPES[pot.ballot_method],
-        "rule": pot.rule,
-    }
+def _meta(pot) -> dict[str, str]:
+    """META of ballots.pb (money in minor units): what the pot is, where it came from and the
+    limits its ballots were cast under. An imported pot starts from its source's META."""
+    source = imported_source(pot)
+    if source:  # what the source said about itself, as it said it
+        meta = dict(source.meta)
+    else:
+        meta = {
+            "description": f"{pot.name}: audit package of {pot.council.name}",
+            # pb's own councils place residents by UK postcode, so they are in the UK.
+            "country": pot.council.country or "United Kingdom",
+            "unit": pot.council.name,
+            "subunit": pot.area_name,
+            "instance": str(pot.year),
+        }
+    meta.update(budget=str(pot.amount), vote_type=VOTE_TYPES[pot.ballot_method], rule=pot.rule)
+    for key in ("min_length", "max_length", "max_sum_cost", "max_sum_points", "max_points"):
+        meta.pop(key, None)
+    if not source:  # the days voting opened and closed; the format allows the year alone
+        opened, closed = pot.voting_opened_at, pot.voting_closed_at
+        meta["date_begin"] = opened.strftime("%d.%m.%Y") if opened else str(pot.year)
+        meta["date_end"] = closed.strftime("%d.%m.%Y") if closed else str(pot.year)
     if pot.ballot_method != "points":
         meta["min_length"] = str(pot.min_picks)
         if pot.max_picks is not None:
@@ -132,47 +146,124 @@ def _meta(pot, num_projects: int) -> dict[str, str]:
     if pot.spending_cap is not None:
         meta["max_sum_cost"] = str(pot.spending_cap)
     if pot.ballot_method == "points":
-        meta["max_sum_points"] = str(pot.points_total)
+        if pot.points_total is not None:
+            meta["max_sum_points"] = str(pot.points_total)
         if pot.points_max is not None:
             meta["max_points"] = str(pot.points_max)
     return meta
 
 
-def ballots_file(pot, result) -> pabulib.PabulibFile:
-    """The pot's ballots as a pabulib file; each row names online or paper."""
-    proposals = ballot_proposals(pot)
-    selected = set(result.outcome["selected"])
-    supporters = {p["project_id"]: p["supporters"] for p in result.outcome["projects"]}
-    meta = _meta(pot, len(proposals))
-    projects = [
-        [
-            str(p.id),
-            str(p.cost),
-            str(supporters.get(str(p.id), 0)),
-            p.title,
-            "1" if str(p.id) in selected else "0",
-        ]
-        for p in proposals
-    ]
-    points = pot.ballot_method == "points"
-    columns = ["voter_id", "vote", *(["points"] if points else []), "voting_method"]
-    votes = []
-    rows = db.session.execute(
+def _projects(pot, result) -> list[pabulib_export.Project]:
+    """The pot's ballot as ballots.pb lists it: pb's id, and the source's id as public_id.
+
+    Listed in the order the count took them (funded ones as chosen, then the rest by score),
+    so a reader that breaks ties by file order, as pabulib's checker does, meets pb's ties
+    decided as pb decided them.
+    """
+    selected = set(result.outcome["selected"]) if result else set()
+    counted = {p["project_id"]: p for p in result.outcome["projects"]} if result else {}
+    order = (
+        {p["project_id"]: i for i, p in enumerate(explain.in_order(result.outcome))}
+        if result
+        else {}
+    )
+    scored = pot.ballot_method in ("points", "ranked")
+    projects = []
+    for p in sorted(ballot_proposals(pot), key=lambda p: (order.get(str(p.id), len(order)), p.id)):
+        tallied = counted.get(str(p.id), {})
+        # pb's own count fills votes, score and selected; the source's other cells go as they are.
+        cells = {
+            k: v for k, v in (p.source or {}).items() if k not in ("selected", "votes", "score")
+        }
+        projects.append(
+            pabulib_export.Project(
+                project_id=str(p.id),
+                cost=p.cost,
+                name=p.title,
+                votes=tallied.get("supporters", 0),
+                selected=str(p.id) in selected,
+                score=tallied.get("score", 0) if scored else None,
+                public_id=p.public_id,
+                cells=cells,
+            )
+        )
+    return projects
+
+
+def _vote(pot, ballot_id: str, choices, channel: str, cells, length: int):
+    """One stored ballot as ballots.pb writes it (pabulib_export.Vote)."""
+    if pot.ballot_method == "points":
+        ordered = sorted(choices, key=lambda pair: (-pair[1], pair[0]))
+        return pabulib_export.Vote(
+            ballot_id, [str(p) for p, _ in ordered], channel, [n for _, n in ordered], cells
+        )
+    if pot.ballot_method == "ranked":
+        earned = [length - rank for rank in range(len(choices))]
+        return pabulib_export.Vote(ballot_id, [str(c) for c in choices], channel, earned, cells)
+    return pabulib_export.Vote(ballot_id, [str(c) for c in choices], channel, None, cells)
+
+
+def _ballot_rows(pot, batch: int | None = None):
+    query = (
         select(Ballot.id, Ballot.choices, Ballot.channel)
         .where(Ballot.pot_id == pot.id)
         .order_by(Ballot.id)
     )
-    for ballot_id, choices, channel in rows:
-        if points:
-            ordered = sorted(choices, key=lambda pair: (-pair[1], pair[0]))
-            cells = [",".join(str(p) for p, _ in ordered), ",".join(str(n) for _, n in ordered)]
-        else:
-            cells = [",".join(str(c) for c in choices)]
-        votes.append([ballot_id, *cells, channel])
-    meta["num_votes"] = str(len(votes))
-    return pabulib.PabulibFile(
-        meta, ["project_id", "cost", "votes", "name", "selected"], projects, columns, votes
+    if batch:
+        query = query.execution_options(yield_per=batch)
+    return db.session.execute(query)
+
+
+def _imported_cells(pot) -> dict:
+    return dict(
+        db.session.execute(
+            select(ImportedVote.ballot_id, ImportedVote.cells).where(ImportedVote.pot_id == pot.id)
+        ).all()
     )
+
+
+def ballots_file(pot, result) -> pabulib.PabulibFile:
+    """The pot's ballots as a pabulib file that passes pabulib's checker; each row names
+    internet or paper, and an imported ballot keeps its source's age, sex and other cells.
+
+    A ranking lists beside it the points each rank earns in the count (length - rank + 1),
+    as Kraków's files do, so the projects' scores can be checked against the ballots.
+    """
+    length = pot.max_picks or len(ballot_proposals(pot))
+    imported = _imported_cells(pot)
+    votes = [
+        _vote(pot, ballot_id, choices, channel, _cells(imported, ballot_id), length)
+        for ballot_id, choices, channel in _ballot_rows(pot)
+    ]
+    return pabulib_export.build(
+        _meta(pot),
+        pot.currency,
+        _projects(pot, result),
+        votes,
+        points=pot.ballot_method != "approval",
+        rule_note=_rule_note(pot, result),
+    )
+
+
+def _cells(imported: dict, ballot_id: str) -> dict:
+    return {k: v for k, v in imported.get(ballot_id, {}).items() if k != "voting_method"}
+
+
+def _rule_note(pot, result) -> str | None:
+    """Why ballots.pb says `greedy-custom` for a greedy pot, or None when it says `greedy`.
+
+    pb's greedy does not fund a project no one voted for; pabulib's checker reads `greedy` as
+    funding whatever still fits, even with no votes. Where that makes a difference, the file
+    names the rule `greedy-custom` (the format's word for a variant) and says how.
+    """
+    if pot.rule != "greedy" or result is None:
+        return None
+    outcome = result.outcome
+    left = Fraction(str(outcome["budget"])) - Fraction(str(outcome["total_cost"]))
+    unsupported = [p for p in outcome["projects"] if not p["selected"] and not p["supporters"]]
+    if any(Fraction(str(p["cost"])) <= left for p in unsupported):
+        return "greedy (most votes first), except that a project no one voted for is not funded"
+    return None
 
 
 class _Hashing(io.RawIOBase):
@@ -202,54 +293,42 @@ def _entry(archive: zipfile.ZipFile, name: str):
 
 
 def _write_ballots(archive, pot, result) -> str:
-    """ballots.pb, streamed: the header from pabulib.dumps, then one row per ballot as the
-    database hands them over, so memory does not grow with the number of ballots."""
-    proposals = ballot_proposals(pot)
-    selected = set(result.outcome["selected"])
-    supporters = {p["project_id"]: p["supporters"] for p in result.outcome["projects"]}
-    meta = _meta(pot, len(proposals))
-    meta["num_votes"] = str(
-        db.session.scalar(select(func.count()).where(Ballot.pot_id == pot.id)) or 0
-    )
-    projects = [
-        [
-            str(p.id),
-            str(p.cost),
-            str(supporters.get(str(p.id), 0)),
-            p.title,
-            "1" if str(p.id) in selected else "0",
-        ]
-        for p in proposals
-    ]
-    points = pot.ballot_method == "points"
-    columns = ["voter_id", "vote", *(["points"] if points else []), "voting_method"]
-    header = pabulib.PabulibFile(
-        meta, ["project_id", "cost", "votes", "name", "selected"], projects, columns, []
-    )
+    """ballots.pb, streamed: the header as pabulib_export builds it, then one row per ballot
+    as the database hands them over, so memory does not grow with the number of ballots.
+
+    An imported election (its votes' source cells decide which columns the file has, and
+    are bounded by the file it came from) is built whole by `ballots_file` instead."""
     with _entry(archive, "ballots.pb") as raw:
         hashing = _Hashing(raw)
         text = io.TextIOWrapper(io.BufferedWriter(hashing, 1 << 16), "utf-8", newline="")
-        text.write(pabulib.dumps(header))
-        writer = csv.writer(text, delimiter=";", lineterminator="\n")  # as pabulib.dumps
-        rows = db.session.execute(
-            select(Ballot.id, Ballot.choices, Ballot.channel)
-            .where(Ballot.pot_id == pot.id)
-            .order_by(Ballot.id)
-            .execution_options(yield_per=_BATCH)
-        )
-        for ballot_id, choices, channel in rows:
-            if points:
-                ordered = sorted(choices, key=lambda pair: (-pair[1], pair[0]))
-                cells = [
-                    ",".join(str(p) for p, _ in ordered),
-                    ",".join(str(n) for _, n in ordered),
-                ]
-            else:
-                cells = [",".join(str(c) for c in choices)]
-            writer.writerow([ballot_id, *cells, channel])
+        if imported_source(pot) is not None:
+            text.write(pabulib.dumps(ballots_file(pot, result)))
+        else:
+            _stream_native_ballots(text, pot, result)
         text.flush()
         text.detach()
     return hashing.digest.hexdigest()
+
+
+def _stream_native_ballots(text, pot, result) -> None:
+    points = pot.ballot_method != "approval"
+    header = pabulib_export.build(
+        _meta(pot),
+        pot.currency,
+        _projects(pot, result),
+        [],
+        points=points,
+        rule_note=_rule_note(pot, result),
+    )
+    count = db.session.scalar(select(func.count()).where(Ballot.pot_id == pot.id)) or 0
+    header.meta["num_votes"] = str(count)
+    text.write(pabulib.dumps(header))
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")  # as pabulib.dumps
+    extra = ["voting_method"]
+    length = pot.max_picks or len(ballot_proposals(pot))
+    for ballot_id, choices, channel in _ballot_rows(pot, _BATCH):
+        vote = _vote(pot, ballot_id, choices, channel, {}, length)
+        writer.writerow(pabulib_export.vote_row(vote, extra, points))
 
 
 def _write_events(archive, pot) -> str:
@@ -383,9 +462,11 @@ def ballot_line(pot, ballot_id: str) -> int | None:
     )
     if exists is None:
         return None
-    proposals = len(ballot_proposals(pot))
+    projects = _projects(pot, None)
+    points = pot.ballot_method != "approval"
+    meta = pabulib_export.build(_meta(pot), pot.currency, projects, [], points=points).meta
     # META title, key;value header, its rows; PROJECTS title, header, rows; VOTES title, header.
-    header = 2 + len(_meta(pot, proposals)) + 2 + proposals + 2
+    header = 2 + len(meta) + 2 + len(projects) + 2
     before = db.session.scalar(
         select(func.count()).where(Ballot.pot_id == pot.id, Ballot.id < ballot_id)
     )

@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pb.audit import keytrust, safezip, shapes
+from pb.money import DEFAULT_CURRENCY, from_major, minor_per_major
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
 from pb.tally.election import Election
@@ -215,9 +216,12 @@ def _check_ballots(report, raw: bytes, manifest, events):
         return None
     ballots = len(data.votes)
     eligible = manifest.get("counts", {}).get("eligible", 0)
-    report.add(
-        "ballots <= eligible", ballots <= eligible, f"{ballots} ballots for {eligible} eligible"
-    )
+    if eligible is None:  # an imported election that does not say who could vote
+        report.add("ballots <= eligible", True, f"{ballots} ballots; who could vote is not known")
+    else:
+        report.add(
+            "ballots <= eligible", ballots <= eligible, f"{ballots} ballots for {eligible} eligible"
+        )
     ids = [row[0] for row in data.votes]
     report.add(
         "ballot ids",
@@ -238,9 +242,11 @@ def _check_limits(report, data, manifest):
         spending_cap=limits.get("spending_cap"),
         points_total=limits.get("points_total"),
         points_max=limits.get("points_max"),
+        currency=manifest.get("pot", {}).get("currency") or DEFAULT_CURRENCY,
     )
     projects = [
-        SimpleNamespace(id=int(row[0]), cost=int(Fraction(row[1]))) for row in data.projects
+        SimpleNamespace(id=int(row[0]), cost=from_major(row[1], pot.currency))
+        for row in data.projects
     ]
     vote, points = data.vote_columns.index("vote"), None
     if "points" in data.vote_columns:
@@ -369,18 +375,24 @@ def _check_opening(report, opened, events):
 def _check_seed(report, manifest, results, events):
     tie = manifest.get("tie_break", {})
     seed, commitment = tie.get("seed") or "", tie.get("seed_sha256") or ""
-    report.add(
-        "seed matches its commitment",
-        _sha256(seed) == commitment,
-        "" if _sha256(seed) == commitment else "SHA-256 of the seed is not the commitment",
-    )
-    report.add("results use the published seed", results.get("seed") == seed)
+    if not seed and tie.get("seed_sha256") is None:
+        # An imported election: its source names no lottery, so there is nothing to check.
+        report.add("seed matches its commitment", True, "no tie-break seed (imported election)")
+    else:
+        report.add(
+            "seed matches its commitment",
+            _sha256(seed) == commitment,
+            "" if _sha256(seed) == commitment else "SHA-256 of the seed is not the commitment",
+        )
+    report.add("results use the published seed", (results.get("seed") or "") == seed)
     opening = next((e for e in events if e.get("type") == "voting_opened"), None)
     if opening is not None:
         pot = manifest.get("pot", {}).get("id")
         ballot_key = (manifest.get("ballot_key") or {}).get("public")
         expected = _sha256(
-            _canonical({"pot": pot, "seed_sha256": commitment, "ballot_key": ballot_key})
+            _canonical(
+                {"pot": pot, "seed_sha256": tie.get("seed_sha256"), "ballot_key": ballot_key}
+            )
         )
         report.add(
             "seed and ballot key were in the chain at opening",
@@ -401,7 +413,8 @@ def _check_publication(report, raw_results: bytes, events):
 def _check_recount(report, data, manifest, results, with_pabutools):
     rule = manifest.get("rule", "greedy")
     seed = manifest.get("tie_break", {}).get("seed") or ""
-    election, unit, step = _recount_units(data.election, manifest)
+    # ballots.pb gives major units; the count is in minor units.
+    election, unit, step = _recount_units(_in_minor_units(data.election, manifest), manifest)
     try:
         outcome = run(election, rule, seed, add1_step=step)
     except (ValueError, KeyError) as exc:
@@ -459,6 +472,17 @@ def _check_what_it_would_take(report, election, outcome, rule, seed, step, unit,
         "what it would take matches results.json",
         same,
         f"{len(ours)} projects" if same else f"differs for {', '.join(differ[:5]) or 'the list'}",
+    )
+
+
+def _in_minor_units(election, manifest):
+    """The election read from ballots.pb (money in major units) with money in minor units."""
+    scale = minor_per_major(manifest.get("pot", {}).get("currency") or DEFAULT_CURRENCY)
+    return Election(
+        {pid: int(Fraction(cost) * scale) for pid, cost in election.projects.items()},
+        int(Fraction(election.budget) * scale),
+        election.vote_type,
+        election.profile,
     )
 
 

@@ -25,10 +25,13 @@ class Council(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    # Minor units (pence). Used for the share of the budget that "goes local".
-    annual_budget: Mapped[int] = mapped_column(BigInteger)
+    # Minor units of `currency`; None when not known (an imported election does not say).
+    # Used for the share of the budget that "goes local".
+    annual_budget: Mapped[int | None] = mapped_column(BigInteger)
     # ISO 4217; every amount of the council's pots is in its minor units.
     currency: Mapped[str] = mapped_column(String(3), default="GBP", server_default="GBP")
+    # The country, as pabulib names it ("Poland"); None for a council set up without one.
+    country: Mapped[str | None] = mapped_column(String(100))
 
     wards: Mapped[list["Ward"]] = relationship(back_populates="council", order_by="Ward.name")
 
@@ -41,7 +44,8 @@ class Ward(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # The ONS ward code, e.g. E05011234.
     code: Mapped[str] = mapped_column(String(20), unique=True)
-    population: Mapped[int] = mapped_column(default=0)
+    # Residents, for turnout; None when not known (an imported election does not say).
+    population: Mapped[int | None]
 
     council: Mapped[Council] = relationship(back_populates="wards")
     postcodes: Mapped[list["Postcode"]] = relationship(back_populates="ward")

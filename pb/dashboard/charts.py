@@ -8,8 +8,7 @@ scales to the page (viewBox, width 100%), so it stays readable on a 360px phone.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pb.money import format_pence
-from pb.results.figures import pence
+from pb.money import minor_from_json
 
 WIDTH = 360
 PAD = 8
@@ -71,7 +70,7 @@ def results_chart(
     titles: dict[str, str],
     budget: int,
     score_word: str,
-    money: Callable[[int], str] = format_pence,
+    money: Callable[[int], str],
 ) -> ResultsChart:
     """Votes per project (left) and cost added up in the order projects were funded (right).
 
@@ -82,14 +81,14 @@ def results_chart(
     """
     column = (WIDTH - 2 * PAD - 16) / 2
     votes_x, money_x = PAD, PAD + column + 16
-    spent = sum(pence(p["cost"]) for p in projects if p["selected"])
-    unfunded = [pence(p["cost"]) for p in projects if not p["selected"]]
+    spent = sum(minor_from_json(p["cost"]) for p in projects if p["selected"])
+    unfunded = [minor_from_json(p["cost"]) for p in projects if not p["selected"]]
     axis = max(budget, spent + max(unfunded, default=0), 1)
     top_score = max((p["score"] for p in projects), default=0)
 
     rows, running = [], 0
     for index, project in enumerate(projects):
-        cost = pence(project["cost"])
+        cost = minor_from_json(project["cost"])
         start = running if project["selected"] else spent
         if project["selected"]:
             running += cost
@@ -197,7 +196,7 @@ def bar_chart(
     )
 
 
-def goes_local_charts(figures: dict, money: Callable[[int], str] = format_pence) -> list[BarChart]:
+def goes_local_charts(figures: dict, money: Callable[[int], str]) -> list[BarChart]:
     """The dashboard's charts, drawn from goes_local()'s figures (its table says the same)."""
     areas = figures["areas"]
     year = figures["year"]

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from pb.councils.models import Council
 from pb.extensions import db
+from pb.money import minor_from_json
 from pb.pots.models import Pot
 from pb.proposals.models import Proposal
-from pb.results.figures import eligible_residents, pence, per_head, percent
+from pb.results.figures import eligible_residents, per_head, percent
 from pb.results.services import latest
 from pb.timeutil import today
 from pb.voting.models import Ballot
@@ -24,7 +25,8 @@ TOTAL = "Total"
 # Ballots and turnout count once voting has closed: a running count is not shown publicly.
 COUNTED_PHASES = ("closed", "published")
 
-# The figures of one row, in the order of the CSV columns. Money is in pence.
+# The figures of one row, in the order of the CSV columns. Money is in integer minor units
+# of the council's currency (pence for GBP), which the CSV names in its `currency` column.
 FIGURES = (
     "pots",
     "amount",
@@ -43,22 +45,23 @@ FIGURES = (
 CSV_HEADER = (
     "year",
     "council",
-    "council_annual_budget_pence",
+    "currency",
+    "council_annual_budget_minor",
     "area",
     "ward_code",
     "pots",
-    "amount_pence",
+    "amount_minor",
     "share_of_annual_budget_percent",
     "population",
-    "amount_per_resident_pence",
+    "amount_per_resident_minor",
     "proposals",
     "ballots",
     "eligible_residents",
     "turnout_percent",
     "funded_projects",
-    "funded_pence",
+    "funded_minor",
     "delivered_projects",
-    "delivered_pence",
+    "delivered_minor",
 )
 
 
@@ -124,7 +127,9 @@ def pot_figures(pots: list[Pot]) -> dict[int, dict]:
         result = latest(pot, published=True) if pot.phase == "published" else None
         funded_ids, costs = [], {}
         if result is not None:
-            costs = {p["project_id"]: pence(p["cost"]) for p in result.outcome["projects"]}
+            costs = {
+                p["project_id"]: minor_from_json(p["cost"]) for p in result.outcome["projects"]
+            }
             funded_ids = [int(pid) for pid in result.outcome["selected"]]
         delivered_ids = _delivered(funded_ids)
         figures[pot.id] = {
@@ -134,7 +139,7 @@ def pot_figures(pots: list[Pot]) -> dict[int, dict]:
             "ballots": ballots.get(pot.id, 0),
             "eligible": eligible_residents(pot) if pot.phase in COUNTED_PHASES else 0,
             "funded_projects": len(funded_ids),
-            "funded": pence(result.outcome["total_cost"]) if result else 0,
+            "funded": minor_from_json(result.outcome["total_cost"]) if result else 0,
             "delivered_projects": len(delivered_ids),
             "delivered": sum(costs[str(pid)] for pid in delivered_ids),
         }
@@ -163,9 +168,17 @@ _SUMMED = (
 )
 
 
-def _row(area: str, code: str | None, population: int, parts: list[dict], budget: int) -> dict:
+def _total(values) -> int | None:
+    """A sum that is not known when one of its parts is not (None)."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values)
+
+
+def _row(
+    area: str, code: str | None, population: int | None, parts: list[dict], budget: int | None
+) -> dict:
     row = {"area": area, "ward_code": code, "population": population}
-    row.update({key: sum(p[key] for p in parts) for key in _SUMMED})
+    row.update({key: _total(p[key] for p in parts) for key in _SUMMED})
     row["share_percent"] = percent(row["amount"], budget, 2)
     row["amount_per_resident"] = per_head(row["amount"], population)
     row["turnout_percent"] = percent(row["ballots"], row["eligible"])
@@ -175,10 +188,10 @@ def _row(area: str, code: str | None, population: int, parts: list[dict], budget
 def goes_local(year: int, council: Council | None = None) -> dict:
     """One year's devolved money, per ward and in total, from the council's budget to delivery.
 
-    Money is in pence. A ward's row adds up its pots of the year; council-wide pots form the
-    "All wards" row. Turnout is ballots over eligible residents of the pots whose voting has
-    closed; funded is the money of the latest published result, delivered the part of it
-    whose projects the panel has marked delivered.
+    Money is in integer minor units of the council's currency. A ward's row adds up its pots
+    of the year; council-wide pots form the "All wards" row. Turnout is ballots over eligible
+    residents of the pots whose voting has closed; funded is the money of the latest
+    published result, delivered the part of it whose projects the panel has marked delivered.
     """
     council = council or current_council()
     if council is None:
@@ -186,7 +199,7 @@ def goes_local(year: int, council: Council | None = None) -> dict:
     pots = list(db.session.scalars(_public_pots(council).where(Pot.year == year)))
     figures = pot_figures(pots)
     budget = council.annual_budget
-    population = sum(w.population for w in council.wards)
+    population = _total(w.population for w in council.wards)
 
     areas = [
         _row(
@@ -205,7 +218,8 @@ def goes_local(year: int, council: Council | None = None) -> dict:
     return {
         "year": year,
         "years": years(council),
-        "money": "pence (GBP)",
+        "money": f"integer minor units of {council.currency}",
+        "currency": council.currency,
         "council": {"name": council.name, "annual_budget": budget},
         "devolved": totals["amount"],
         "devolved_percent": totals["share_percent"],
@@ -215,7 +229,7 @@ def goes_local(year: int, council: Council | None = None) -> dict:
 
 
 def as_csv(figures: dict) -> str:
-    """The dashboard as CSV: one line per area, then the total (money in pence)."""
+    """The dashboard as CSV: one line per area, then the total (money in minor units)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -225,7 +239,8 @@ def as_csv(figures: dict) -> str:
             [
                 figures["year"],
                 _spreadsheet_safe(council["name"]),
-                council["annual_budget"],
+                figures["currency"],
+                "" if council["annual_budget"] is None else council["annual_budget"],
                 _spreadsheet_safe(row["area"]),
                 _spreadsheet_safe(row["ward_code"] or ""),
                 *("" if row[key] is None else row[key] for key in FIGURES),

@@ -9,7 +9,7 @@ from pb.dashboard import charts, services
 from pb.dashboard.services import YearError
 from pb.extensions import db
 from pb.input import parse_id
-from pb.money import format_pence
+from pb.money import format_money
 
 bp = Blueprint("dashboard", __name__)
 
@@ -29,7 +29,7 @@ def _council():
 
 
 def _money(council):
-    return partial(format_pence, currency=council.currency)
+    return partial(format_money, currency=council.currency)
 
 
 def _year(council) -> int:

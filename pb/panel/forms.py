@@ -11,8 +11,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from pb.forms import PostcodeField, PoundsField
-from pb.money import format_pence
+from pb.forms import MoneyField, PostcodeField, use_currency
+from pb.money import format_money
 from pb.paper.services import PaperVoter
 from pb.pots.models import BALLOT_METHODS, DEFAULT_ADD1_STEP, ELIGIBILITY_MODES, RULES
 
@@ -27,7 +27,9 @@ class PotForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired("Give the pot a name."), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=4000)])
     ward_id = SelectField("Area", coerce=str)
-    amount = PoundsField("Amount in pounds", validators=[InputRequired("Enter the pot's amount.")])
+    amount = MoneyField(
+        "Amount in {currency}", validators=[InputRequired("Enter the pot's amount.")]
+    )
     year = IntegerField(
         "Year", validators=[InputRequired("Enter the year."), NumberRange(2000, 2100)]
     )
@@ -56,8 +58,8 @@ class PotForm(FlaskForm):
         description="Leave empty for no limit (approval only).",
         validators=[Optional(), NumberRange(1, 100, "Enter a number from 1 to 100.")],
     )
-    spending_cap = PoundsField(
-        "Spending cap in pounds (approval)",
+    spending_cap = MoneyField(
+        "Spending cap in {currency} (approval)",
         description="Optional: the ticked projects together may cost at most this.",
         validators=[Optional()],
     )
@@ -70,9 +72,9 @@ class PotForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 1000, "Enter a number from 1 to 1,000.")],
     )
     rule = SelectField("Counting rule", choices=_choices(RULES), default="greedy")
-    add1_step = PoundsField(
-        "Add1 step in pounds (Add1 rules)",
-        description="Money added to each voter's share at each Add1 step. Usually £1.",
+    add1_step = MoneyField(
+        "Add1 step in {currency} (Add1 rules)",
+        description="Money added to each voter's share at each Add1 step. Usually one unit.",
         default=DEFAULT_ADD1_STEP,
     )
     eligibility_mode = RadioField(
@@ -84,8 +86,12 @@ class PotForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 120, "Enter an age from 0 to 120.")],
     )
 
-    def __init__(self, wards, *args, frozen: bool = False, council_wide: bool = True, **kwargs):
+    def __init__(
+        self, wards, currency: str, *args, frozen: bool = False, council_wide: bool = True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        use_currency(self, currency)
+        self.currency = currency
         # Only the areas the user may manage: a ward panel cannot move a pot out of its reach.
         self.ward_id.choices = (
             [SelectChoice("", "Council-wide (every ward)")] if council_wide else []
@@ -94,7 +100,7 @@ class PotForm(FlaskForm):
 
     def validate_amount(self, field):
         if field.data is not None and field.data <= 0:
-            raise ValidationError("The amount must be more than £0.")
+            raise ValidationError(f"The amount must be more than {format_money(0, self.currency)}.")
 
     def validate_min_picks(self, field):
         if self.ballot_method.data in ("approval", "ranked") and field.data is None:
@@ -113,10 +119,13 @@ class PotForm(FlaskForm):
         if self.ballot_method.data != "approval":
             raise ValidationError("A spending cap applies to approval ballots only.")
         if field.data <= 0:
-            raise ValidationError("The spending cap must be more than £0.")
+            raise ValidationError(
+                f"The spending cap must be more than {format_money(0, self.currency)}."
+            )
         if self.amount.data and field.data > self.amount.data:
             raise ValidationError(
-                f"The spending cap cannot be more than the pot, {format_pence(self.amount.data)}."
+                "The spending cap cannot be more than the pot, "
+                f"{format_money(self.amount.data, self.currency)}."
             )
 
     def validate_add1_step(self, field):
@@ -178,8 +187,8 @@ class PotForm(FlaskForm):
 
 
 class FeasibleForm(FlaskForm):
-    cost = PoundsField(
-        "Cost in pounds",
+    cost = MoneyField(
+        "Cost in {currency}",
         description="Change it if the panel's estimate differs.",
         validators=[InputRequired("Enter the cost.")],
     )
@@ -189,6 +198,10 @@ class FeasibleForm(FlaskForm):
         id="feasible-note",  # the review page has two note boxes; ids must differ
         validators=[Optional(), Length(max=2000)],
     )
+
+    def __init__(self, currency: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_currency(self, currency)
 
 
 class NotFeasibleForm(FlaskForm):

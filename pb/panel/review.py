@@ -16,7 +16,9 @@ bp = Blueprint("review", __name__, url_prefix="/panel/proposals")
 
 
 def _forms(proposal: Proposal, **bound):
-    feasible = bound.get("feasible") or FeasibleForm(formdata=None, cost=proposal.cost)
+    feasible = bound.get("feasible") or FeasibleForm(
+        proposal.pot.currency, formdata=None, cost=proposal.cost
+    )
     if "feasible" not in bound:
         feasible.cost.data = proposal.cost
     merge = bound.get("merge") or MergeForm(formdata=None)
@@ -64,7 +66,7 @@ def show(proposal_id: int):
 @login_required
 def feasible(proposal_id: int):
     proposal = _load(proposal_id)
-    form = FeasibleForm()
+    form = FeasibleForm(proposal.pot.currency)
     if not form.validate_on_submit():
         return _page(proposal, 422, feasible=form)
     try:

@@ -9,7 +9,7 @@ from pb.audit.services import record
 from pb.extensions import db
 from pb.http import absolute_url
 from pb.mail import queue_mail
-from pb.money import format_pence
+from pb.money import format_money
 from pb.pots.models import PhaseError, Pot, Round
 from pb.pots.services import lock
 from pb.proposals.models import Proposal
@@ -240,7 +240,10 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
     """Accept a proposal as feasible, possibly at a different cost (with a public reason)."""
     _require_review(proposal)
     if cost <= 0 or cost > proposal.pot.amount:
-        raise PhaseError(f"The cost must be between £0.01 and {format_pence(proposal.pot.amount)}.")
+        raise PhaseError(
+            f"The cost must be between {format_money(1, proposal.pot.currency)} and "
+            f"{format_money(proposal.pot.amount, proposal.pot.currency)}."
+        )
     if cost != proposal.cost:
         if not (note or "").strip():
             raise PhaseError("Give the reason for changing the cost; it is shown publicly.")

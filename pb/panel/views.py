@@ -38,7 +38,7 @@ def new_pot():
     council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
     if council is None:
         abort(404)
-    form = PotForm(_wards())
+    form = PotForm(_wards(), council.currency)
     if form.validate_on_submit():
         pot = services.create_pot(council, current_user, form.settings())
         db.session.commit()
@@ -54,6 +54,7 @@ def settings(pot_id: int):
     require_manage(pot)
     form = PotForm(
         [w for w in _wards() if current_user.may_manage_ward(w.id)],
+        pot.currency,
         obj=pot,
         frozen=pot.settings_frozen,
         council_wide=current_user.may_manage_ward(None),

@@ -75,7 +75,7 @@ class Pot(db.Model):
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(String(4000), default="")
-    amount: Mapped[int] = mapped_column(BigInteger)  # pence
+    amount: Mapped[int] = mapped_column(BigInteger)  # minor units of the council's currency
     year: Mapped[int]
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     phase: Mapped[str] = mapped_column(String(20), default="draft")
@@ -85,7 +85,7 @@ class Pot(db.Model):
     # Approval: how many projects to tick. Ranked: how many to rank.
     min_picks: Mapped[int] = mapped_column(default=1)
     max_picks: Mapped[int | None]
-    # Approval "knapsack" ballot: the ticked projects may cost at most this much (pence).
+    # Approval "knapsack" ballot: the ticked projects may cost at most this much (minor units).
     spending_cap: Mapped[int | None] = mapped_column(BigInteger)
     # Points ballot: spread points_total points, at most points_max on one project.
     points_total: Mapped[int | None]
@@ -131,6 +131,11 @@ class Pot(db.Model):
     @property
     def phase_label(self) -> str:
         return PHASE_LABELS[self.phase]
+
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 code of the pot's money: its council's currency."""
+        return self.council.currency
 
     @property
     def area_name(self) -> str:

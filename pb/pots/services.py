@@ -25,9 +25,10 @@ def proposal_counts(pot_ids: list[int]) -> dict[int, int]:
     return {pot_id: count for pot_id, count in db.session.execute(query)}
 
 
-def eligible_count(pot) -> int:
+def eligible_count(pot) -> int | None:
     """How many people may vote in the pot: the roll, the live access codes, or the residents
-    of its area (the ward's population; every ward's for a council-wide pot)."""
+    of its area (the ward's population; every ward's for a council-wide pot). None when a
+    population is not known (an imported election that does not say)."""
     from pb.councils.models import Ward
     from pb.electorate.models import AccessCode, VoterRollEntry
 
@@ -37,12 +38,14 @@ def eligible_count(pot) -> int:
         query = select(func.count()).where(
             AccessCode.pot_id == pot.id, AccessCode.voided_at.is_(None)
         )
-    elif pot.ward_id is not None:
-        query = select(Ward.population).where(Ward.id == pot.ward_id)
     else:
-        query = select(func.coalesce(func.sum(Ward.population), 0)).where(
-            Ward.council_id == pot.council_id
+        wards = select(Ward.population).where(
+            Ward.id == pot.ward_id if pot.ward_id is not None else Ward.council_id == pot.council_id
         )
+        populations = list(db.session.scalars(wards))
+        if any(n is None for n in populations):
+            return None
+        return sum(populations)
     return int(db.session.scalar(query) or 0)
 
 

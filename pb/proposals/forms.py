@@ -3,8 +3,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from pb.forms import PoundsField
-from pb.money import format_pence
+from pb.forms import MoneyField, use_currency
+from pb.money import format_money
 from pb.proposals.models import CATEGORIES
 
 
@@ -32,8 +32,8 @@ class ProposalForm(FlaskForm):
             Length(min=20, max=5000, message="The description must be 20 to 5,000 characters."),
         ],
     )
-    cost = PoundsField(
-        "Estimated cost in pounds",
+    cost = MoneyField(
+        "Estimated cost in {currency}",
         validators=[InputRequired("Enter what the project will cost.")],
     )
     category = SelectField(
@@ -46,15 +46,19 @@ class ProposalForm(FlaskForm):
     def __init__(self, pot, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pot = pot
+        use_currency(self, pot.currency)
 
     def validate_cost(self, field):
         if field.data is None:
             return
         if field.data <= 0:
-            raise ValidationError("The cost must be more than £0.")
+            raise ValidationError(
+                f"The cost must be more than {format_money(0, self.pot.currency)}."
+            )
         if field.data > self.pot.amount:
             raise ValidationError(
-                f"The cost cannot be more than the whole pot, {format_pence(self.pot.amount)}."
+                "The cost cannot be more than the whole pot, "
+                f"{format_money(self.pot.amount, self.pot.currency)}."
             )
 
     def validate_category(self, field):

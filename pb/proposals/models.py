@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.auth.models import User
@@ -32,6 +32,7 @@ STATUSES = {
     "not_feasible": "Not feasible",
     "merged": "Merged into another proposal",
     "on_ballot": "On the ballot",
+    "withdrawn": "Withdrawn",  # an imported project the source lists at cost 0
 }
 
 
@@ -42,10 +43,11 @@ class Proposal(db.Model):
     pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    title: Mapped[str] = mapped_column(String(120))
-    summary: Mapped[str] = mapped_column(String(300))
+    # Long enough for the full names of imported projects; residents' forms allow 120 / 300.
+    title: Mapped[str] = mapped_column(String(1000))
+    summary: Mapped[str] = mapped_column(String(1000))
     description: Mapped[str] = mapped_column(Text)
-    cost: Mapped[int] = mapped_column(BigInteger)  # pence
+    cost: Mapped[int] = mapped_column(BigInteger)  # minor units of the council's currency
     category: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20), default="submitted")
     # The panel's review, shown publicly: why it is not feasible, or why the cost changed.
@@ -56,6 +58,11 @@ class Proposal(db.Model):
     delivery_status: Mapped[str | None] = mapped_column(String(20))
     delivery_progress: Mapped[int] = mapped_column(default=0, server_default="0")  # percent
     delivery_note: Mapped[str | None] = mapped_column(Text)  # e.g. why it was cancelled
+    # An imported project: its id in the source file (Łódź's "L010"), shown beside pb's own,
+    # and the source's other cells (category, beneficiaries, latitude, longitude, selected,
+    # unknown columns), kept as written.
+    public_id: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

@@ -1,29 +1,22 @@
-"""Tally explanations in the site's words and money (pounds), from pb.tally's outcome data."""
+"""Tally explanations in the site's words and the pot's money, from pb.tally's outcome data."""
 
-from fractions import Fraction
-
-from pb.money import format_pence
+from pb.money import format_money, minor_from_json
 
 
-def _pence(value) -> int:
-    """Money from the outcome JSON (int, or an exact decimal/fraction string), down to pence."""
-    return int(Fraction(value)) if value is not None else 0
-
-
-def reason(project: dict, currency: str = "GBP") -> str:
+def reason(project: dict, currency: str) -> str:
     """Why a project was not funded, in plain words and the pot's money."""
     if project["selected"]:
         return f"Funded in round {project['round']}."
     if not project["supporters"]:
         return "No one voted for it."
-    cost = format_pence(_pence(project["cost"]), currency=currency)
+    cost = format_money(minor_from_json(project["cost"]), currency)
     if project.get("supporters_money") is not None:
-        had = format_pence(_pence(project["supporters_money"]), currency=currency)
+        had = format_money(minor_from_json(project["supporters_money"]), currency)
         support = project.get("effective_support")
         share = f" (effective support {support:.1f}%)" if support is not None else ""
         return f"Its supporters had {had} of the {cost} it costs{share}."
     if project.get("remaining_budget") is not None:
-        left = format_pence(_pence(project["remaining_budget"]), currency=currency)
+        left = format_money(minor_from_json(project["remaining_budget"]), currency)
         return f"Did not fit: {left} left, needed {cost}."
     return project.get("reason") or "Not funded."
 
@@ -34,7 +27,7 @@ def in_order(outcome: dict) -> list[dict]:
     chosen = [by_id[pid] for pid in outcome["selected"]]
     rest = sorted(
         (p for p in outcome["projects"] if not p["selected"]),
-        key=lambda p: (-p["score"], _pence(p["cost"])),
+        key=lambda p: (-p["score"], minor_from_json(p["cost"])),
     )
     return chosen + rest
 

@@ -11,43 +11,40 @@ from sqlalchemy import func, select
 from pb.councils.models import Ward
 from pb.electorate.models import AccessCode, VoterRollEntry
 from pb.extensions import db
+from pb.money import minor_from_json
 from pb.results.models import Result
 
 
-def pence(value) -> int:
-    """Money from the outcome JSON (int, or an exact decimal/fraction string), down to pence."""
-    return int(Fraction(value)) if value is not None else 0
-
-
-def percent(part: int | Fraction, whole: int | Fraction, places: int = 1) -> float | None:
-    """`part` as a percentage of `whole`, rounded for people; None when `whole` is zero."""
+def percent(part: int | Fraction, whole: int | Fraction | None, places: int = 1) -> float | None:
+    """`part` as a percentage of `whole`, rounded for people; None when `whole` is zero or
+    not known."""
     if not whole:
         return None
     return round(float(Fraction(part) * 100 / Fraction(whole)), places)
 
 
-def per_head(amount: int, people: int) -> int | None:
-    """Pence per person, rounded to the nearest penny (halves up); None with no people."""
-    if people <= 0:
+def per_head(amount: int, people: int | None) -> int | None:
+    """Minor units per person, rounded to the nearest one (halves up); None with no people."""
+    if not people or people <= 0:
         return None
     return (2 * amount + people) // (2 * people)
 
 
-def area_population(pot) -> int:
-    """Residents of the pot's area: its ward, or every ward of the council."""
+def area_population(pot) -> int | None:
+    """Residents of the pot's area: its ward, or every ward of the council; None when a
+    ward's population is not known."""
     if pot.ward_id is not None:
         return pot.ward.population
-    query = select(func.coalesce(func.sum(Ward.population), 0)).where(
-        Ward.council_id == pot.council_id
-    )
-    return int(db.session.scalar(query))
+    query = select(Ward.population).where(Ward.council_id == pot.council_id)
+    populations = list(db.session.scalars(query))
+    return None if any(n is None for n in populations) else sum(populations)
 
 
-def eligible_residents(pot) -> int:
+def eligible_residents(pot) -> int | None:
     """How many people could vote in the pot, by its eligibility mode.
 
     A voter roll counts its entries, access codes the codes not made void, and an open pot
-    the population of its area (the wards' own figures).
+    the population of its area (the wards' own figures; None when not known).
     """
     if pot.eligibility_mode == "roll":
         query = select(func.count()).where(VoterRollEntry.pot_id == pot.id)
@@ -70,7 +67,7 @@ class ResultFigures:
     funded: list[dict]  # outcome projects that were funded, in the order chosen
     ballots_online: int
     ballots_paper: int
-    eligible: int
+    eligible: int | None  # None: not known
     turnout_percent: float | None
     covered_percent: float | None  # None when no one voted
 
@@ -82,8 +79,8 @@ class ResultFigures:
 def result_figures(pot, result: Result) -> ResultFigures:
     """Money spent and left, turnout and the share of voters who got a project they backed."""
     outcome = result.outcome
-    budget = pence(outcome["budget"])
-    spent = pence(outcome["total_cost"])
+    budget = minor_from_json(outcome["budget"])
+    spent = minor_from_json(outcome["total_cost"])
     by_id = {p["project_id"]: p for p in outcome["projects"]}
     ballots = result.ballots_online + result.ballots_paper
     eligible = eligible_residents(pot)

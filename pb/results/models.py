@@ -50,3 +50,32 @@ def _published_results_are_final(mapper, connection, target: Result) -> None:
     was_published = history.deleted[0] if history.deleted else target.published_at
     if was_published is not None:
         raise ImmutableResultError("a published result cannot be changed; publish a correction")
+
+
+class ImportedElection(db.Model):
+    """Where an imported pot came from: the pabulib file's META and columns as written, the
+    source's official outcome and what the import noticed (zero-cost projects)."""
+
+    __tablename__ = "imported_elections"
+
+    pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    meta: Mapped[dict] = mapped_column(JSON)  # every META key and value, in file order
+    project_columns: Mapped[list] = mapped_column(JSON)
+    vote_columns: Mapped[list] = mapped_column(JSON)
+    # Proposal ids the source marks selected; None when the file has no `selected` column.
+    official_selected: Mapped[list | None] = mapped_column(JSON)
+    # {"zero_cost": [public ids], ...}: what the import report names.
+    report: Mapped[dict] = mapped_column(JSON, default=dict)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportedVote(db.Model):
+    """A source file's VOTES cells other than the vote itself (voter_id, age, sex,
+    voting_method, unknown columns) for one imported ballot, kept as written."""
+
+    __tablename__ = "imported_votes"
+
+    ballot_id: Mapped[str] = mapped_column(ForeignKey("ballots.id"), primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
+    cells: Mapped[dict] = mapped_column(JSON)

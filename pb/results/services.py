@@ -1,6 +1,7 @@
 """Counting a closed pot with pb.tally, previewing the outcome and publishing it."""
 
 import json
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -8,6 +9,7 @@ from pb import jobs, tally
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
+from pb.money import minor_per_major
 from pb.pots.models import PhaseError
 from pb.results.models import Result
 from pb.tally.fairness import side_by_side
@@ -177,9 +179,14 @@ def document(result: Result) -> dict:
     }
 
 
-def publish(pot, actor, *, reason: str | None = None) -> Result:
+def publish(
+    pot, actor, *, reason: str | None = None, at: datetime | None = None
+) -> Result:
     """Publish the previewed tally. The first publication moves the pot to `published`.
-    The panel's reason for publishing (a meeting, a check) goes into the audit log."""
+
+    The panel's reason for publishing (a meeting, a check) goes into the audit log. ``at`` is
+    when it was published, for an imported election (its source's end date).
+    """
     preview = latest(pot, published=False)
     if pot.phase == "closed":
         pot.publish(tallied=preview is not None)
@@ -187,7 +194,7 @@ def publish(pot, actor, *, reason: str | None = None) -> Result:
         raise PhaseError("Results can be published once voting has closed and been tallied.")
     if preview is None:
         raise PhaseError("Run the tally and check the preview before publishing.")
-    preview.published_at = utcnow().replace(microsecond=0)
+    preview.published_at = (at or utcnow()).replace(microsecond=0)
     preview.published_by_id = actor.id if actor else None
     chain.append(pot, "published", chain.sha256_hex(chain.canonical(document(preview))))
     record(

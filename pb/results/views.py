@@ -10,11 +10,11 @@ from pb import jobs
 from pb.dashboard import charts
 from pb.extensions import db
 from pb.http import get_or_404, require_manage, require_read
-from pb.money import format_pence
+from pb.money import format_money
 from pb.panel.forms import ConfirmStepForm, ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
-from pb.results import explain, figures, services, signals
+from pb.results import explain, figures, imports, services, signals
 
 bp = Blueprint("results", __name__)
 
@@ -122,11 +122,13 @@ def show(pot_id: int):
         proposals=proposals,
         figures=numbers,
         would_take=_would_take(result.outcome, pot.council.currency),
+        official=imports.official_comparison(pot, result),
+        source=imports.imported_source(pot),
         chart=charts.results_chart(
             explain.in_order(result.outcome),
             {pid: p.title for pid, p in proposals.items()},
             numbers.budget,
             "vote" if pot.ballot_method == "approval" else "point",
-            partial(format_pence, currency=pot.council.currency),
+            partial(format_money, currency=pot.currency),
         ),
     )

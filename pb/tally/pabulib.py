@@ -11,10 +11,14 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import chain, repeat
 from pathlib import Path
+
+import numpy as np
 
 from pb.tally.election import VOTE_TYPES, Election, Money, Profile, VoteType, as_money
 
@@ -54,6 +58,8 @@ class PabulibFile:
     source: str = "<text>"
     line_numbers: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
     election: Election = field(init=False, repr=False, compare=False)
+    #: Projects listed at cost 0 (withdrawn): kept in ``projects``, left out of ``election``.
+    zero_cost: tuple[str, ...] = field(init=False, default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.election = _to_election(self)
@@ -79,7 +85,30 @@ def load(source: str | os.PathLike[str]) -> Election:
 
 
 def parse(text: str, source: str = "<text>") -> PabulibFile:
-    """Parse pabulib text; ``source`` names it in error messages."""
+    """Parse pabulib text; ``source`` names it in error messages.
+
+    Fast path: the VOTES section (nearly all of a city's file) is cut off at its title line
+    and read by the csv module in one go, with line numbers worked out rather than tracked,
+    when it has no quotes (so each record is one line). META and PROJECTS, and any file
+    where that does not hold, go through the general reader, record by record.
+    """
+    text = text.lstrip("\ufeff")
+    split = _split_votes(text)
+    if split is not None:
+        head, title_line, votes_text = split
+        head_records = list(_records(head))
+        data = _parse_records(iter(head_records), source, finish=False)
+        if data is not None:
+            data.records = head_records
+            return _with_fast_votes(data, title_line, votes_text, source)
+    return _parse_records(_records(text), source)
+
+
+def _parse_records(
+    records: Iterator[tuple[int, list[str]]], source: str, *, finish: bool = True
+) -> PabulibFile | None:
+    """The general reader. With ``finish=False`` (META and PROJECTS only) it returns None
+    when the head is not exactly META then PROJECTS with a header, so the caller falls back."""
     meta: dict[str, str] = {}
     meta_header = False
     columns: dict[str, list[str]] = {}
@@ -88,7 +117,7 @@ def parse(text: str, source: str = "<text>") -> PabulibFile:
     seen: list[str] = []
     fresh = False  # just entered a section: the next row is its header
     last_line = 0
-    for line, row in _records(text.lstrip("\ufeff")):
+    for line, row in records:
         last_line = line
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
@@ -138,6 +167,10 @@ def parse(text: str, source: str = "<text>") -> PabulibFile:
             )
         rows[section].append(row)
         lines[section].append(line)
+    if not finish:
+        if seen != ["META", "PROJECTS"] or "PROJECTS" not in columns:
+            return None
+        return _Head(meta, meta_header, columns["PROJECTS"], rows["PROJECTS"], lines, last_line)
     for name in SECTIONS:
         if name not in seen:
             raise PabulibError(f"missing {name} section", last_line + 1, source)
@@ -153,6 +186,135 @@ def parse(text: str, source: str = "<text>") -> PabulibFile:
         source=source,
         line_numbers=lines,
     )
+
+
+@dataclass
+class _Head:
+    """META and PROJECTS read by the general reader, waiting for the VOTES section."""
+
+    meta: dict[str, str]
+    meta_header: bool
+    project_columns: list[str]
+    projects: list[list[str]]
+    lines: dict[str, list[int]]
+    last_line: int
+    records: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+_VOTES_TITLE = re.compile(r"^[ \t]*VOTES[ \t]*;*[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+
+
+_BLANK_LINE = re.compile(r"^[ \t;]*\r?$", re.MULTILINE)
+
+
+def _split_votes(text: str) -> tuple[str, int, str] | None:
+    """(head, line of the VOTES title, text after it) when the VOTES section can be cut off
+    safely: one VOTES title, an even number of quotes before it, no quote after it."""
+    at = text.find("\nVOTES")
+    if at < 0 or text.find("\nVOTES", at + 1) >= 0:
+        return None
+    end = text.find("\n", at + 1)
+    end = len(text) if end < 0 else end
+    if not _VOTES_TITLE.fullmatch(text[at + 1 : end]):
+        return None
+    head, rest = text[: at + 1], text[end + 1 :]
+    if head.count('"') % 2 or '"' in rest:
+        return None
+    return head, head.count("\n") + 1, rest
+
+
+def _with_fast_votes(head: _Head, title_line: int, votes_text: str, source: str) -> PabulibFile:
+    """Finish a file from its head and its quote-free VOTES text (one record per line).
+
+    When every row has the header's number of fields (counted by `;`, no quotes) the rows
+    stay lines, split only when asked for (:class:`_Rows`); otherwise the general reader
+    numbers the lines and names the first bad one.
+    """
+    body = votes_text.replace("\r\n", "\n").rstrip("\n")
+    lines = body.split("\n")
+    width = lines[0].count(";") + 1
+    if "\r" in body or not lines[0].strip(";").strip() or len(lines) < 1:
+        return _finish(head, title_line, votes_text, source)
+    if set(map(str.count, lines[1:], repeat(";"))) - {width - 1}:
+        return _finish(head, title_line, votes_text, source)
+    if width == 1 and any(not line.strip() for line in lines[1:]):
+        return _finish(head, title_line, votes_text, source)
+    columns = next(csv.reader([lines[0]], delimiter=";"))
+    votes = _Rows(lines[1:], body[len(lines[0]) + 1 :])
+    numbers = range(title_line + 1, title_line + 1 + len(lines))
+    return PabulibFile(
+        head.meta,
+        head.project_columns,
+        head.projects,
+        columns,
+        votes,  # type: ignore[arg-type]
+        meta_header=head.meta_header,
+        source=source,
+        line_numbers={**head.lines, "VOTES": _LineNumbers(title_line, numbers)},  # type: ignore[dict-item]
+    )
+
+
+def _finish(head: _Head, title_line: int, votes_text: str, source: str) -> PabulibFile:
+    """The general reader, fed the head's records, the VOTES title and the section's records."""
+
+    def all_records() -> Iterator[tuple[int, list[str]]]:
+        yield from head.records
+        yield title_line, ["VOTES"]
+        yield from _records(votes_text, title_line + 1)
+
+    return _parse_records(all_records(), source)  # type: ignore[return-value]
+
+
+class _Rows(Sequence[list[str]]):
+    """VOTES rows kept as their lines (no quotes, right number of fields), split on demand."""
+
+    def __init__(self, lines: list[str], text: str) -> None:
+        self.lines, self.text = lines, text
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [line.split(";") for line in self.lines[i]]
+        return self.lines[i].split(";")
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return (line.split(";") for line in self.lines)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Rows):
+            return self.lines == other.lines
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def column(self, k: int) -> list[str]:
+        """The k-th cell of every row, in one pass of the regular-expression engine."""
+        if k == 0:
+            return re.findall(r"^([^;\n]*)", self.text, re.MULTILINE)
+        return re.findall(r"^(?:[^;\n]*;){" + str(k) + r"}([^;\n]*)", self.text, re.MULTILINE)
+
+
+def _column(rows: Sequence[list[str]], k: int) -> list[str]:
+    return rows.column(k) if isinstance(rows, _Rows) else [row[k] for row in rows]
+
+
+class _LineNumbers(Sequence[int]):
+    """The VOTES section's title line, then its header's and each row's, without a list."""
+
+    def __init__(self, title: int, rows: Sequence[int]) -> None:
+        self.title, self.rows = title, rows
+
+    def __len__(self) -> int:
+        return len(self.rows) + 1
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return self.title if i == 0 else self.rows[i - 1]
 
 
 def dumps(data: PabulibFile) -> str:
@@ -220,13 +382,13 @@ def _next_section(section: str) -> str:
     return SECTIONS[i + 1] if i + 1 < len(SECTIONS) else "nothing"
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+def _records(text: str, first: int = 1) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the line each starts on (a quoted cell may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    start = 1
+    start = first
     for row in reader:
         yield start, row
-        start = reader.line_num + 1
+        start = first + reader.line_num
 
 
 def _is_none(cell: str) -> bool:
@@ -268,43 +430,100 @@ def _to_election(data: PabulibFile) -> Election:
 
     cols = _columns(data.project_columns, ("project_id", "cost"), line_of("PROJECTS", 1), src)
     costs: dict[str, Money] = {}
+    seen: set[str] = set()
+    zero_cost: list[str] = []
     for i, row in enumerate(data.projects):
         line = line_of("PROJECTS", i + 2)
         pid = row[cols["project_id"]].strip()
-        if pid in costs:
+        if pid in seen:
             raise PabulibError(f"project {pid!r} listed twice", line, src)
+        seen.add(pid)
         cost = _money(row[cols["cost"]], "cost", line, src)
-        if cost <= 0:
-            raise PabulibError(f"project {pid!r} has a non-positive cost {cost}", line, src)
+        if cost < 0:
+            raise PabulibError(f"project {pid!r} has a negative cost {cost}", line, src)
+        if cost == 0:
+            # Cities list withdrawn projects at cost 0: nothing to spend, so nothing to count.
+            zero_cost.append(pid)
+            continue
         costs[pid] = as_money(cost)
+    data.zero_cost = tuple(zero_cost)
     index = {pid: i for i, pid in enumerate(costs)}
+    left_out = set(zero_cost)
 
-    length = len(costs)
+    length = len(seen)
     if vote_type == "ordinal" and not _is_none(data.meta.get("max_length", "")):
         length = int(_money(data.meta["max_length"], "max_length", meta_line["max_length"], src))
     vcols = _columns(data.vote_columns, ("vote",), line_of("VOTES", 1), src)
-    points_col = vcols.get("points")
+    vote_col, points_col = vcols["vote"], vcols.get("points")
     if vote_type in _POINTS_TYPES and points_col is None:
         raise PabulibError(
             f"missing column 'points' in a {vote_type} file", line_of("VOTES", 1), src
         )
-    grouped: dict[tuple[tuple[int, int], ...], int] = {}
-    for i, row in enumerate(data.votes):
-        line = line_of("VOTES", i + 2)
-        cell = row[vcols["vote"]]
-        names = [] if _is_none(cell) else [n.strip() for n in cell.split(",") if n.strip()]
-        weights = _weights(names, row, points_col, vote_type, length, line, src)
-        pairs: dict[int, int] = {}
-        for name, weight in zip(names, weights, strict=True):
-            if name not in index:
-                raise PabulibError(f"the ballot names unknown project {name!r}", line, src)
-            if index[name] in pairs:
-                raise PabulibError(f"the ballot names project {name!r} twice", line, src)
-            pairs[index[name]] = weight
-        ballot = tuple(sorted((p, w) for p, w in pairs.items() if w > 0))
-        grouped[ballot] = grouped.get(ballot, 0) + 1
-    profile = Profile.from_counts(grouped)
+    # Cities' voters cast few distinct ballots: read each distinct (vote, points) once.
+    votes = data.votes
+    vote_cells = _column(votes, vote_col)
+    if points_col is None:
+        keyed = {(cell, None): n for cell, n in Counter(vote_cells).items()}
+    else:
+        keyed = dict(Counter(zip(vote_cells, _column(votes, points_col), strict=True)))
+    approval = vote_type == "approval" and points_col is None
+    grouped: dict = {}
+    for (cell, points), count in keyed.items():
+        try:
+            if approval:
+                ballot: tuple = _approval_ballot(cell, index, left_out)
+            else:
+                ballot = _ballot(cell, points, vote_type, length, index, left_out)
+        except ValueError as exc:
+            first = next(
+                i
+                for i, row in enumerate(votes)
+                if row[vote_col] == cell and (points_col is None or row[points_col] == points)
+            )
+            raise PabulibError(str(exc), line_of("VOTES", first + 2), src) from None
+        grouped[ballot] = grouped.get(ballot, 0) + count
+    profile = _approval_profile(grouped) if approval else Profile.from_counts(grouped)
     return Election(costs, as_money(budget), vote_type, profile)
+
+
+def _approval_profile(grouped: dict[tuple[int, ...], int]) -> Profile:
+    """The profile :meth:`Profile.from_counts` builds from ((i, 1), ...) keys, built straight
+    from approval sets (tuples of project indices): sorting (i,) tuples orders the groups as
+    sorting ((i, 1),) tuples does, and every weight is 1."""
+    keys = sorted(key for key, count in grouped.items() if count > 0)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    indptr = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    items = np.fromiter(chain.from_iterable(keys), dtype=np.int64, count=int(indptr[-1]))
+    counts = np.fromiter((grouped[k] for k in keys), dtype=np.int64, count=len(keys))
+    return Profile(indptr=indptr, items=items, weights=np.ones_like(items), counts=counts)
+
+
+def _ballot(
+    cell: str,
+    points: str | None,
+    vote_type: str,
+    length: int,
+    index: dict[str, int],
+    left_out: set[str],
+) -> tuple[tuple[int, int], ...]:
+    """One ballot's sorted (project index, weight) pairs; ValueError says what is wrong."""
+    if vote_type == "approval" and points is None:
+        return _approval_ballot(cell, index, left_out)
+    names = [] if _is_none(cell) else [n.strip() for n in cell.split(",") if n.strip()]
+    weights = _weights(names, points, vote_type, length)
+    pairs: dict[int, int] = {}
+    named: set[str] = set()
+    for name, weight in zip(names, weights, strict=True):
+        if name in named:
+            raise ValueError(f"the ballot names project {name!r} twice")
+        named.add(name)
+        if name in left_out:
+            continue
+        if name not in index:
+            raise ValueError(f"the ballot names unknown project {name!r}")
+        pairs[index[name]] = weight
+    return tuple(sorted((p, w) for p, w in pairs.items() if w > 0))
 
 
 def _columns(
@@ -317,44 +536,67 @@ def _columns(
     return cols
 
 
-def _weights(
-    names: list[str],
-    row: list[str],
-    points_col: int | None,
-    vote_type: str,
-    length: int,
-    line: int | None,
-    src: str,
-) -> list[int]:
-    has_points = points_col is not None and not _is_none(row[points_col])
+def _approval_ballot(cell: str, index: dict[str, int], left_out: set[str]) -> tuple[int, ...]:
+    """An approval ballot as its sorted project indices (weights are all 1).
+
+    The common case (known ids, no spaces, none twice) is a split and dictionary look-ups;
+    anything else goes the careful way, which also names what is wrong.
+    """
+    try:
+        found = sorted(map(index.__getitem__, cell.split(","))) if cell else []
+    except KeyError:
+        return _approval_ballot_carefully(cell, index, left_out)
+    if len(set(found)) != len(found):
+        return _approval_ballot_carefully(cell, index, left_out)
+    return tuple(found)
+
+
+def _approval_ballot_carefully(
+    cell: str, index: dict[str, int], left_out: set[str]
+) -> tuple[int, ...]:
+    names = [n.strip() for n in cell.split(",") if n.strip()]
+    if len(names) == 1 and names[0].lower() == "none":
+        names = []
+    chosen = set(names)
+    if len(chosen) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise ValueError(f"the ballot names project {twice!r} twice")
+    unknown = chosen.difference(index).difference(left_out)
+    if unknown:
+        first = next(n for n in names if n in unknown)
+        raise ValueError(f"the ballot names unknown project {first!r}")
+    return tuple(sorted(index[n] for n in chosen if n in index))
+
+
+def _weights(names: list[str], points: str | None, vote_type: str, length: int) -> list[int]:
+    has_points = points is not None and not _is_none(points)
     if vote_type == "approval":
         if has_points:
-            raise PabulibError("points given in an approval file", line, src)
+            raise ValueError("points given in an approval file")
         return [1] * len(names)
     if vote_type == "ordinal":
         if len(names) > length:
-            raise PabulibError(f"ranks {len(names)} projects, max_length is {length}", line, src)
+            raise ValueError(f"ranks {len(names)} projects, max_length is {length}")
         ranked = [length - r for r in range(len(names))]
         # Some cities list the points a ranking earns beside it; they must agree with it.
-        if has_points and points_col is not None:
-            given = [cell.strip() for cell in row[points_col].split(",")]
+        if has_points and points is not None:
+            given = [cell.strip() for cell in points.split(",")]
             if given != [str(w) for w in ranked]:
-                raise PabulibError(
+                raise ValueError(
                     f"points {','.join(given)} disagree with the ranking's "
-                    f"{','.join(map(str, ranked))} in an ordinal file",
-                    line,
-                    src,
+                    f"{','.join(map(str, ranked))} in an ordinal file"
                 )
         return ranked
-    cells = row[points_col].split(",") if has_points and points_col is not None else []
+    cells = points.split(",") if has_points and points is not None else []
     if len(cells) != len(names):
-        raise PabulibError(f"{len(names)} projects but {len(cells)} points", line, src)
+        raise ValueError(f"{len(names)} projects but {len(cells)} points")
     weights = []
     for cell in cells:
-        value = _money(cell, "points", line, src)
+        text = cell.strip()
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(f"points {cell!r} is not a number")
+        value = Fraction(text.replace(",", "."))
         if value < 0 or value.denominator != 1:
-            raise PabulibError(
-                f"points must be whole numbers >= 0, found {cell.strip()!r}", line, src
-            )
+            raise ValueError(f"points must be whole numbers >= 0, found {text!r}")
         weights.append(int(value))
     return weights

@@ -6,7 +6,7 @@ the others accept too. A ballot is stored in a canonical form (see `Ballot.choic
 
 import re
 
-from pb.money import format_pence
+from pb.money import format_money
 
 METHOD_VOTE_TYPES = {"approval": "approval", "ranked": "ordinal", "points": "cumulative"}
 
@@ -62,8 +62,8 @@ def _check_approval(pot, costs: dict[int, int], raw) -> list[int]:
     total = sum(costs[c] for c in picked)
     if pot.spending_cap is not None and total > pot.spending_cap:
         raise BallotError(
-            f"Your choices cost {format_pence(total)}, more than the "
-            f"{format_pence(pot.spending_cap)} you can spend. Untick a project."
+            f"Your choices cost {format_money(total, pot.currency)}, more than the "
+            f"{format_money(pot.spending_cap, pot.currency)} you can spend. Untick a project."
         )
     return sorted(picked)
 
@@ -158,7 +158,7 @@ def instructions(pot) -> str:
         count = f"between {low} and {high}"
     text = f"{verb} {count} project{'s' if high != 1 else ''}."
     if pot.ballot_method == "approval" and pot.spending_cap is not None:
-        text += f" Together they may cost up to {format_pence(pot.spending_cap)}."
+        text += f" Together they may cost up to {format_money(pot.spending_cap, pot.currency)}."
     return text
 
 

@@ -93,8 +93,8 @@ def test_the_check_rejects_what_the_document_does_not_allow(client, contract, wo
     validator = contract.validator(*contract.response_schema_place(POT, 200))
     without_seed = {key: value for key, value in body.items() if key != "seed"}
     for broken in (
-        {**body, "amount_pence": "1000.00"},  # money as text
-        {**body, "amount_pence": 1000.5},  # money not in whole pence
+        {**body, "amount_minor": "1000.00"},  # money as text
+        {**body, "amount_minor": 1000.5},  # money not in whole pence
         {**body, "currency": "pounds"},  # not an ISO 4217 code
         {**body, "proposer_email": "someone@example.org"},  # a field the document lacks
         without_seed,  # a field the document promises

@@ -33,8 +33,8 @@ def test_a_pot_in_voting(client, contract, world):
     response = client.get(f"/api/v1/pots/{pot.id}")
     body = contract.check(response, POT)
     assert body["id"] == pot.id
-    assert (body["amount_pence"], body["currency"]) == (100_000, "GBP")
-    assert body["spending_cap_pence"] == 75_000
+    assert (body["amount_minor"], body["currency"]) == (100_000, "GBP")
+    assert body["spending_cap_minor"] == 75_000
     assert (body["area"], body["ward_code"]) == ("North", "E05000001")
     assert (body["phase"], body["ballot_method"], body["max_picks"]) == ("voting", "approval", 2)
     assert (body["year"], body["rule"], body["eligibility_mode"]) == (2026, "greedy", "open")
@@ -82,7 +82,7 @@ def test_a_council_wide_pot(client, contract, world):
     )
     body = contract.check(client.get(f"/api/v1/pots/{pot.id}"), POT)
     assert (body["area"], body["ward_code"]) == ("All wards", None)
-    assert body["amount_pence"] == 2_500_050
+    assert body["amount_minor"] == 2_500_050
     assert (body["points_total"], body["points_max"]) == (10, 4)
 
 
@@ -98,7 +98,7 @@ def test_money_is_in_the_currency_of_the_pots_council(client, contract, world):
     proposals = client.get(f"/api/v1/pots/{pot.id}/proposals")
     body = contract.check(proposals, "/api/v1/pots/{pot_id}/proposals")
     assert body["currency"] == "PLN"
-    assert body["proposals"][0]["cost_pence"] == 25_000_00
+    assert body["proposals"][0]["cost_minor"] == 25_000_00
 
 
 def test_drafts_unknown_and_impossible_ids_are_json_404s(client, contract, world):

@@ -26,14 +26,14 @@ def test_every_proposal_of_the_pot_with_its_review_and_delivery(client, contract
         published.not_feasible.id,
         merged.id,
     }
-    assert by_id[alpha.id]["cost_pence"] == 60_000
+    assert by_id[alpha.id]["cost_minor"] == 60_000
     assert by_id[alpha.id]["title"] == "Alpha garden"
     assert by_id[alpha.id]["delivery"] == {"status": "in_progress", "progress": 40}
     assert by_id[published.benches.id]["delivery"] is None
     assert by_id[published.not_feasible.id]["status"] == "not_feasible"
     assert by_id[published.not_feasible.id]["review_note"] == "The council has no rockets."
     assert by_id[merged.id]["merged_into"] == published.crossing.id
-    assert by_id[merged.id]["cost_pence"] == 12_345
+    assert by_id[merged.id]["cost_minor"] == 12_345
     assert by_id[alpha.id]["links"]["html"].endswith(f"/proposals/{alpha.id}")
 
 

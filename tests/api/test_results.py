@@ -36,7 +36,7 @@ def test_published_results_are_the_stored_result(client, contract, published):
     body = contract.check(_results(client, pot), RESULTS)
     assert body["selected"] == [int(pid) for pid in result.selected]
     assert body["selected"] == [published.benches.id, published.alpha.id]
-    assert (body["budget_pence"], body["total_cost_pence"]) == (100_000, 90_000)
+    assert (body["budget_minor"], body["total_cost_minor"]) == (100_000, 90_000)
     assert body["currency"] == "GBP"
     assert (body["ballots_online"], body["ballots_paper"]) == (5, 1)
     assert (body["version"], body["correction_reason"], body["rule"]) == (1, None, "greedy")
@@ -45,7 +45,7 @@ def test_published_results_are_the_stored_result(client, contract, published):
     assert body["covered_share"] == result.outcome["covered_share"]
     assert datetime.fromisoformat(body["published_at"]).tzinfo is not None
     assert body["earlier_versions"] == []
-    projects = [(p["id"], p["cost_pence"], p["score"], p["selected"]) for p in body["projects"]]
+    projects = [(p["id"], p["cost_minor"], p["score"], p["selected"]) for p in body["projects"]]
     assert projects == [
         (published.benches.id, 30_000, 4, True),
         (published.alpha.id, 60_000, 3, True),

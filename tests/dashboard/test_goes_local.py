@@ -189,26 +189,26 @@ def test_downloads_carry_the_same_figures(client, world, year):
     assert [line["area"] for line in lines] == ["North", "South", "All wards", "Total"]
     for line, area in zip(lines, [*figures["areas"], figures["totals"]], strict=True):
         assert line["year"] == "2026"
-        assert int(line["council_annual_budget_pence"]) == BUDGET
-        assert int(line["amount_pence"]) == area["amount"]
-        assert int(line["funded_pence"]) == area["funded"]
-        assert int(line["delivered_pence"]) == area["delivered"]
+        assert int(line["council_annual_budget_minor"]) == BUDGET
+        assert int(line["amount_minor"]) == area["amount"]
+        assert int(line["funded_minor"]) == area["funded"]
+        assert int(line["delivered_minor"]) == area["delivered"]
         assert int(line["ballots"]) == area["ballots"]
         assert int(line["proposals"]) == area["proposals"]
         assert line["turnout_percent"] == (
             "" if area["turnout_percent"] is None else str(area["turnout_percent"])
         )
-        assert int(line["amount_per_resident_pence"]) == area["amount_per_resident"]
+        assert int(line["amount_per_resident_minor"]) == area["amount_per_resident"]
     south = lines[1]
-    assert int(south["amount_pence"]) == year["south_amount"]
-    assert int(south["delivered_pence"]) == year["south_delivered"]
+    assert int(south["amount_minor"]) == year["south_amount"]
+    assert int(south["delivered_minor"]) == year["south_delivered"]
 
     page = _table(client.get("/goes-local?year=2026").text)
     for line in lines:
         cells = page[line["area"]]
-        assert cells[1] == _money(int(line["amount_pence"]))
-        assert cells[7] == _money(int(line["funded_pence"]))
-        assert cells[8] == _money(int(line["delivered_pence"]))
+        assert cells[1] == _money(int(line["amount_minor"]))
+        assert cells[7] == _money(int(line["funded_minor"]))
+        assert cells[8] == _money(int(line["delivered_minor"]))
 
 
 def test_without_a_year_the_latest_year_with_a_pot_is_shown(client, world, year):

@@ -67,7 +67,6 @@ def server(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{folder / 'pb.sqlite3'}",
         "MAIL_OUTBOX": str(folder / "outbox"),
         "BASE_URL": url,
-        "PB_PABULIB_DIR": str(folder / "no-pabulib"),
         # Counts run in the request here (tests/jobs has a real `pb worker`).
         "PB_JOBS_IMMEDIATE": "1",
         # The journeys log in many times from one address; keep the limit out of their way.

@@ -149,6 +149,9 @@ def main(out: str) -> None:
         publish(pot, admin)
         ids["published"] = pot.id
         db.session.commit()
+        # The showcase election in złoty, as `make run` imports it from pb/demo_data.
+        name = demo.import_real_election()
+        ids["real"] = db.session.scalar(select(Pot.id).where(Pot.name == name))
     with open(out, "w") as f:
         json.dump(ids, f)
 

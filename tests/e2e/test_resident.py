@@ -96,7 +96,7 @@ def test_a_resident_registers_proposes_votes_four_ways_and_checks_a_receipt(
     page.get_by_label("Description").fill(
         "Sow native wildflowers along the verge and mow twice a year, to bring back bees."
     )
-    page.get_by_label("Estimated cost in pounds").fill("2,500")
+    page.get_by_label("Estimated cost in British pounds").fill("2,500")
     page.get_by_label("Category").select_option(index=1)
     page.locator("main form button[type=submit]").last.click()
     assert title in page.locator("main").inner_text()

@@ -89,13 +89,13 @@ def test_bad_file_reports_and_exits_2_after_the_others(tmp_path):
 
 
 def test_json_mode_marks_the_bad_file(tmp_path):
-    bad = write(tmp_path, "bad.pb", TIES.format(rule="greedy").replace("x;60", "x;0"))
+    bad = write(tmp_path, "bad.pb", TIES.format(rule="greedy").replace("x;60", "x;-1"))
     result = CliRunner().invoke(tally_command, [str(bad), "--json"])
     assert result.exit_code == 2
     line = next(ln for ln in result.output.splitlines() if ln.startswith("{"))
     assert json.loads(line) == {
         "file": "bad.pb",
-        "error": "bad.pb: line 8: project 'x' has a non-positive cost 0",
+        "error": "bad.pb: line 8: project 'x' has a negative cost -1",
         "line": 8,
     }
 

@@ -121,8 +121,7 @@ def malformed(text: str) -> PabulibError:
         (GOOD.replace("voter_id;vote\n", "voter_id;ballot\n"), 10, "missing column 'vote'"),
         (GOOD.replace("2;b\n", "2;b,zz\n"), 12, "unknown project 'zz'"),
         (GOOD.replace("2;b\n", "2;b,a,b\n"), 12, "names project 'b' twice"),
-        (GOOD.replace("b;40,5;none", "b;0;none"), 8, "non-positive cost"),
-        (GOOD.replace("b;40,5;none", "b;-3;none"), 8, "non-positive cost"),
+        (GOOD.replace("b;40,5;none", "b;-3;none"), 8, "negative cost -3"),
         (GOOD.replace("a;60;", "a;sixty;"), 7, "cost 'sixty' is not a number"),
         (GOOD.replace("b;40,5;none", "b;5"), 8, "expected 3 fields, found 2"),
         (GOOD.replace("b;40,5;none", "a;40;none"), 8, "project 'a' listed twice"),
@@ -132,6 +131,13 @@ def malformed(text: str) -> PabulibError:
         (GOOD.replace("PROJECTS\n", "VOTES\n", 1), 5, "VOTES section where PROJECTS should come"),
         ("a;b\n" + GOOD, 1, "must start with a META section"),
         (GOOD + "PROJECTS\n", 14, "second PROJECTS section"),
+        # Rows after the VOTES title: the fast reader must name the same lines.
+        (GOOD.replace("2;b\n", "2;b;paper\n"), 12, "expected 2 fields, found 3"),
+        (GOOD.replace("2;b\n", "2\n"), 12, "expected 2 fields, found 1"),
+        (GOOD.replace("2;b\n", "\n2;b,zz\n"), 13, "unknown project 'zz'"),
+        (GOOD.replace("3;none\n", "3;b,zz\n"), 13, "unknown project 'zz'"),
+        (GOOD.replace("voter_id;vote\n", "voter_id;vote\r\n").replace("2;b\n", "2;q\n"), 12, "'q'"),
+        (GOOD + "META\n", 14, "second META section"),
     ],
 )
 def test_malformed_files_name_the_line_and_the_problem(text, line, problem):
@@ -189,3 +195,61 @@ def test_a_quoted_cell_spanning_lines_keeps_line_numbers_right():
     text = GOOD.replace('"Park; with a ""view"""', '"Park\nwith a view"').replace("2;b\n", "2;q\n")
     error = malformed(text)
     assert error.line == 13  # one more physical line than without the newline
+
+
+def test_zero_cost_projects_are_kept_and_left_out_of_the_count():
+    """A withdrawn project at cost 0 (Gdynia 2020 lists one): read, named, not counted."""
+    text = GOOD.replace("b;40,5;none", "b;0;withdrawn")
+    data = pabulib.parse(text, "gdynia.pb")
+    assert data.zero_cost == ("b",)
+    assert [row[0] for row in data.projects] == ["a", "b"]  # still in the file as written
+    assert list(data.election.projects) == ["a"]
+    # Ballots naming it still count for the rest: voter 1 chose a and b, voter 2 only b.
+    assert data.election.supporters.tolist() == [1]
+    assert data.election.profile.num_voters == 3
+    assert cells_of(pabulib.dumps(data)) == cells_of(text)
+
+
+def test_what_real_files_hold_is_read():
+    """No key;value line, decimal costs with a comma, quoted fields, unknown extra columns."""
+    text = (
+        "META\ndescription;A test\nbudget;100,50\nvote_type;approval\n"
+        'PROJECTS\nproject_id;cost;name;colour\na;60.25;"Park; with a ""view""";green\n'
+        "b;40,25;Path;blue\n"
+        "VOTES\nvoter_id;vote;shoe_size\n1;a,b;42\n2;b;38\n"
+    )
+    data = pabulib.parse(text)
+    assert data.meta_header is False
+    assert data.election.budget == Fraction("100.5")
+    assert data.election.projects == {"a": Fraction("60.25"), "b": Fraction("40.25")}
+    assert data.projects[0] == ["a", "60.25", 'Park; with a "view"', "green"]
+    assert data.vote_columns == ["voter_id", "vote", "shoe_size"]
+    assert [row[2] for row in data.votes] == ["42", "38"]
+    assert cells_of(pabulib.dumps(data)) == cells_of(text)
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_the_fast_and_the_general_reader_agree(quoted):
+    """The VOTES section is read in one go unless it has quotes; both give the same file."""
+    text = pabulib_path("poland_wieliczka_2023.pb").read_text(encoding="utf-8")
+    if quoted:  # a quote in the VOTES section sends it through the general reader
+        text = text.replace("\nVOTES\nvoter_id", '\nVOTES\n"voter_id"', 1)
+    data = pabulib.parse(text)
+    general = pabulib._parse_records(pabulib._records(text), "<text>")
+    assert data == general
+    assert data.line_numbers["VOTES"][5] == general.line_numbers["VOTES"][5]
+    assert run(data.election, "greedy").to_dict() == run(general.election, "greedy").to_dict()
+
+
+@pytest.mark.parametrize("name", ["poland_lodz_2020_baluty-doly.pb", "poland_wieliczka_2023.pb"])
+def test_approval_profiles_are_built_as_the_election_builds_them(name):
+    """The reader's quick approval profile equals Profile.from_counts on the same ballots."""
+    data = pabulib.read(pabulib_path(name))
+    election = data.election
+    ids = election.project_ids
+    ballots = [
+        set(ids[i] for i in ballot) for ballot, n in election.profile.rows() for _ in range(n)
+    ]
+    again = Election.from_ballots(dict(election.projects), election.budget, ballots, "approval")
+    for part in ("indptr", "items", "weights", "counts"):
+        assert getattr(election.profile, part).tolist() == getattr(again.profile, part).tolist()

@@ -19,6 +19,7 @@ def pot(method="approval", **settings):
         spending_cap=None,
         points_total=None,
         points_max=None,
+        currency="GBP",
     )
     base.update(settings)
     return SimpleNamespace(**base)
