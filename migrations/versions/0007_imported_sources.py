@@ -1,7 +1,7 @@
 """imported elections keep their source; unknown figures are NULL
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 
 An imported pabulib file keeps its META, columns, official outcome and per-vote cells
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
