@@ -28,7 +28,8 @@ MAX_AMOUNT = 10**12
 
 
 class MoneyField(StringField):
-    """An amount typed in the pot's currency, held as integer minor units in `.data`, at most MAX_AMOUNT.
+    """An amount typed in the pot's currency, held as integer minor units in `.data` (at most
+    MAX_AMOUNT).
 
     The form sets `currency` (an ISO 4217 code) before validation; the text is parsed then,
     by pb.money, so the message names the right currency.

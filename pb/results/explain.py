@@ -32,13 +32,13 @@ def in_order(outcome: dict) -> list[dict]:
     return chosen + rest
 
 
-def would_take(figure: dict | None, currency: str = "GBP") -> str | None:
+def would_take(figure: dict | None, currency: str) -> str | None:
     """What would have funded a project left out, in plain words (None when not worked out)."""
     if figure is None:
         return None
     parts = []
     if figure.get("max_cost") is not None:
-        cost = format_pence(_pence(figure["max_cost"]), currency=currency)
+        cost = format_money(minor_from_json(figure["max_cost"]), currency)
         exact = figure.get("max_cost_exact", True)
         parts.append(f"at {cost}" if exact else f"at {cost} (or perhaps a little more)")
     if figure.get("extra_supporters") is not None:

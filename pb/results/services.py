@@ -9,7 +9,6 @@ from pb import jobs, tally
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
-from pb.money import minor_per_major
 from pb.pots.models import PhaseError
 from pb.results.models import Result
 from pb.tally.fairness import side_by_side
@@ -179,9 +178,7 @@ def document(result: Result) -> dict:
     }
 
 
-def publish(
-    pot, actor, *, reason: str | None = None, at: datetime | None = None
-) -> Result:
+def publish(pot, actor, *, reason: str | None = None, at: datetime | None = None) -> Result:
     """Publish the previewed tally. The first publication moves the pot to `published`.
 
     The panel's reason for publishing (a meeting, a check) goes into the audit log. ``at`` is
