@@ -124,7 +124,7 @@ def test_amounts_beyond_what_a_column_holds_are_refused(client, login, world, am
         data={"name": "Huge", "amount": amount, "year": "2026", "ward_id": ""},
     )
     assert response.status_code == 422
-    assert "at most 10,000,000,000 pounds" in response.text
+    assert "at most £10,000,000,000" in response.text
     assert _row_counts() == before
 
 

@@ -21,7 +21,8 @@ def _where(path: str, problem: str) -> str:
     return f"{path} {problem}"
 
 
-def _need(problems, container, key, path, check, wanted, optional=False):
+def _need(problems, container, key, path, check, wanted, optional=False, nullable=False):
+    """`optional`: may be missing or null; `nullable`: must be there, may be null."""
     if not isinstance(container, dict):
         return
     if key not in container:
@@ -29,7 +30,7 @@ def _need(problems, container, key, path, check, wanted, optional=False):
             problems.append(_where(f"{path}.{key}", "is missing"))
         return
     value = container[key]
-    if optional and value is None:
+    if (optional or nullable) and value is None:
         return
     if not check(value):
         problems.append(_where(f"{path}.{key}", f"must be {wanted}, not {_kind(value)}"))
@@ -83,11 +84,14 @@ def manifest(data) -> list[str]:
     for key in ("min_picks", "max_picks", "spending_cap", "points_total", "points_max"):
         _need(problems, ballot, key, "manifest.ballot", _whole, "a whole number", optional=True)
     counts = data.get("counts")
-    for key in ("eligible", "participations", "ballots_online", "ballots_paper"):
+    # Who could vote is not known for an imported election that does not say (null).
+    _need(problems, counts, "eligible", "manifest.counts", _whole, "a whole number", nullable=True)
+    for key in ("participations", "ballots_online", "ballots_paper"):
         _need(problems, counts, key, "manifest.counts", _whole, "a whole number")
     tie = data.get("tie_break")
-    _need(problems, tie, "seed", "manifest.tie_break", _text, "text")
-    _need(problems, tie, "seed_sha256", "manifest.tie_break", _text, "text")
+    # An imported election has no tie-break seed and so no commitment (null).
+    _need(problems, tie, "seed", "manifest.tie_break", _text, "text", nullable=True)
+    _need(problems, tie, "seed_sha256", "manifest.tie_break", _text, "text", nullable=True)
     _need(problems, data.get("public_key"), "hex", "manifest.public_key", _text, "text")
     return problems
 

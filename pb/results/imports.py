@@ -111,7 +111,10 @@ def import_pabulib(source, *, population: int | None = None) -> Pot:
         ward.population = population
 
     begin, end = parse_date(meta.get("date_begin")), parse_date(meta.get("date_end"))
-    year = _whole(meta, "instance") or (end or begin or datetime.now(UTC)).year
+    known = end or begin
+    year = _whole(meta, "instance") or (known.year if known else None)
+    if year is None:  # not made up from today's date
+        raise ImportRefused("META gives no year: no instance, date_begin or date_end.")
     try:
         amount = from_major(meta["budget"], currency)
         cap = from_major(meta["max_sum_cost"], currency) if meta.get("max_sum_cost") else None

@@ -47,7 +47,7 @@ def _forge_one(zip_path, files, key, which):
     results = json.loads(files["results.json"])
     lines = files["ballots.pb"].decode().splitlines(keepends=True)
     start = lines.index("VOTES\n") + 2
-    online = [i for i in range(start, len(lines)) if lines[i].rstrip().endswith(";online")]
+    online = [i for i in range(start, len(lines)) if lines[i].rstrip().endswith(";internet")]
     dropped = online[which]
     del lines[dropped]
     files["ballots.pb"] = (
