@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from pb.audit import package, signing
+from pb.audit import chain, package, signing
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
@@ -182,6 +182,10 @@ def seed() -> dict[str, str] | None:
             pot.voting_opened_at = utcnow()
         pots[name] = pot
     db.session.add_all(pots.values())
+    db.session.flush()
+    for pot in pots.values():
+        if pot.phase == "voting":  # as opening voting does: commit to the seed and the key
+            chain.append(pot, "voting_opened", chain.sha256_hex(chain.opening_payload(pot)))
 
     users = {}
     for email, display_name, postcode, roles in ACCOUNTS:
