@@ -78,6 +78,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Flask-Babel: British English until a reader chooses another language.
+    BABEL_DEFAULT_LOCALE = "en_GB"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
 
     # Outgoing mail: SMTP when MAIL_SERVER is set, otherwise .eml files in the outbox.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

@@ -12,7 +12,7 @@ from config import get_config
 from pb import input as request_input
 from pb import security
 from pb.audit import signing
-from pb.extensions import csrf, db, limiter, login_manager, migrate
+from pb.extensions import babel, csrf, db, limiter, login_manager, migrate
 from pb.money import format_money
 from pb.results import explain
 from pb.sqlite import make_transactional
@@ -38,6 +38,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         if db.engine.dialect.name == "sqlite":
             make_transactional(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

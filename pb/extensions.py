@@ -1,5 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in `create_app()`."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -25,6 +26,8 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+# Translations: templates use {{ _("...") }}, Python code flask_babel.gettext / lazy_gettext.
+babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
