@@ -85,7 +85,6 @@ def index():
                 ward=grant.ward_id,
                 pot=grant.pot_id,
             )
-            db.session.commit()
             flash(f"{form.user.email} is now {grant.label.lower()}.", "success")
             return redirect(url_for("admin.index"), code=303)
     return render_form("admin/roles.html", form, grants=_grants())
@@ -108,7 +107,6 @@ def revoke(grant_id: int):
         pot=grant.pot_id,
     )
     db.session.delete(grant)
-    db.session.commit()
     flash("The role has been removed.", "success")
     return redirect(url_for("admin.index"), code=303)
 
@@ -135,6 +133,5 @@ def sign_out_everywhere():
         return redirect(url_for("admin.index"), code=303)
     sessions.end_all(form.user)
     record("account.signed_out_everywhere", actor=current_user, user=form.user.id)
-    db.session.commit()
     flash(f"{form.user.email} has been signed out everywhere.", "success")
     return redirect(url_for("admin.index"), code=303)

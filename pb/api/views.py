@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from pb.api import openapi, serializers, services
-from pb.extensions import csrf, db
+from pb.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Nothing here changes anything, so there is nothing for a forged request to do; without this,
@@ -60,11 +60,10 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected_error(error: Exception):
-    # As for the site's pages: log it, undo any half-done work, and say so, here in JSON.
+    # As for the site's pages: log it and say so, here in JSON (pb.transaction undid the work).
     if current_app.testing:
         raise error  # tests must see the traceback
     current_app.logger.exception("unexpected error in the API")
-    db.session.rollback()
     return error_response(500, "Something went wrong on our side.")
 
 

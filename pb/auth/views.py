@@ -68,7 +68,6 @@ def register():
             postcode=form.postcode.data,
             date_of_birth=form.date_of_birth.data,
         )
-        db.session.commit()
         return redirect(url_for("auth.check_email"))
     return render_form("auth/register.html", form)
 
@@ -84,7 +83,6 @@ def confirm_email(token: str):
         user = services.confirm_email(token)
     except TokenError as exc:
         return render_template("auth/link_problem.html", message=str(exc)), 400
-    db.session.commit()
     flash("Thank you, your e-mail address is confirmed.", "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("pots.index"))
@@ -96,7 +94,6 @@ def confirm_email(token: str):
 def resend_confirmation():
     if not current_user.email_confirmed:
         services.send_confirmation(current_user)
-        db.session.commit()
     flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
     return redirect(_safe_next(request.form.get("next")))
 
@@ -111,12 +108,10 @@ def login():
             form.form_errors.append(LOCKED_MESSAGE)
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()  # keeps the failed attempt in the audit log, or a rehash
         if user is not None:
             lockout.record_success(form.email.data)
             session.clear()  # a fresh session at log-in: nothing carries over from before
             sessions.start(user)
-            db.session.commit()
             login_user(user)
             response = redirect(_safe_next(request.args.get("next")))
             lockout.remember_device(response, form.email.data)
@@ -129,7 +124,6 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     sessions.end_current()
-    db.session.commit()
     logout_user()
     session.clear()
     flash("You have logged out.", "info")
@@ -142,7 +136,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_form("auth/forgot_password.html", form)
 
@@ -157,7 +150,6 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
-        db.session.commit()
         logout_user()
         session.clear()
         flash("Your password has been changed. Log in with the new one.", "success")
@@ -173,7 +165,6 @@ def account():
         residence.update_details(
             current_user, form.display_name.data, form.postcode.data, form.date_of_birth.data
         )
-        db.session.commit()
         flash("Your details have been saved.", "success")
         return redirect(
             _safe_next(request.args.get("next"))

@@ -8,8 +8,8 @@ from pb.councils import imports
 from pb.councils.forms import ConfirmImportForm, PostcodeUploadForm
 from pb.electorate import csvimport
 from pb.electorate.csvimport import CsvFileError
-from pb.extensions import db
 from pb.http import render_form
+from pb.transaction import after_commit
 
 bp = Blueprint("councils", __name__, url_prefix="/panel/postcodes")
 
@@ -63,15 +63,12 @@ def preview(token: str):
         try:
             done = imports.import_postcodes(upload.text, current_user)
         except imports.PostcodeImportError:
-            db.session.rollback()
             problem, status = "The file has problems now, so nothing was imported.", 422
         except IntegrityError:
-            db.session.rollback()
             problem = "Another import added some of these postcodes at the same time. "
             problem, status = problem + "Nothing was imported; check the file again.", 409
         else:
-            db.session.commit()
-            csvimport.discard_upload(token)
+            after_commit(lambda: csvimport.discard_upload(token))
             flash(
                 f"Postcodes imported: {done.new:,} new, {done.moved:,} moved to another ward, "
                 f"{done.unchanged:,} unchanged.",

@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from pb.delivery import services
 from pb.delivery.forms import DeliveryUpdateForm
-from pb.extensions import db
 from pb.http import get_or_404, render_form, require_manage
 from pb.pots.models import Pot
 from pb.proposals.models import DELIVERY_STATUSES, Proposal
@@ -62,13 +61,10 @@ def proposal(proposal_id: int):
                 reason=form.reason.data,
             )
         except services.NotFundedError:
-            db.session.rollback()
             return _not_funded(proposal)
         except services.DeliveryError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash(f"The update on \u201c{proposal.title}\u201d is published.", "success")
             return redirect(url_for("delivery.pot", pot_id=proposal.pot_id), code=303)
     return render_form(

@@ -22,9 +22,9 @@ from pb.electorate.forms import (
     VoidCodeForm,
 )
 from pb.electorate.models import AccessCodeBatch
-from pb.extensions import db
 from pb.http import absolute_url, get_or_404, render_form
 from pb.pots.models import PhaseError, Pot
+from pb.transaction import after_commit
 
 bp = Blueprint("electorate", __name__)
 
@@ -97,11 +97,9 @@ def roll_preview(pot_id: int, token: str):
             problem = "Someone imported some of these references at the same time. "
             problem, status = problem + "Nothing was imported; check the file again.", 409
         else:
-            db.session.commit()
-            csvimport.discard_upload(token)
+            after_commit(lambda: csvimport.discard_upload(token))
             flash(f"{count:,} entries were added to the voter roll.", "success")
             return redirect(url_for("electorate.roll_upload", pot_id=pot.id), 303)
-        db.session.rollback()
     check = roll.check_roll(pot, upload.text)
     return render_template(
         "electorate/roll_preview.html",
@@ -124,10 +122,8 @@ def codes(pot_id: int):
         try:
             batch = services.generate_batch(pot, form.label.data, form.count.data, current_user)
         except PhaseError as exc:
-            db.session.rollback()
             problem = str(exc)
         else:
-            db.session.commit()
             flash(f"{form.count.data:,} access codes were made.", "success")
             return redirect(url_for("electorate.batch", pot_id=pot.id, batch_id=batch.id), 303)
     response, status = render_form(
@@ -196,10 +192,8 @@ def void_code(pot_id: int):
         try:
             code = services.void_code(pot, form.code.data, form.reason.data, current_user)
         except (services.AccessCodeError, PhaseError) as exc:
-            db.session.rollback()
             form.code.errors.append(str(exc))
             return render_template("electorate/void.html", form=form, pot=pot), 409
-        db.session.commit()
         flash(f"{services.format_code(code.code)} is void: it cannot be used to vote.", "success")
         return redirect(url_for("electorate.codes", pot_id=pot.id), 303)
     return render_form("electorate/void.html", form, pot=pot)

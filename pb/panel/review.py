@@ -51,7 +51,6 @@ def _load(proposal_id: int) -> Proposal:
 
 
 def _done(proposal: Proposal, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("panel.pot", pot_id=proposal.pot_id), code=303)
 
@@ -72,7 +71,6 @@ def feasible(proposal_id: int):
     try:
         services.mark_feasible(proposal, current_user, form.cost.data, form.note.data)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), feasible=form)
     return _done(proposal, f"\u201c{proposal.title}\u201d is feasible.")
 
@@ -87,7 +85,6 @@ def not_feasible(proposal_id: int):
     try:
         services.mark_not_feasible(proposal, current_user, form.note.data)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), not_feasible=form)
     return _done(proposal, f"\u201c{proposal.title}\u201d is not feasible; the proposer is told.")
 
@@ -103,7 +100,6 @@ def merge(proposal_id: int):
     try:
         services.merge(proposal, into, current_user)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), merge=form)
     return _done(
         proposal, f"\u201c{proposal.title}\u201d was merged into \u201c{into.title}\u201d."
@@ -118,7 +114,6 @@ def ballot(proposal_id: int):
     try:
         services.set_on_ballot(proposal, on_ballot, current_user)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc))
     verb = "is now on" if on_ballot else "has been taken off"
     return _done(proposal, f"\u201c{proposal.title}\u201d {verb} the ballot.")

@@ -41,7 +41,6 @@ def new_pot():
     form = PotForm(_wards(), council.currency)
     if form.validate_on_submit():
         pot = services.create_pot(council, current_user, form.settings())
-        db.session.commit()
         flash(f"{pot.name} has been set up as a draft.", "success")
         return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=None)
@@ -66,12 +65,10 @@ def settings(pot_id: int):
         try:
             services.update_pot(pot, current_user, form.settings())
         except PhaseError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
             page, _ = render_form("panel/pot_form.html", form, pot=pot)
             return page, 409
         else:
-            db.session.commit()
             flash("The pot's settings have been saved.", "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=pot)
@@ -118,7 +115,6 @@ def change_phase(pot_id: int):
             pot, action, current_user, reason=form.reason.data, confirmed=confirmed
         )
     except services.ConfirmationNeeded as exc:
-        db.session.rollback()
         if not confirming:
             form = ConfirmStepForm(formdata=None)
         page = render_template(
@@ -131,9 +127,7 @@ def change_phase(pot_id: int):
         )
         return page, (422 if confirming else 200)
     except PhaseError as exc:
-        db.session.rollback()
         return _render_pot(pot, str(exc), 409)
-    db.session.commit()
     flash(f"{pot.name}: {pot.phase_label}.", "success")
     return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
 
@@ -151,11 +145,9 @@ def ballot_key(pot_id: int):
                 pot, current_user, form.holders.data, form.threshold.data
             )
         except (PhaseError, BallotKeyError) as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
             page, _ = render_form("panel/key.html", form, pot=pot)
             return page, 409
-        db.session.commit()
         page = render_template("panel/key_made.html", pot=pot, key=key)
         return page, 200, {"Cache-Control": "no-store"}
     return render_form("panel/key.html", form, pot=pot)
@@ -171,10 +163,8 @@ def confirm_key(pot_id: int):
         try:
             services.confirm_ballot_key(pot, current_user, form.code_list())
         except (PhaseError, BallotKeyError) as exc:
-            db.session.rollback()
             form.codes.errors = [str(exc)]
         else:
-            db.session.commit()
             flash("The ballot key is confirmed: voting can open.", "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/key_confirm.html", form, pot=pot)
@@ -191,9 +181,7 @@ def open_envelopes(pot_id: int):
     try:
         opened = opening.open_envelopes(pot, current_user, form.code_list())
     except (PhaseError, opening.OpeningError) as exc:
-        db.session.rollback()
         return _render_pot(pot, str(exc), 409, form)
-    db.session.commit()
     flash(
         f"The envelopes are open: {opened.online} online and {opened.paper} paper ballots, "
         "shuffled. Run the tally next.",

@@ -3,7 +3,6 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from pb.extensions import db
 from pb.http import get_or_404, require_officer
 from pb.panel.forms import PaperBatchForm, PaperVoterForm
 from pb.paper import services
@@ -56,11 +55,9 @@ def record_voter(pot_id: int):
     try:
         services.record_paper_voter(pot, current_user, form.voter())
     except (services.PaperError, PhaseError) as exc:
-        db.session.rollback()
         target = form.name if pot.eligibility_mode == "open" else form.identifier
         target.errors = [str(exc)]
         return _page(pot, 409, voter_form=form)
-    db.session.commit()
     flash("Recorded: this person has voted on paper.", "success")
     return redirect(url_for("paper.index", pot_id=pot.id), code=303)
 
@@ -78,9 +75,7 @@ def enter_batch(pot_id: int):
     try:
         batch = services.enter_batch(pot, current_user, form.number.data, entered)
     except (services.PaperError, PhaseError) as exc:
-        db.session.rollback()
         return _page(pot, 409, batch_form=form, error=str(exc))
-    db.session.commit()
     flash(f"Batch {batch.number}: {batch.status_label}.", "success")
     return redirect(url_for("paper.batch", pot_id=pot.id, number=batch.number), code=303)
 

@@ -1,7 +1,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.pots.models import Pot
 from pb.proposals import services
@@ -65,7 +64,6 @@ def new(pot_id: int):
     form = ProposalForm(pot)
     if form.validate_on_submit():
         proposal = services.submit_proposal(pot, current_user, **_fields(form))
-        db.session.commit()
         flash("Thank you, your proposal has been submitted.", "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_form("proposals/form.html", form, pot=pot, proposal=None)
@@ -82,7 +80,6 @@ def edit(proposal_id: int):
     form = ProposalForm(proposal.pot, obj=proposal)
     if form.validate_on_submit():
         services.update_proposal(proposal, current_user, **_fields(form))
-        db.session.commit()
         flash("Your changes have been saved.", "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_form("proposals/form.html", form, pot=proposal.pot, proposal=proposal)

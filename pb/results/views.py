@@ -15,6 +15,7 @@ from pb.panel.forms import ConfirmStepForm, ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, imports, services, signals
+from pb.transaction import after_commit
 
 bp = Blueprint("results", __name__)
 
@@ -64,14 +65,19 @@ def run_tally(pot_id: int):
     try:
         job = services.start_tally(pot, current_user, correction_reason=reason)
     except PhaseError as exc:
-        db.session.rollback()
         return _preview_page(pot, 409, str(exc), form=form)
-    db.session.commit()
-    jobs.start(job)  # in the background; at once when jobs run immediately
-    if job.status == jobs.JobStatus.DONE:
-        flash("The tally has run. Check the outcome below before publishing.", "success")
+    # The job starts once this request has committed (jobs.enqueue); when jobs run at once
+    # (tests, PB_JOBS_IMMEDIATE) it is done before the browser follows the redirect.
+    job_id = job.id
+    after_commit(lambda: _say_if_done(job_id))
+    if jobs.run_at_once():
         return redirect(url_for("results.preview", pot_id=pot.id), code=303)
-    return redirect(url_for("results.job", pot_id=pot.id, job_id=job.id), code=303)
+    return redirect(url_for("results.job", pot_id=pot.id, job_id=job_id), code=303)
+
+
+def _say_if_done(job_id: int) -> None:
+    if db.session.get(jobs.Job, job_id).status == jobs.JobStatus.DONE:
+        flash("The tally has run. Check the outcome below before publishing.", "success")
 
 
 @bp.route("/panel/pots/<int:pot_id>/jobs/<int:job_id>")
@@ -97,10 +103,9 @@ def publish(pot_id: int):
     try:
         result = services.publish(pot, current_user, reason=form.reason.data)
     except PhaseError as exc:
-        db.session.rollback()
         return _preview_page(pot, 409, str(exc), publish_form=form)
-    db.session.commit()
-    signals.published.send(current_app._get_current_object(), pot=pot)
+    app = current_app._get_current_object()
+    after_commit(lambda: signals.published.send(app, pot=pot))
     flash(f"Results version {result.version} are published.", "success")
     return redirect(url_for("results.show", pot_id=pot.id), code=303)
 

@@ -4,8 +4,8 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user, login_required
 
 from pb.audit import package
-from pb.extensions import db
 from pb.http import public_pot_or_404, render_form, sensitive_limit
+from pb.transaction import after_commit
 from pb.voting import ballots, eligibility, proofs, services
 from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
 from pb.voting.receipts import issue_nonce, nonce_is_valid
@@ -105,17 +105,14 @@ def cast(pot_id: int):
         proof = proofs.load(session, pot)
         result = services.cast_ballot(pot, current_user, raw, nonce, proof, proposals)
     except ballots.BallotError as exc:
-        db.session.rollback()
         return _ballot_page(pot, proposals, raw, str(exc))
     except services.AlreadyVoted as exc:
-        db.session.rollback()
         return render_template("voting/already_voted.html", pot=pot, voted_in=exc.pot), 409
     except services.NotEligible as exc:
-        db.session.rollback()
         return render_template("voting/not_eligible.html", pot=pot, problems=exc.problems), 403
-    db.session.commit()
-    # pot_id, not pot.id: the commit expired the pot, and reading it would query again.
-    session[_RECEIPT_KEY] = {"pot": pot_id, "code": result.receipt}
+    # The signed session holds the code only once the cast is committed.
+    shown = {"pot": pot_id, "code": result.receipt}
+    after_commit(lambda: session.__setitem__(_RECEIPT_KEY, shown))
     return redirect(url_for("voting.receipt", pot_id=pot_id), code=303)
 
 
