@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from pb.access import public, requires
 from pb.api import openapi, serializers, services
 from pb.extensions import csrf
 
@@ -75,29 +76,34 @@ def _pot_or_404(pot_id: int):
 
 
 @_route("/openapi.json")
+@requires(public)
 def document():
     return jsonify(openapi.document())
 
 
 @_route("/pots")
+@requires(public)
 def pots():
     listing = services.pot_listing()
     return jsonify({"pots": [serializers.pot(pot, count) for pot, count in listing]})
 
 
 @_route("/pots/<int:pot_id>")
+@requires(public)
 def pot(pot_id: int):
     pot = _pot_or_404(pot_id)
     return jsonify(serializers.pot(pot, services.proposal_count(pot)))
 
 
 @_route("/pots/<int:pot_id>/proposals")
+@requires(public)
 def proposals(pot_id: int):
     pot = _pot_or_404(pot_id)
     return jsonify(serializers.proposals(pot, services.proposals(pot)))
 
 
 @_route("/pots/<int:pot_id>/results")
+@requires(public)
 def results(pot_id: int):
     pot = _pot_or_404(pot_id)
     published, titles = services.published_results(pot)
@@ -107,6 +113,7 @@ def results(pot_id: int):
 
 
 @_route("/goes-local")
+@requires(public)
 def goes_local():
     # The dashboard works these figures out for its page and downloads; the API shows the same.
     from pb.dashboard import services as dashboard
@@ -125,5 +132,6 @@ def goes_local():
 
 
 @_route("/<path:unknown>")
+@requires(public)
 def unknown(unknown: str):
     abort(404, "There is nothing at this address; see /api/v1/openapi.json.")

@@ -1,9 +1,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pb import redirects
+from pb.access import public, requires, signed_in
 from pb.auth import lockout, services, sessions
 from pb.auth.forms import (
     AccountForm,
@@ -58,6 +59,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -73,11 +75,13 @@ def register():
 
 
 @bp.route("/register/check-email")
+@requires(public)
 def check_email():
     return render_template("auth/check_email.html")
 
 
 @bp.route("/confirm/<token>")
+@requires(public)
 def confirm_email(token: str):
     try:
         user = services.confirm_email(token)
@@ -90,7 +94,7 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm/resend", methods=["POST"])
-@login_required
+@requires(signed_in)
 def resend_confirmation():
     if not current_user.email_confirmed:
         services.send_confirmation(current_user)
@@ -100,6 +104,7 @@ def resend_confirmation():
 
 @bp.route("/login", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -122,6 +127,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@requires(public)
 def logout():
     sessions.end_current()
     logout_user()
@@ -132,6 +138,7 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -142,6 +149,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def reset_password(token: str):
     try:
         user = services.user_for_reset(token)
@@ -158,7 +166,7 @@ def reset_password(token: str):
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@requires(signed_in)
 def account():
     form = AccountForm(obj=current_user)
     if form.validate_on_submit():

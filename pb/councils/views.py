@@ -1,9 +1,10 @@
 """The council admin's pages for the postcode-to-ward list."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pb.access import admin, requires
 from pb.councils import imports
 from pb.councils.forms import ConfirmImportForm, PostcodeUploadForm
 from pb.electorate import csvimport
@@ -21,19 +22,13 @@ def _allow_uploads(endpoint, values):
         request.max_content_length = 2 * csvimport.MAX_BYTES
 
 
-def _require_admin() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
-
-
 def _scope() -> str:
     return f"postcodes:user:{current_user.id}"
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def postcodes():
-    _require_admin()
     form = PostcodeUploadForm()
     if form.validate_on_submit():
         try:
@@ -48,9 +43,8 @@ def postcodes():
 
 
 @bp.route("/uploads/<token>", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def preview(token: str):
-    _require_admin()
     if not csvimport.valid_token(token):
         abort(404)
     upload = csvimport.load_upload(_scope(), token)

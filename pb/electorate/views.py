@@ -10,9 +10,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pb.access import manage_pot, requires
 from pb.electorate import csvimport, roll, services
 from pb.electorate.csvimport import CsvFileError
 from pb.electorate.forms import (
@@ -41,10 +42,7 @@ def _allow_uploads(endpoint, values):
 
 
 def _managed_pot(pot_id: int) -> Pot:
-    pot = get_or_404(Pot, pot_id)
-    if not current_user.may_manage(pot):
-        abort(403)
-    return pot
+    return get_or_404(Pot, pot_id)
 
 
 def _roll_scope(pot: Pot) -> str:
@@ -52,7 +50,7 @@ def _roll_scope(pot: Pot) -> str:
 
 
 @bp.route("/panel/pots/<int:pot_id>/roll", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def roll_upload(pot_id: int):
     pot = _managed_pot(pot_id)
     form = RollUploadForm()
@@ -75,7 +73,7 @@ def _roll_page(pot: Pot, form) -> str:
 
 
 @bp.route("/panel/pots/<int:pot_id>/roll/uploads/<token>", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def roll_preview(pot_id: int, token: str):
     pot = _managed_pot(pot_id)
     if not csvimport.valid_token(token):
@@ -113,7 +111,7 @@ def roll_preview(pot_id: int, token: str):
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def codes(pot_id: int):
     pot = _managed_pot(pot_id)
     form = GenerateCodesForm()
@@ -146,7 +144,7 @@ def _batch(pot: Pot, batch_id: int) -> AccessCodeBatch:
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes/<int:batch_id>")
-@login_required
+@requires(manage_pot)
 def batch(pot_id: int, batch_id: int):
     pot = _managed_pot(pot_id)
     batch = _batch(pot, batch_id)
@@ -154,7 +152,7 @@ def batch(pot_id: int, batch_id: int):
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes/<int:batch_id>/codes.csv")
-@login_required
+@requires(manage_pot)
 def batch_csv(pot_id: int, batch_id: int):
     pot = _managed_pot(pot_id)
     batch = _batch(pot, batch_id)
@@ -167,7 +165,7 @@ def batch_csv(pot_id: int, batch_id: int):
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes/<int:batch_id>/print")
-@login_required
+@requires(manage_pot)
 def batch_print(pot_id: int, batch_id: int):
     pot = _managed_pot(pot_id)
     batch = _batch(pot, batch_id)
@@ -184,7 +182,7 @@ def batch_print(pot_id: int, batch_id: int):
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes/void", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def void_code(pot_id: int):
     pot = _managed_pot(pot_id)
     form = VoidCodeForm()

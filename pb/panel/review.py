@@ -1,11 +1,12 @@
 """Panel review of proposals: feasible (maybe at a new cost), not feasible, merged, on ballot."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from pb.access import manage_proposal, requires
 from pb.extensions import db
-from pb.http import get_or_404, require_manage
+from pb.http import get_or_404
 from pb.panel import services
 from pb.panel.forms import FeasibleForm, MergeForm, NotFeasibleForm
 from pb.pots.models import PhaseError
@@ -45,9 +46,7 @@ def _page(proposal: Proposal, status: int = 200, error: str | None = None, **bou
 
 
 def _load(proposal_id: int) -> Proposal:
-    proposal = get_or_404(Proposal, proposal_id)
-    require_manage(proposal.pot)
-    return proposal
+    return get_or_404(Proposal, proposal_id)
 
 
 def _done(proposal: Proposal, message: str):
@@ -56,13 +55,13 @@ def _done(proposal: Proposal, message: str):
 
 
 @bp.route("/<int:proposal_id>/review")
-@login_required
+@requires(manage_proposal)
 def show(proposal_id: int):
     return _page(_load(proposal_id))
 
 
 @bp.route("/<int:proposal_id>/feasible", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def feasible(proposal_id: int):
     proposal = _load(proposal_id)
     form = FeasibleForm(proposal.pot.currency)
@@ -76,7 +75,7 @@ def feasible(proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/not-feasible", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def not_feasible(proposal_id: int):
     proposal = _load(proposal_id)
     form = NotFeasibleForm()
@@ -90,7 +89,7 @@ def not_feasible(proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/merge", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def merge(proposal_id: int):
     proposal = _load(proposal_id)
     form = _forms(proposal, merge=MergeForm())["merge"]
@@ -107,7 +106,7 @@ def merge(proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/ballot", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def ballot(proposal_id: int):
     proposal = _load(proposal_id)
     on_ballot = request.form.get("on_ballot") == "1"

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from pb import access
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
@@ -96,9 +97,7 @@ FROZEN_SETTINGS = (
 def managed_pots(user) -> list[Pot]:
     """The pots the user may manage or audit, newest first."""
     pots = db.session.scalars(select(Pot).order_by(Pot.year.desc(), Pot.name))
-    return [
-        pot for pot in pots if user.may_manage(pot) or user.is_auditor or user.is_officer_for(pot)
-    ]
+    return [pot for pot in pots if access.may_read_pot(user, pot)]
 
 
 def create_pot(council, actor, settings: dict) -> Pot:
@@ -117,7 +116,7 @@ def update_pot(pot: Pot, actor, settings: dict) -> list[str]:
     settings = dict(settings)
     if round_name := settings.pop("round_name", None):
         moved = round_named(pot.council, round_name).id
-        if moved != pot.round_id and not actor.has_role("admin"):
+        if moved != pot.round_id and not access.is_admin(actor):
             # A panel moving its own pot into a round of its own would let its residents
             # vote in a second ward pot: rounds are the council's to arrange.
             raise PhaseError("Only the council's admin can move a pot to another round.")

@@ -1,13 +1,14 @@
 """Panel pages for a pot: overview, set-up, phases and the audit log."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
+from pb.access import admin, manage_pot, may_manage_pot, may_run_paper, read_pot, requires, staff
 from pb.audit.models import AuditEvent
 from pb.councils.models import Council, Ward
 from pb.extensions import db
-from pb.http import get_or_404, render_form, require_manage, require_read
+from pb.http import get_or_404, render_form
 from pb.panel import services
 from pb.panel.forms import BallotKeyForm, ConfirmStepForm, KeyCodesForm, PotForm
 from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
@@ -19,10 +20,8 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 
 
 @bp.route("/")
-@login_required
+@requires(staff)
 def index():
-    if not current_user.is_staff:
-        abort(403)
     return render_template("panel/index.html", pots=services.managed_pots(current_user))
 
 
@@ -31,10 +30,8 @@ def _wards():
 
 
 @bp.route("/pots/new", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def new_pot():
-    if not current_user.has_role("admin"):
-        abort(403)
     council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
     if council is None:
         abort(404)
@@ -47,10 +44,9 @@ def new_pot():
 
 
 @bp.route("/pots/<int:pot_id>/settings", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def settings(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = PotForm(
         [w for w in _wards() if current_user.may_manage_ward(w.id)],
         pot.currency,
@@ -75,10 +71,9 @@ def settings(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>")
-@login_required
+@requires(read_pot)
 def pot(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_read(pot)
     return _render_pot(pot)
 
 
@@ -89,8 +84,8 @@ def _render_pot(pot: Pot, error: str | None = None, status: int = 200, codes_for
         proposals=list_proposals(pot),
         steps=services.next_steps(pot),
         codes_form=codes_form or KeyCodesForm(formdata=None),
-        can_manage=current_user.may_manage(pot),
-        can_paper=current_user.is_officer_for(pot),
+        can_manage=may_manage_pot(current_user, pot),
+        can_paper=may_run_paper(current_user, pot),
         counts=opening.channel_counts(pot),
         methods=BALLOT_METHODS,
         modes=ELIGIBILITY_MODES,
@@ -100,10 +95,9 @@ def _render_pot(pot: Pot, error: str | None = None, status: int = 200, codes_for
 
 
 @bp.route("/pots/<int:pot_id>/phase", methods=["POST"])
-@login_required
+@requires(manage_pot)
 def change_phase(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     action = request.form.get("action", "")
     if action not in services.PHASE_ACTIONS:
         return _render_pot(pot, "Choose one of the listed steps.", 400)
@@ -133,11 +127,10 @@ def change_phase(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/key", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def ballot_key(pot_id: int):
     """Make the ballot key: the codes are shown on this one response and kept nowhere."""
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = BallotKeyForm()
     if form.validate_on_submit():
         try:
@@ -154,10 +147,9 @@ def ballot_key(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/key/confirm", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def confirm_key(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = KeyCodesForm()
     if form.validate_on_submit():
         try:
@@ -171,10 +163,9 @@ def confirm_key(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/open-envelopes", methods=["POST"])
-@login_required
+@requires(manage_pot)
 def open_envelopes(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = KeyCodesForm()
     if not form.validate_on_submit():
         return _render_pot(pot, "Enter the ballot key to open the envelopes.", 422, form)
@@ -191,10 +182,9 @@ def open_envelopes(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/audit")
-@login_required
+@requires(read_pot)
 def audit_log(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_read(pot)
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.pot_id == pot.id).order_by(AuditEvent.id)
     )

@@ -1,9 +1,10 @@
 """Officers' pages for paper voting: who voted on paper, and the double-entered batches."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from pb.http import get_or_404, require_officer
+from pb.access import paper_pot, requires
+from pb.http import get_or_404
 from pb.panel.forms import PaperBatchForm, PaperVoterForm
 from pb.paper import services
 from pb.pots.models import PhaseError, Pot
@@ -18,9 +19,7 @@ IDENTIFIER_LABELS = {
 
 
 def _load(pot_id: int) -> Pot:
-    pot = get_or_404(Pot, pot_id)
-    require_officer(pot)
-    return pot
+    return get_or_404(Pot, pot_id)
 
 
 def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_errors=()):
@@ -40,13 +39,13 @@ def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_er
 
 
 @bp.route("/")
-@login_required
+@requires(paper_pot)
 def index(pot_id: int):
     return _page(_load(pot_id))
 
 
 @bp.route("/voters", methods=["POST"])
-@login_required
+@requires(paper_pot)
 def record_voter(pot_id: int):
     pot = _load(pot_id)
     form = PaperVoterForm(pot.eligibility_mode)
@@ -63,7 +62,7 @@ def record_voter(pot_id: int):
 
 
 @bp.route("/batches", methods=["POST"])
-@login_required
+@requires(paper_pot)
 def enter_batch(pot_id: int):
     pot = _load(pot_id)
     form = PaperBatchForm()
@@ -81,7 +80,7 @@ def enter_batch(pot_id: int):
 
 
 @bp.route("/batches/<int:number>")
-@login_required
+@requires(paper_pot)
 def batch(pot_id: int, number: int):
     pot = _load(pot_id)
     batch = services.batch_for(pot, number)

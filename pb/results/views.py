@@ -3,13 +3,14 @@
 from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from pb import jobs
+from pb.access import manage_pot, may_manage_pot, public, read_pot, requires
 from pb.dashboard import charts
 from pb.extensions import db
-from pb.http import get_or_404, require_manage, require_read
+from pb.http import get_or_404
 from pb.money import format_money
 from pb.panel.forms import ConfirmStepForm, ReasonForm
 from pb.pots.models import PhaseError, Pot
@@ -31,10 +32,9 @@ def _would_take(outcome: dict, currency: str) -> dict[str, str]:
 
 
 @bp.route("/panel/pots/<int:pot_id>/tally")
-@login_required
+@requires(read_pot)
 def preview(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_read(pot)
     return _preview_page(pot)
 
 
@@ -46,7 +46,7 @@ def _preview_page(pot, status=200, error=None, form=None, publish_form=None):
         would_take=_would_take(preview.outcome, pot.council.currency) if preview else {},
         published=services.publications(pot),
         proposals=_proposals(pot),
-        can_manage=current_user.may_manage(pot),
+        can_manage=may_manage_pot(current_user, pot),
         form=form or ReasonForm(formdata=None),
         publish_form=publish_form or ConfirmStepForm(formdata=None),
         error=error,
@@ -54,10 +54,9 @@ def _preview_page(pot, status=200, error=None, form=None, publish_form=None):
 
 
 @bp.route("/panel/pots/<int:pot_id>/tally", methods=["POST"])
-@login_required
+@requires(manage_pot)
 def run_tally(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = ReasonForm()
     reason = form.reason.data if pot.phase == "published" else None
     if pot.phase == "published" and not form.validate_on_submit():
@@ -81,11 +80,10 @@ def _say_if_done(job_id: int) -> None:
 
 
 @bp.route("/panel/pots/<int:pot_id>/jobs/<int:job_id>")
-@login_required
+@requires(read_pot)
 def job(pot_id: int, job_id: int):
     """How far a background count has got; refreshes itself (no JavaScript) until it is done."""
     pot = get_or_404(Pot, pot_id)
-    require_read(pot)
     found = get_or_404(jobs.Job, job_id)
     if found.pot_id != pot.id:
         abort(404)
@@ -93,10 +91,9 @@ def job(pot_id: int, job_id: int):
 
 
 @bp.route("/panel/pots/<int:pot_id>/publish", methods=["POST"])
-@login_required
+@requires(manage_pot)
 def publish(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = ConfirmStepForm()
     if not form.validate_on_submit():
         return _preview_page(pot, 422, publish_form=form)
@@ -111,6 +108,7 @@ def publish(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/results")
+@requires(public)
 def show(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     published = services.publications(pot)
