@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from pb.audit.services import record
 from pb.extensions import db
+from pb.pots.models import Phase
 from pb.proposals.models import DELIVERY_STATUSES, DeliveryUpdate, Proposal
 from pb.results.services import latest
 from pb.timeutil import today
@@ -23,7 +24,7 @@ class DeliveryError(ValueError):
 
 def funded_ids(pot) -> list[int]:
     """Proposal ids funded by the pot's latest published result, in the order chosen."""
-    if pot.phase != "published":
+    if pot.phase != Phase.PUBLISHED:
         return []
     result = latest(pot, published=True)
     return [int(pid) for pid in result.outcome["selected"]] if result else []

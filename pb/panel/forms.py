@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from pb.forms import MoneyField, PostcodeField, use_currency
 from pb.money import format_money
 from pb.paper.services import PaperVoter
-from pb.pots.models import BALLOT_METHODS, DEFAULT_ADD1_STEP, ELIGIBILITY_MODES, RULES
+from pb.pots.models import BALLOT_METHODS, DEFAULT_ADD1_STEP, ELIGIBILITY_MODES, POT_SETTINGS, RULES
 
 
 def _choices(mapping) -> list[SelectChoice]:
@@ -154,31 +154,7 @@ class PotForm(FlaskForm):
 
     def settings(self) -> dict:
         """The form's values as Pot attributes."""
-        data = {
-            name: getattr(self, name).data
-            for name in (
-                "name",
-                "description",
-                "amount",
-                "year",
-                "proposals_open_on",
-                "review_starts_on",
-                "voting_opens_on",
-                "voting_closes_on",
-                "results_on",
-                "ballot_method",
-                "min_picks",
-                "max_picks",
-                "spending_cap",
-                "points_total",
-                "points_max",
-                "rule",
-                "add1_step",
-                "eligibility_mode",
-                "min_age",
-                "round_name",
-            )
-        }
+        data = {name: getattr(self, name).data for name in (*POT_SETTINGS, "round_name")}
         data["description"] = data["description"] or ""
         data["ward_id"] = int(self.ward_id.data) if self.ward_id.data else None
         if data["ballot_method"] == "points":

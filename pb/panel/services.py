@@ -11,7 +11,7 @@ from pb.extensions import db
 from pb.http import absolute_url
 from pb.mail import queue_mail
 from pb.money import format_money
-from pb.pots.models import PhaseError, Pot, Round
+from pb.pots.models import FROZEN_SETTINGS, PhaseError, Pot, Round
 from pb.pots.services import lock
 from pb.proposals.models import Proposal
 from pb.results.opening import channel_counts
@@ -52,7 +52,7 @@ def next_steps(pot: Pot) -> list[Step]:
     for action, start in _STEP_FROM.items():
         if pot.phase != start:
             continue
-        if action == "open_voting" and pot.key_confirmed_at is None:
+        if action == "open_voting" and not pot.can_open_voting:
             continue  # the ballot key comes first; the page offers that step instead
         steps.append(Step(action, PHASE_ACTIONS[action], _confirm_because(pot, action)))
     return steps
@@ -74,24 +74,6 @@ def _confirm_because(pot: Pot, action: str) -> str | None:
             "stops every resident who has not voted yet from voting, and cannot be undone."
         )
     return None
-
-
-# Settings that decide how the ballot is counted: fixed once voting opens.
-FROZEN_SETTINGS = (
-    "ballot_method",
-    "min_picks",
-    "max_picks",
-    "spending_cap",
-    "points_total",
-    "points_max",
-    "rule",
-    "add1_step",
-    "eligibility_mode",
-    "min_age",
-    "ward_id",
-    "amount",
-    "round_id",
-)
 
 
 def managed_pots(user) -> list[Pot]:
@@ -195,7 +177,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
     replaces an unconfirmed or confirmed earlier one until voting opens.
     """
     lock(pot)  # not while another member opens voting or confirms the key
-    if pot.phase not in ("draft", "proposals", "review"):
+    if not pot.can_make_ballot_key:
         raise PhaseError("The ballot key is made before voting opens, and cannot change after.")
     key = sealing.new_key(holders, threshold)
     pot.sealing_key, pot.key_holders, pot.key_threshold = key.public_hex, holders, key.threshold
@@ -215,7 +197,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
 def confirm_ballot_key(pot: Pot, actor, codes: list[str]) -> None:
     """The holders type the key (or k shares) back in: proof it was kept, before voting."""
     lock(pot)  # the key checked is the pot's key as it is now, not one replaced meanwhile
-    if pot.phase not in ("draft", "proposals", "review"):
+    if not pot.can_make_ballot_key:
         raise PhaseError("The ballot key is confirmed before voting opens.")
     sealing.private_key_for(pot, codes)  # raises BallotKeyError when it does not fit
     pot.key_confirmed_at = utcnow()
@@ -236,7 +218,7 @@ def round_named(council, name: str) -> Round:
 
 
 def _require_review(proposal: Proposal) -> None:
-    if proposal.pot.phase not in ("proposals", "review"):
+    if not proposal.pot.proposals_reviewable:
         raise PhaseError("Proposals can be reviewed only before voting opens.")
 
 
@@ -293,7 +275,7 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
 @atomic
 def set_on_ballot(proposal: Proposal, on_ballot: bool, actor) -> None:
     """Put a feasible proposal on the ballot or take it off, while the pot is under review."""
-    if proposal.pot.phase != "review":
+    if not proposal.pot.ballot_editable:
         raise PhaseError("The ballot can only be chosen while proposals are under review.")
     if on_ballot and proposal.status != "feasible":
         raise PhaseError("Only proposals marked feasible can go on the ballot.")

@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from pb.access import own_proposal, public_pot, public_proposal, requires, signed_in_pot
 from pb.http import get_or_404, render_form
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.proposals import services
 from pb.proposals.forms import ProposalForm
 from pb.proposals.models import CATEGORIES, Proposal
@@ -42,7 +42,7 @@ def show(proposal_id: int):
 @requires(signed_in_pot)
 def new(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    if pot.phase != "proposals":
+    if pot.phase != Phase.PROPOSALS:
         return render_template("proposals/closed.html", pot=pot), 409
     problems = [
         p

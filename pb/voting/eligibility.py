@@ -7,6 +7,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from pb.extensions import db
+from pb.pots.models import Phase
 from pb.timeutil import today
 from pb.voting.models import Participation
 from pb.voting.people import normal_name, person_key
@@ -166,7 +167,7 @@ def voting_problems(
     need one. Casting leaves out the participation check: the database's unique keys decide.
     """
     problems: list[Problem] = []
-    if pot.phase != "voting" or not pot.sealing_key:
+    if pot.phase != Phase.VOTING or not pot.sealing_key:
         problems.append(
             Problem(
                 "phase",
