@@ -10,10 +10,11 @@ from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.panel import services
-from pb.panel.forms import BallotKeyForm, ConfirmStepForm, KeyCodesForm, PotForm
+from pb.panel.forms import BallotKeyForm, KeyCodesForm, PotForm
 from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
 from pb.proposals.services import list_proposals
 from pb.results import opening
+from pb.results.forms import ConfirmStepForm
 from pb.voting.sealing import BallotKeyError
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")

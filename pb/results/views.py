@@ -6,16 +6,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from pb import jobs
+from pb import charts, jobs
 from pb.access import manage_pot, may_manage_pot, public, read_pot, requires
-from pb.dashboard import charts
 from pb.extensions import db
 from pb.http import get_or_404
 from pb.money import format_money
-from pb.panel.forms import ConfirmStepForm, ReasonForm
 from pb.pots.models import BallotMethod, Phase, PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, imports, services, signals
+from pb.results.forms import ConfirmStepForm, ReasonForm
 from pb.transaction import after_commit
 
 bp = Blueprint("results", __name__)
