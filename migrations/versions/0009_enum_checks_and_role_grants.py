@@ -1,4 +1,4 @@
-"""CHECK constraints for phases, statuses and ballot methods
+"""CHECK constraints for phases, statuses and ballot methods; role grants unique with NULLs
 
 Revision ID: 0009
 Revises: 0008
@@ -8,8 +8,13 @@ The values are those of the Enums in pb.pots.models, pb.proposals.models and
 pb.paper.models, written out here: a migration must not change when the code does. Existing
 rows are kept (they already hold only these values). PostgreSQL gets CHECK constraints;
 SQLite, which adds one only by rebuilding the table, gets triggers that refuse the same values.
+
+role_grants' unique key (user, role, ward, pot) never fired when ward or pot was NULL; a
+partial unique index for each shape of grant (council-wide, a ward, a pot) closes that, on
+both databases. Duplicates left by the old race are removed first, keeping the oldest.
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -44,7 +49,23 @@ def _values(values):
     return ', '.join(f"'{v}'" for v in values)
 
 
+ROLE_INDEXES = (
+    ('council_wide', ['user_id', 'role'], 'ward_id IS NULL AND pot_id IS NULL'),
+    ('ward', ['user_id', 'role', 'ward_id'], 'pot_id IS NULL'),
+    ('pot', ['user_id', 'role', 'pot_id'], 'ward_id IS NULL'),
+)
+
+
 def upgrade():
+    op.execute(
+        'DELETE FROM role_grants WHERE id NOT IN (SELECT min(id) FROM role_grants '
+        'GROUP BY user_id, role, ward_id, pot_id)'
+    )
+    for name, columns, where in ROLE_INDEXES:
+        op.create_index(
+            f'uq_role_grants_{name}', 'role_grants', columns, unique=True,
+            sqlite_where=sa.text(where), postgresql_where=sa.text(where),
+        )
     for table, columns in CHECKS.items():
         for column, values in columns.items():
             name = f'ck_{table}_{column}'
@@ -62,6 +83,8 @@ def upgrade():
 
 
 def downgrade():
+    for name, _, _ in ROLE_INDEXES:
+        op.drop_index(f'uq_role_grants_{name}', table_name='role_grants')
     for table, columns in CHECKS.items():
         for column in columns:
             name = f'ck_{table}_{column}'
