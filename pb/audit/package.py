@@ -472,7 +472,7 @@ def ballot_line(pot, ballot_id: str) -> int | None:
     before = db.session.scalar(
         select(func.count()).where(Ballot.pot_id == pot.id, Ballot.id < ballot_id)
     )
-    return header + before + 1
+    return header + (before or 0) + 1
 
 
 @signals.published.connect

@@ -13,7 +13,7 @@ from pb.mail import queue_mail
 from pb.money import format_money
 from pb.pots.models import FROZEN_SETTINGS, PhaseError, Pot, Round
 from pb.pots.services import lock
-from pb.proposals.models import Proposal
+from pb.proposals.models import Proposal, ProposalStatus
 from pb.results.opening import channel_counts
 from pb.timeutil import today, utcnow
 from pb.transaction import atomic
@@ -150,12 +150,14 @@ def change_phase(
     before = pot.phase
     if action == "open_voting":
         on_ballot = db.session.scalar(
-            select(func.count()).where(Proposal.pot_id == pot.id, Proposal.status == "on_ballot")
+            select(func.count()).where(
+                Proposal.pot_id == pot.id, Proposal.status == ProposalStatus.ON_BALLOT
+            )
         )
-        pot.open_voting(on_ballot)
+        pot.open_voting(on_ballot or 0)
     else:
         getattr(pot, action)()
-    payload = {"before": before, "after": pot.phase}
+    payload: dict[str, object] = {"before": before, "after": pot.phase}
     if reason:
         payload["reason"] = reason
     if action == "open_voting":
@@ -236,7 +238,7 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
             raise PhaseError("Give the reason for changing the cost; it is shown publicly.")
         proposal.proposed_cost = proposal.proposed_cost or proposal.cost
         proposal.cost = cost
-    proposal.status = "feasible"
+    proposal.status = ProposalStatus.FEASIBLE
     proposal.review_note = (note or "").strip() or None
     record("proposal.feasible", actor=actor, pot=proposal.pot, proposal=proposal.id, cost=cost)
 
@@ -245,7 +247,7 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
 def mark_not_feasible(proposal: Proposal, actor, note: str) -> None:
     """Turn a proposal down with a public reason; the proposer is told by e-mail."""
     _require_review(proposal)
-    proposal.status = "not_feasible"
+    proposal.status = ProposalStatus.NOT_FEASIBLE
     proposal.review_note = note.strip()
     record("proposal.not_feasible", actor=actor, pot=proposal.pot, proposal=proposal.id)
     if proposal.proposer is not None:
@@ -266,7 +268,7 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
         raise PhaseError("Merge into another proposal of the same pot.")
     if into.status in ("merged", "not_feasible"):
         raise PhaseError("Merge into a proposal that is still being considered.")
-    proposal.status = "merged"
+    proposal.status = ProposalStatus.MERGED
     proposal.merged_into_id = into.id
     proposal.review_note = f"Merged into \u201c{into.title}\u201d."
     record("proposal.merged", actor=actor, pot=proposal.pot, proposal=proposal.id, into=into.id)
@@ -281,7 +283,7 @@ def set_on_ballot(proposal: Proposal, on_ballot: bool, actor) -> None:
         raise PhaseError("Only proposals marked feasible can go on the ballot.")
     if not on_ballot and proposal.status != "on_ballot":
         raise PhaseError("This proposal is not on the ballot.")
-    proposal.status = "on_ballot" if on_ballot else "feasible"
+    proposal.status = ProposalStatus.ON_BALLOT if on_ballot else ProposalStatus.FEASIBLE
     record(
         "proposal.ballot_changed",
         actor=actor,

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -31,7 +32,7 @@ class BallotMethod(StrEnum):
     POINTS = "points"
 
     @property
-    def vote_type(self) -> str:
+    def vote_type(self) -> "VoteType":
         """The pabulib `vote_type` of this method's ballots (the audit package, the count)."""
         return _VOTE_TYPES[self]
 
@@ -41,13 +42,14 @@ class BallotMethod(StrEnum):
         return _METHODS_OF_VOTE_TYPES[vote_type]
 
 
-_VOTE_TYPES = {
+VoteType = Literal["approval", "ordinal", "cumulative"]
+_VOTE_TYPES: dict[BallotMethod, VoteType] = {
     BallotMethod.APPROVAL: "approval",
     BallotMethod.RANKED: "ordinal",
     BallotMethod.POINTS: "cumulative",
 }
 # Scoring ballots (points with no total) are kept as points ballots.
-_METHODS_OF_VOTE_TYPES = {
+_METHODS_OF_VOTE_TYPES: dict[str, BallotMethod] = {
     **{vote_type: method for method, vote_type in _VOTE_TYPES.items()},
     "scoring": BallotMethod.POINTS,
 }
