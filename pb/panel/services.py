@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from pb import access
 from pb.audit import chain
 from pb.audit.services import record
+from pb.councils.models import Council
 from pb.extensions import db
 from pb.http import absolute_url
 from pb.mail import queue_mail
@@ -74,6 +75,12 @@ def _confirm_because(pot: Pot, action: str) -> str | None:
             "stops every resident who has not voted yet from voting, and cannot be undone."
         )
     return None
+
+
+def council_for_new_pot() -> Council | None:
+    """The council a new pot belongs to: the site's own, the first one set up (one site
+    serves one council; councils that imported elections bring come later)."""
+    return db.session.scalar(select(Council).order_by(Council.id).limit(1))
 
 
 def managed_pots(user) -> list[Pot]:

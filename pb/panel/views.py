@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from pb.access import admin, manage_pot, may_manage_pot, may_run_paper, read_pot, requires, staff
 from pb.audit.models import AuditEvent
-from pb.councils.models import Council, Ward
+from pb.councils.models import Ward
 from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.panel import services
@@ -33,7 +33,7 @@ def _wards():
 @bp.route("/pots/new", methods=["GET", "POST"])
 @requires(admin)
 def new_pot():
-    council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    council = services.council_for_new_pot()
     if council is None:
         abort(404)
     form = PotForm(_wards(), council.currency)

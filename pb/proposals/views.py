@@ -44,15 +44,7 @@ def new(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     if pot.phase != Phase.PROPOSALS:
         return render_template("proposals/closed.html", pot=pot), 409
-    problems = [
-        p
-        for p in (
-            eligibility.confirmation_problem(current_user),
-            eligibility.area_problem(current_user, pot),
-        )
-        if p is not None
-    ]
-    if problems:
+    if problems := eligibility.proposing_problems(current_user, pot):
         return render_template("proposals/not_eligible.html", pot=pot, problems=problems), 403
     form = ProposalForm(pot)
     if form.validate_on_submit():

@@ -158,6 +158,13 @@ def _age_problem(pot, age: int | None) -> Problem | None:
     )
 
 
+def proposing_problems(user, pot) -> list[Problem]:
+    """Why the user may not propose in the pot (empty: they may): a confirmed account, and
+    a home in the pot's area."""
+    problems = (confirmation_problem(user), area_problem(user, pot))
+    return [p for p in problems if p is not None]
+
+
 def voting_problems(
     user, pot, proof: "Proof | None" = None, *, check_participation: bool = True
 ) -> list[Problem]:
