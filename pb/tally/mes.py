@@ -64,7 +64,6 @@ class EqualSharesRun:
     ) -> None:
         self.s = support
         self.costs = costs
-        self.costs_f = np.array(costs, dtype=np.float64)
         self.ranks = ranks
         self.counts = counts
         self.endowment = endowment
