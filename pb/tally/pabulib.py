@@ -416,8 +416,20 @@ def _is_none(cell: str) -> bool:
 
 
 def _number(value: Money) -> str:
+    """A cost or budget as a file writes it: the exact decimal ("12.5", "0.00001"), never a
+    rounded float (whose repr drops digits past 17 and writes 1e-05, which no reader takes)."""
     amount = Fraction(value)
-    return str(amount.numerator) if amount.denominator == 1 else str(float(amount))
+    rest, places = amount.denominator, 0
+    for prime in (2, 5):
+        power = 0
+        while rest % prime == 0:
+            rest, power = rest // prime, power + 1
+        places = max(places, power)
+    if rest != 1:
+        raise ValueError(f"{amount} has no decimal expansion to write")
+    digits = str(abs(amount.numerator * 10**places // amount.denominator)).rjust(places + 1, "0")
+    whole, decimals = digits[: len(digits) - places], digits[len(digits) - places :]
+    return ("-" if amount < 0 else "") + whole + ("." + decimals if places else "")
 
 
 def _money(cell: str, what: str, line: int | None, source: str) -> Fraction:
