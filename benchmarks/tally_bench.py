@@ -165,7 +165,13 @@ def synthetic(voters: int, projects: int = 200, seed: int = 2024):
 def synthetic_job(voters: int, rule: str) -> dict:
     """One synthetic measurement; runs in its own process so its peak memory is its own."""
     projects, budget, indptr, items = synthetic(voters)
-    group_s, election = timed(partial(Election.from_arrays, projects, budget, indptr, items))
+    ids = list(projects)
+    named = [ids[i] for i in items.tolist()]
+    ballots = [
+        set(named[a:b]) for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist(), strict=True)
+    ]
+    # Grouped as the app groups a pot's ballots (Election.from_ballots).
+    group_s, election = timed(partial(Election.from_ballots, projects, budget, ballots))
     run_s, outcome = timed(partial(run, election, rule))
     return {
         "rule": rule,

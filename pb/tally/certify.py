@@ -59,7 +59,15 @@ def same_outcome(
 
 
 class _Interval:
-    def __init__(self, support, costs, ranks, counts, low, high) -> None:
+    def __init__(
+        self,
+        support: Support,
+        costs: list[int],
+        ranks: list[int],
+        counts: np.ndarray,
+        low: float,
+        high: float,
+    ) -> None:
         self.s = support
         self.costs = costs
         self.ranks = ranks
@@ -119,7 +127,15 @@ class _Interval:
         return _down(t_lo / cost), _up(t_hi / cost), t_lo, t_hi
 
     @staticmethod
-    def _price_bound(b, w, m, cost, err, *, upper: bool) -> float:
+    def _price_bound(
+        b: np.ndarray,
+        w: np.ndarray | None,
+        m: np.ndarray,
+        cost: float,
+        err: float,
+        *,
+        upper: bool,
+    ) -> float:
         """A price proven to raise at least (upper) or less than (lower) the cost from b."""
 
         def raised(t: float) -> float:
