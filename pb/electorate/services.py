@@ -18,8 +18,9 @@ from pb.councils.models import normalise_postcode
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
 from pb.electorate.roll import normalise_reference
 from pb.extensions import db
-from pb.pots.models import PhaseError, Pot
+from pb.pots.models import Phase, PhaseError, Pot
 from pb.timeutil import utcnow
+from pb.transaction import atomic
 from pb.voting.models import Participation
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -95,12 +96,13 @@ def roll_entry_used(entry: VoterRollEntry) -> bool:
 
 
 def ensure_codes_open(pot: Pot) -> None:
-    if pot.phase in ("closed", "published"):
+    if pot.phase in (Phase.CLOSED, Phase.PUBLISHED):
         raise PhaseError(
             f"{pot.name} is {pot.phase_label.lower()}, so its access codes can no longer change."
         )
 
 
+@atomic
 def generate_batch(pot: Pot, label: str, count: int, actor) -> AccessCodeBatch:
     """Make `count` new one-time codes for `pot`, unique across every pot, as one batch."""
     ensure_codes_open(pot)
@@ -136,6 +138,7 @@ def _taken(codes: set[str]) -> set[str]:
     return taken
 
 
+@atomic
 def void_code(pot: Pot, text: str, reason: str, actor) -> AccessCode:
     """Cancel an unused code of `pot` (a lost or misprinted letter), saying why."""
     ensure_codes_open(pot)
