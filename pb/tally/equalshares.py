@@ -60,10 +60,12 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
 
     Doubling jumps while whole ranges are proven to keep the outcome; halving when a range
     cannot be proven; an exact run at the next step when even one step cannot be skipped.
+    A jump that was just halved is not doubled at once: next to a change, proofs of about one
+    size succeed and twice that fail, so doubling straight back would fail every other time.
     """
     costs = tally.costs
     current = tally.run(tally.base).chosen
-    k, jump, changed = 0, 1, False
+    k, jump, changed, grow = 0, 1, False, True
     while True:
         # Right after a change the next step often changes too: try it exactly, not a proof.
         if not (changed and jump == 1):
@@ -71,8 +73,10 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
             high = _float_up(tally.base + (k + jump) * unit)
             if tally.same_outcome(low, high) == current:
                 k += jump
-                jump *= 2
+                jump *= 2 if grow else 1
+                grow = True
                 continue
+            grow = False
             if jump > 1:
                 jump //= 2
                 continue
