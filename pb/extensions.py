@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in `create_app()`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +27,16 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model`: the same class as `db.Model`, which mypy cannot see through (it is an
+# attribute built at run time), so the checker gets a static class with the same bases.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _QueryModel
+
+    class Model(Base, _QueryModel):
+        __abstract__ = True
+else:
+    Model = db.Model
 migrate = Migrate()
 # Translations: templates use {{ _("...") }}, Python code flask_babel.gettext / lazy_gettext.
 babel = Babel()

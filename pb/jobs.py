@@ -26,7 +26,7 @@ from huey import RedisHuey, SqliteHuey
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pb.extensions import db
+from pb.extensions import Model, db
 from pb.timeutil import utcnow
 from pb.transaction import after_commit
 
@@ -44,7 +44,7 @@ class JobError(Exception):
     """A job that cannot do its work, with a message for the person who started it."""
 
 
-class Job(db.Model):
+class Job(Model):
     """One piece of background work and how far it has got."""
 
     __tablename__ = "jobs"

@@ -6,11 +6,11 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pb.extensions import db
+from pb.extensions import Model
 from pb.timeutil import utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +32,7 @@ def _refuse_change(mapper, connection, target) -> None:
     raise AppendOnlyError("audit events are append-only")
 
 
-class ChainEvent(db.Model):
+class ChainEvent(Model):
     """One link of a pot's public hash chain (published as events.jsonl).
 
     Each event names the SHA-256 of the previous event's line as its parent, so removing,

@@ -26,7 +26,7 @@ from flask import current_app
 from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pb.extensions import db
+from pb.extensions import Model, db
 from pb.timeutil import utcnow
 
 KEY_LIST_FORMAT = "pb-council-keys/1"
@@ -37,7 +37,7 @@ class NoSigningKey(Exception):
     """The council has no signing key (or this server lacks its private half)."""
 
 
-class SigningKey(db.Model):
+class SigningKey(Model):
     """The public half of one of a council's signing keys, and when it was in use."""
 
     __tablename__ = "signing_keys"

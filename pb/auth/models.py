@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pb.extensions import db
+from pb.extensions import Model, db
 from pb.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     """A role given to a user: for one ward, one pot (officers), or the whole council."""
 
     __tablename__ = "role_grants"
@@ -159,7 +159,7 @@ class RoleGrant(db.Model):
         return ROLES.get(self.role, self.role)
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One logged-in browser. The session cookie carries a random token whose SHA-256 is the
     key here; deleting the row ends that session on the server, whatever copy of the cookie
     anyone kept (log-out, a password change, an admin's "sign out everywhere")."""

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pb.extensions import db
+from pb.extensions import Model
 
 # Outward code, space, inward code, as Royal Mail writes it: "SW1A 1AA".
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
@@ -20,7 +20,7 @@ def normalise_postcode(text: str | None) -> str | None:
     return f"{match.group(1)} {match.group(2)}"
 
 
-class Council(db.Model):
+class Council(Model):
     __tablename__ = "councils"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +36,7 @@ class Council(db.Model):
     wards: Mapped[list["Ward"]] = relationship(back_populates="council", order_by="Ward.name")
 
 
-class Ward(db.Model):
+class Ward(Model):
     __tablename__ = "wards"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +54,7 @@ class Ward(db.Model):
         return self.name
 
 
-class Postcode(db.Model):
+class Postcode(Model):
     __tablename__ = "postcodes"
 
     postcode: Mapped[str] = mapped_column(String(8), primary_key=True)

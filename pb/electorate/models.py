@@ -5,11 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pb.extensions import db
+from pb.extensions import Model
 from pb.timeutil import utcnow
 
 
-class VoterRollEntry(db.Model):
+class VoterRollEntry(Model):
     """One person on a pot's imported voter roll. A participation can use it once."""
 
     __tablename__ = "voter_roll_entries"
@@ -22,7 +22,7 @@ class VoterRollEntry(db.Model):
     date_of_birth: Mapped[date] = mapped_column(Date)
 
 
-class AccessCodeBatch(db.Model):
+class AccessCodeBatch(Model):
     """Codes generated together for one posting, e.g. one letter to every household."""
 
     __tablename__ = "access_code_batches"
@@ -38,7 +38,7 @@ class AccessCodeBatch(db.Model):
     )
 
 
-class AccessCode(db.Model):
+class AccessCode(Model):
     """A one-time code. Used when a participation names it; void when the panel says so."""
 
     __tablename__ = "access_codes"

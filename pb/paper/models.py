@@ -7,7 +7,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.columns import EnumText, enum_check
-from pb.extensions import db
+from pb.extensions import Model
 from pb.timeutil import utcnow
 
 
@@ -24,7 +24,7 @@ BATCH_STATUSES = {
 }
 
 
-class PaperBatch(db.Model):
+class PaperBatch(Model):
     """A numbered bundle of paper ballots. Its ballots count once two entries agree."""
 
     __tablename__ = "paper_batches"
@@ -47,7 +47,7 @@ class PaperBatch(db.Model):
         return BATCH_STATUSES[self.status]
 
 
-class PaperBatchEntry(db.Model):
+class PaperBatchEntry(Model):
     """One officer's typing-in of a batch: its ballots, in the order of the bundle."""
 
     __tablename__ = "paper_batch_entries"

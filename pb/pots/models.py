@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from pb.columns import EnumText, enum_check
 from pb.councils.models import Council, Ward
-from pb.extensions import db
+from pb.extensions import Model
 from pb.timeutil import utcnow
 
 
@@ -120,7 +120,7 @@ class PhaseError(Exception):
     """A phase change that the pot's life cycle does not allow, with the reason why."""
 
 
-class Round(db.Model):
+class Round(Model):
     """Pots of one council that run together, e.g. "2026".
 
     A person takes part in at most one ward pot of a round, plus any council-wide pots
@@ -140,7 +140,7 @@ class Round(db.Model):
         return self.name
 
 
-class Pot(db.Model):
+class Pot(Model):
     __tablename__ = "pots"
     __table_args__ = (enum_check("phase", Phase), enum_check("ballot_method", BallotMethod))
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from pb.auth.models import User
 from pb.columns import EnumText, enum_check
-from pb.extensions import db
+from pb.extensions import Model
 from pb.pots.models import Phase, Pot
 from pb.timeutil import utcnow
 
@@ -56,7 +56,7 @@ STATUSES = {
 }
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     __tablename__ = "proposals"
     __table_args__ = (
         enum_check("status", ProposalStatus),
@@ -139,7 +139,7 @@ class Proposal(db.Model):
         )
 
 
-class DeliveryUpdate(db.Model):
+class DeliveryUpdate(Model):
     """A dated progress note from the panel on a funded project."""
 
     __tablename__ = "delivery_updates"

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pb.extensions import db
+from pb.extensions import Model, db
 from pb.timeutil import utcnow
 
 
@@ -13,7 +13,7 @@ class ImmutableResultError(Exception):
     pass
 
 
-class Result(db.Model):
+class Result(Model):
     """One run of the pot's rule over its frozen ballots.
 
     A tally is previewed first; publishing stamps it. A published result never changes: a
@@ -52,7 +52,7 @@ def _published_results_are_final(mapper, connection, target: Result) -> None:
         raise ImmutableResultError("a published result cannot be changed; publish a correction")
 
 
-class ImportedElection(db.Model):
+class ImportedElection(Model):
     """Where an imported pot came from: the pabulib file's META and columns as written, the
     source's official outcome and what the import noticed (zero-cost projects)."""
 
@@ -70,7 +70,7 @@ class ImportedElection(db.Model):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class ImportedVote(db.Model):
+class ImportedVote(Model):
     """A source file's VOTES cells other than the vote itself (voter_id, age, sex,
     voting_method, unknown columns) for one imported ballot, kept as written."""
 

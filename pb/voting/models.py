@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pb.extensions import db
+from pb.extensions import Model
 from pb.timeutil import today
 
 CHANNELS = ("online", "paper")
@@ -16,7 +16,7 @@ def _random_id() -> str:
     return secrets.token_hex(16)
 
 
-class Participation(db.Model):
+class Participation(Model):
     """That a person has taken part in a pot, online or on paper.
 
     A person is known by their account, their voter-roll entry or their access code, or
@@ -61,7 +61,7 @@ class Participation(db.Model):
     recorded_on: Mapped[date] = mapped_column(Date, default=today)
 
 
-class SealedBallot(db.Model):
+class SealedBallot(Model):
     """An online ballot in its inner envelope, until the envelopes are opened after the close.
 
     It holds the ballot and its id sealed to the pot's public key (pb.voting.sealing), the
@@ -81,7 +81,7 @@ class SealedBallot(db.Model):
     tag: Mapped[str] = mapped_column(String(64))
 
 
-class Ballot(db.Model):
+class Ballot(Model):
     """An opened ballot, in the clear: no user id, no receipt hash and no time, by design.
 
     Online ballots arrive here only when the envelopes are opened after the close, all in
