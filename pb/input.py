@@ -10,6 +10,7 @@ surface as a 500 deep inside a view:
 """
 
 import re
+from typing import Any
 
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
@@ -57,7 +58,7 @@ def has_nul(value) -> bool:
 
 
 def _refuse_nul() -> None:
-    fields = [*request.args.items(multi=True)]
+    fields: list[tuple[str, Any]] = [*request.args.items(multi=True)]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         fields += request.form.items(multi=True)
         if request.is_json:

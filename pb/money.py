@@ -24,7 +24,7 @@ _AMOUNT = re.compile(r"^\d+(\.\d+)?$")
 
 def known_currency(code: str | None) -> bool:
     """True for an ISO 4217 code Babel knows (upper case, three letters)."""
-    return bool(code) and len(code) == 3 and code.isupper() and is_currency(code)
+    return code is not None and len(code) == 3 and code.isupper() and is_currency(code)
 
 
 def minor_digits(currency: str) -> int:

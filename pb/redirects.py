@@ -9,13 +9,14 @@ already in the form the browser would leave untouched, and then a path with no s
 host. Anything else falls back to the site's own page.
 """
 
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 # What the WHATWG URL parser strips or rewrites: C0 controls, space, DEL and the backslash.
 _REWRITTEN = {chr(c) for c in range(0x21)} | {"\x7f", "\\"}
 
 
-def is_local_path(target: str | None) -> bool:
+def is_local_path(target: str | None) -> TypeGuard[str]:
     """True when a browser would read `target` as a path on the current site."""
     if not target or len(target) > 2000:
         return False

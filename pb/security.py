@@ -61,7 +61,8 @@ class TrustedProxies:
 
 
 def init_app(app: Flask) -> None:
-    app.wsgi_app = TrustedProxies(
+    # Flask's documented way to wrap its WSGI app; mypy reads it as replacing a method.
+    app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
         app.wsgi_app, tuple(app.config.get("TRUSTED_PROXIES", ())), app.config["PROXY_HOPS"]
     )
     app.after_request(_headers)

@@ -163,7 +163,8 @@ def assess(
 ) -> Trust:
     """Whether the package's signing key is confirmed as the council's; see the docstring."""
     package_hex = manifest["public_key"]["hex"].lower()
-    council = manifest.get("council") if isinstance(manifest.get("council"), dict) else {}
+    given = manifest.get("council")
+    council: dict = given if isinstance(given, dict) else {}
     print_ = fingerprint(package_hex)
     failures: list[str] = []
 

@@ -150,7 +150,7 @@ def comment(meta: Mapping[str, str]) -> str | None:
     parts = [clean(meta[key]) for key in ("comment", "comments") if clean(meta.get(key, ""))]
     if not parts:
         return None
-    numbered = []
+    numbered: list[str] = []
     for part in parts:
         numbered.append(part if re.match(r"^#\d+: ", part) else f"#{len(numbered) + 1}: {part}")
     return "; ".join(numbered)

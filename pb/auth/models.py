@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pb.extensions import Model, db
+from pb.extensions import Model
 from pb.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ ROLES = {
 }
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,9 +43,10 @@ def eligible_count(pot) -> int | None:
             Ward.id == pot.ward_id if pot.ward_id is not None else Ward.council_id == pot.council_id
         )
         populations = list(db.session.scalars(wards))
-        if any(n is None for n in populations):
+        known = [n for n in populations if n is not None]
+        if len(known) < len(populations):
             return None
-        return sum(populations)
+        return sum(known)
     return int(db.session.scalar(query) or 0)
 
 
@@ -62,8 +63,8 @@ def lock(pot, *, shared: bool = False) -> None:
     each other here. SQLite serialises writing transactions already (BEGIN IMMEDIATE).
     """
     query = select(*(getattr(Pot, name) for name in _LOCKED_STATE)).where(Pot.id == pot.id)
-    mode = {"read": True} if shared else {"key_share": True}
-    row = db.session.execute(query.with_for_update(**mode)).one()
+    locked = query.with_for_update(read=True) if shared else query.with_for_update(key_share=True)
+    row = db.session.execute(locked).one()
     state = inspect(pot)
     for name, value in zip(_LOCKED_STATE, row, strict=True):
         if not state.attrs[name].history.has_changes():  # this transaction's own changes stay

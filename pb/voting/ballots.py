@@ -76,7 +76,7 @@ def _check_ranked(pot, costs: dict[int, int], raw) -> list[int]:
         if project not in costs:
             raise BallotError("Rank only projects that are on this ballot.")
         ranks[project] = _as_int(value, "Each rank")
-    order = sorted(ranks, key=ranks.get)
+    order = sorted(ranks, key=lambda project: ranks[project])
     given = sorted(ranks.values())
     if len(set(given)) != len(given):
         raise BallotError("Give each rank to one project only.")
