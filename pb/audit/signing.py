@@ -170,7 +170,7 @@ def key_list(council) -> dict:
     still valid (both, during an overlap), so trust in one carries over to the other."""
     now = utcnow()
     found = keys(council)
-    document = {
+    document: dict[str, object] = {
         "format": KEY_LIST_FORMAT,
         "council": {"id": council.id, "name": council.name},
         "issued_at": _stamp(now),

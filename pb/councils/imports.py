@@ -99,7 +99,7 @@ def check_postcodes(text: str) -> PostcodeCheck:
             problems.append("The ward code is missing.")
         elif ward is None:
             problems.append(f"{raw_ward!r} is not the ONS code of one of the council's wards.")
-        if problems:
+        if problems or postcode is None or ward is None:
             check.errors.extend((row.line, problem) for problem in problems)
             continue
         if postcode in seen:

@@ -188,6 +188,5 @@ def import_roll(pot: Pot, text: str, actor) -> int:
 
 
 def roll_size(pot: Pot) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(VoterRollEntry).where(VoterRollEntry.pot_id == pot.id)
-    )
+    query = select(func.count()).select_from(VoterRollEntry).where(VoterRollEntry.pot_id == pot.id)
+    return db.session.scalar(query) or 0

@@ -79,7 +79,7 @@ def current_rounds(user) -> list[RoundVote]:
             )
         )
     )
-    rounds = {pot.round_id: pot.round for pot in voting}
+    rounds = {pot.round.id: pot.round for pot in voting if pot.round is not None}
     taken = (
         dict(
             db.session.execute(

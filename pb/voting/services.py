@@ -152,8 +152,8 @@ def find_receipt(code: str) -> ReceiptFound | None:
         select(SealedBallot.pot_id).where(SealedBallot.receipt_sha256 == receipt_hash(code))
     )
     if pot_id is not None:
-        return ReceiptFound(db.session.get(Pot, pot_id), True, None)
+        return ReceiptFound(db.session.get_one(Pot, pot_id), True, None)
     ballot = db.session.get(Ballot, ballot_id_for(code))
     if ballot is None or ballot.channel != "online":
         return None
-    return ReceiptFound(db.session.get(Pot, ballot.pot_id), False, ballot.id)
+    return ReceiptFound(db.session.get_one(Pot, ballot.pot_id), False, ballot.id)
