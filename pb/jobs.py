@@ -180,6 +180,8 @@ def run(job_id: int) -> None:
 def _fail(job_id: int, message: str) -> None:
     db.session.rollback()
     job = db.session.get(Job, job_id)
+    if job is None:  # deleted while it ran: nothing left to mark
+        return
     job.status = JobStatus.FAILED.value
     job.finished_at = utcnow()
     job.progress = "Stopped."
@@ -190,7 +192,7 @@ def _fail(job_id: int, message: str) -> None:
 def worker(workers: int = 1) -> None:
     """Run the Huey consumer in this process until it is stopped (SIGINT/SIGTERM)."""
     global _worker_app
-    _worker_app = current_app._get_current_object()
+    _worker_app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method: how Flask documents reaching the app
     consumer = huey.create_consumer(workers=workers, worker_type="thread")
     consumer.run()
 

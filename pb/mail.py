@@ -32,7 +32,8 @@ def queue_mail(to: str, subject: str, template: str, **context) -> None:
     message["Message-ID"] = make_msgid(domain="pb.localhost")
     message.set_content(render_template(template, **context))
     transaction.must_commit()  # a transaction is open, so its end decides the mail's fate
-    db.session().info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method: how Flask documents reaching the app
+    db.session().info.setdefault(_PENDING, []).append((app, message))
 
 
 def deliver(app, message: EmailMessage) -> None:

@@ -307,7 +307,7 @@ def _get(operation_id: str, summary: str, ok: dict, *, parameters=(), errors=())
     responses = {"200": ok}
     for status, name in errors:
         responses[status] = {"$ref": f"#/components/responses/{name}"}
-    operation = {
+    operation: dict[str, object] = {
         "operationId": operation_id,
         "summary": summary,
         "tags": ["open data"],

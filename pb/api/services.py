@@ -20,7 +20,7 @@ MAX_ID = 2**31 - 1
 def pot_listing() -> list[tuple[Pot, int]]:
     """Every pot residents can see with its number of proposals, in four queries in all."""
     found = pots.visible_pots()
-    wards = _by_id(Ward, {pot.ward_id for pot in found} - {None})
+    wards = _by_id(Ward, {pot.ward_id for pot in found if pot.ward_id is not None})
     councils = _by_id(Council, {pot.council_id for pot in found})
     for pot in found:
         # Every pot's ward and council, loaded at once rather than one query per pot.

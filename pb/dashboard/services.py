@@ -178,12 +178,17 @@ def _total(values) -> int | None:
 def _row(
     area: str, code: str | None, population: int | None, parts: list[dict], budget: int | None
 ) -> dict:
-    row = {"area": area, "ward_code": code, "population": population}
-    row.update({key: _total(p[key] for p in parts) for key in _SUMMED})
-    row["share_percent"] = percent(row["amount"], budget, 2)
-    row["amount_per_resident"] = per_head(row["amount"], population)
-    row["turnout_percent"] = percent(row["ballots"], row["eligible"])
-    return row
+    totals = {key: _total(p[key] for p in parts) for key in _SUMMED}
+    amount, ballots = totals["amount"], totals["ballots"]
+    return {
+        "area": area,
+        "ward_code": code,
+        "population": population,
+        **totals,
+        "share_percent": None if amount is None else percent(amount, budget, 2),
+        "amount_per_resident": None if amount is None else per_head(amount, population),
+        "turnout_percent": None if ballots is None else percent(ballots, totals["eligible"]),
+    }
 
 
 def goes_local(year: int, council: Council | None = None) -> dict:

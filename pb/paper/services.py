@@ -91,7 +91,7 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
         born = entry.date_of_birth
     elif pot.eligibility_mode == "codes":
         status, code = electorate.code_status(pot, voter.code)
-        if status in ("unknown", "void"):
+        if status in ("unknown", "void") or code is None:
             raise PaperError("This is not a valid access code for this pot.")
         if status == "used":
             raise PaperError("This access code has already been used: this person has voted.")
@@ -331,6 +331,11 @@ def ward_of_postcode(postcode: str) -> int | None:
 
 
 def paper_voter_count(pot) -> int:
-    return db.session.scalar(
-        select(func.count()).where(Participation.pot_id == pot.id, Participation.channel == "paper")
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                Participation.pot_id == pot.id, Participation.channel == "paper"
+            )
+        )
+        or 0
     )

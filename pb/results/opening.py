@@ -78,6 +78,8 @@ def open_envelopes(pot, actor, codes: list[str]) -> Opened:
     proposals = ballot_proposals(pot)
     rows, seen = [], set()
     for position, (receipt_sha256, blob, tag) in enumerate(sealed, start=1):
+        # `sealed` is not empty here, so the key was read above (or the opening refused).
+        assert key is not None
         try:
             ballot_id, choices = sealing.unseal(key, blob)
             valid = ballots.check(pot, proposals, choices) == choices
@@ -124,7 +126,7 @@ def channel_counts(pot) -> dict:
         ).all()
     )
     if pot.envelopes_opened_at is None:
-        online = db.session.scalar(select(func.count()).where(SealedBallot.pot_id == pot.id))
+        online = db.session.scalar(select(func.count()).where(SealedBallot.pot_id == pot.id)) or 0
         cast = {"online": online, "paper": len(counted_paper_ballots(pot))}
     else:
         cast = dict(

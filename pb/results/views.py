@@ -25,7 +25,7 @@ def _proposals(pot) -> dict[str, Proposal]:
     return {str(p.id): p for p in rows}
 
 
-def _would_take(outcome: dict, currency: str) -> dict[str, str]:
+def _would_take(outcome: dict, currency: str) -> dict[str, str | None]:
     figures = outcome.get("what_it_would_take") or []
     return {f["project_id"]: explain.would_take(f, currency) for f in figures}
 
@@ -74,7 +74,8 @@ def run_tally(pot_id: int):
 
 
 def _say_if_done(job_id: int) -> None:
-    if db.session.get(jobs.Job, job_id).status == jobs.JobStatus.DONE:
+    job = db.session.get(jobs.Job, job_id)
+    if job is not None and job.status == jobs.JobStatus.DONE:
         flash("The tally has run. Check the outcome below before publishing.", "success")
 
 
@@ -100,7 +101,7 @@ def publish(pot_id: int):
         result = services.publish(pot, current_user, reason=form.reason.data)
     except PhaseError as exc:
         return _preview_page(pot, 409, str(exc), publish_form=form)
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method: how Flask documents reaching the app
     after_commit(lambda: signals.published.send(app, pot=pot))
     flash(f"Results version {result.version} are published.", "success")
     return redirect(url_for("results.show", pot_id=pot.id), code=303)

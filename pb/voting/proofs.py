@@ -75,7 +75,7 @@ def prove_code(pot, text: str, user=None) -> Proof:
     keys = _attempt_keys(pot, user, "code", electorate.normalise_code(text) or "") if user else []
     _refuse_if_over(keys)
     status, code = electorate.code_status(pot, text)
-    if status == "unknown":
+    if status == "unknown" or code is None:
         _count_failure(keys)
         raise ProofError("This is not an access code for this pot. Check it against your letter.")
     if status == "void":
