@@ -62,6 +62,7 @@ chromium:
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/mypy --follow-imports=silent pb/tally
 
 format: dev

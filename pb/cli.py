@@ -143,7 +143,7 @@ def verify_command(
             click.echo(f"FAIL  {line}")
         if not report.ok:
             click.echo("The package does NOT hold.")
-        elif report.confirmed:
+        elif report.confirmed and report.trust is not None:  # confirmed implies a trust
             click.echo(f"ok    key confirmed ({report.trust.detail})")
             click.echo("The package holds.")
         else:
@@ -198,11 +198,12 @@ def signing_key_create(council_id, from_pem) -> None:
     from pb.extensions import db
 
     council = _council(council_id)
-    private = None
+    private: Ed25519PrivateKey | None = None
     if from_pem:
-        private = serialization.load_pem_private_key(Path(from_pem).read_bytes(), password=None)
-        if not isinstance(private, Ed25519PrivateKey):
+        loaded = serialization.load_pem_private_key(Path(from_pem).read_bytes(), password=None)
+        if not isinstance(loaded, Ed25519PrivateKey):
             raise click.ClickException(f"{from_pem} is not an Ed25519 private key")
+        private = loaded
     try:
         key = signing.create(council, private)
     except ValueError as exc:
@@ -308,7 +309,10 @@ def import_pabulib_command(files, population) -> None:
             with tempfile.TemporaryDirectory() as folder:
                 built = Path(folder) / "package.zip"
                 built.write_bytes(package.build(pot))
-                report = verify(built, public_key=signing.current(pot.council).public_hex)
+                signer = signing.current(pot.council)
+                if signer is None:
+                    raise ValueError(f"{pot.council.name} has no signing key")
+                report = verify(built, public_key=signer.public_hex)
         except (
             PabulibError,
             ValueError,
@@ -351,7 +355,7 @@ def export_pabulib_command(pot_id: int, output: str) -> None:
 
     pot = db.session.get(Pot, pot_id)
     published = publications(pot) if pot else []
-    if not published:
+    if pot is None or not published:
         raise click.ClickException(f"pot {pot_id} has no published results")
     pabulib.write(ballots_file(pot, published[0]), output)
     click.echo(f"{output}: {pot.name}")

@@ -31,8 +31,8 @@ WARDS = [
     ("Old Town", "E05900003", 13210, ["RV3 6JK", "RV3 6JL", "RV3 7MN"]),
 ]
 
-ACCOUNTS = [
-    # email, name, postcode, roles
+# email, name, postcode, roles (role, ward code or None)
+ACCOUNTS: list[tuple[str, str, str, list[tuple[str, str | None]]]] = [
     ("resident@example.org", "Rita Resident", "RV2 4DE", []),
     ("neighbour@example.org", "Neil Neighbour", "RV1 1AA", []),
     (
@@ -175,10 +175,10 @@ def seed() -> dict[str, str] | None:
             **_timeline(start, phases[name]),
         )
         if pot.phase == Phase.VOTING:
-            key = sealing.new_key()
-            pot.sealing_key, pot.key_holders, pot.key_threshold = key.public_hex, 1, 1
+            ballot_key = sealing.new_key()
+            pot.sealing_key, pot.key_holders, pot.key_threshold = ballot_key.public_hex, 1, 1
             pot.key_confirmed_at = utcnow()
-            keys[pot.name] = key.codes[0]
+            keys[pot.name] = ballot_key.codes[0]
             pot.commit_to_seed()
             pot.voting_opened_at = utcnow()
         pots[name] = pot
