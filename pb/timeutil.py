@@ -9,3 +9,9 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return utcnow().date()
+
+
+def years_between(born: date, day: date) -> int:
+    """Whole years from `born` to `day`: a person's age on `day` (a 29 February birthday
+    comes round on 1 March in other years)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

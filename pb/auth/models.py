@@ -8,7 +8,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.extensions import Model
-from pb.timeutil import utcnow
+from pb.timeutil import utcnow, years_between
 
 if TYPE_CHECKING:
     from pb.councils.models import Postcode
@@ -114,7 +114,7 @@ class User(UserMixin, Model):
         born = self.born_for(voting_opened_at)
         if born is None:
             return None
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return years_between(born, day)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -24,7 +24,7 @@ from pb.paper.models import BatchStatus, PaperBatch, PaperBatchEntry
 from pb.pots.models import BallotMethod, PhaseError, Pot
 from pb.pots.services import lock
 from pb.results.opening import counted_paper_ballots
-from pb.timeutil import today, utcnow
+from pb.timeutil import today, utcnow, years_between
 from pb.transaction import atomic
 from pb.voting import ballots, eligibility, people
 from pb.voting.models import Participation
@@ -113,7 +113,7 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
         if not voter.not_the_match:
             # Their account, if they have one: then its own unique keys refuse it online.
             participation.user_id = _account_of(name, born)
-    if pot.min_age and born is not None and eligibility.years_between(born, today()) < pot.min_age:
+    if pot.min_age and born is not None and years_between(born, today()) < pot.min_age:
         raise PaperError(f"This person is under {pot.min_age} and cannot vote in this pot.")
     if matches := _earlier_participations(pot, participation, voter.not_the_match):
         raise PaperError(

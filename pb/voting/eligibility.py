@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from pb.extensions import db
 from pb.pots.models import Phase
-from pb.timeutil import today
+from pb.timeutil import today, years_between
 from pb.voting.models import Participation
 from pb.voting.people import normal_name, person_key
 
@@ -220,10 +220,6 @@ def already_voted_problem(pot, voted_in) -> Problem:
         "See that pot",
         url_for("pots.show", pot_id=voted_in.id),
     )
-
-
-def years_between(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 @dataclass(frozen=True)
