@@ -13,12 +13,6 @@ from pb.proposals.models import DELIVERY_STATUSES, Proposal
 bp = Blueprint("delivery", __name__, url_prefix="/panel")
 
 
-@bp.app_template_global("delivery_of")
-def delivery_of(proposal: Proposal):
-    """For the public project page, whose view belongs to proposals: its delivery, if funded."""
-    return services.delivery(proposal)
-
-
 @bp.app_template_filter("delivery_status")
 def delivery_status(status: str) -> str:
     """A delivery status in words: "in_progress" -> "In progress"."""

@@ -2,6 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from pb.access import own_proposal, public_pot, public_proposal, requires, signed_in_pot
+from pb.delivery import services as delivery_services
 from pb.http import get_or_404, render_form
 from pb.pots.models import Phase, Pot
 from pb.proposals import services
@@ -35,7 +36,12 @@ def index(pot_id: int):
 @requires(public_proposal)
 def show(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    return render_template("proposals/show.html", proposal=proposal, pot=proposal.pot)
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        pot=proposal.pot,
+        delivery=delivery_services.delivery(proposal),
+    )
 
 
 @bp.route("/pots/<int:pot_id>/proposals/new", methods=["GET", "POST"])
