@@ -1,9 +1,10 @@
 """Who may vote in a pot, and, when someone may not, which condition failed and what to do."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from flask import url_for
 from sqlalchemy import select
 
 from pb.extensions import db
@@ -21,7 +22,11 @@ class Problem:
     condition: str
     explanation: str
     action_label: str | None = None
-    action_url: str | None = None
+    # Where the action leads, as an endpoint and its arguments: the page builds the URL
+    # (`problems_list` in _macros.html). `back_to_pot`: the page it leads to returns to the pot.
+    action: str | None = None
+    action_args: Mapping[str, Any] = field(default_factory=dict)
+    back_to_pot: bool = False
 
 
 def has_taken_part(user, pot) -> bool:
@@ -96,7 +101,8 @@ def area_problem(user, pot) -> Problem | None:
         f"Your postcode {user.postcode or '(none given)'} is not in {pot.area_name}, so you "
         "cannot take part in this pot. If you have moved, update your postcode.",
         "Update your postcode",
-        url_for("auth.account", next=url_for("pots.show", pot_id=pot.id)),
+        action="auth.account",
+        back_to_pot=True,
     )
 
 
@@ -108,7 +114,7 @@ def confirmation_problem(user) -> Problem | None:
         "Confirm your e-mail address",
         f"We sent a link to {user.email} when you registered. Open it to confirm your address.",
         "Send the link again",
-        url_for("auth.resend_confirmation"),
+        action="auth.resend_confirmation",
     )
 
 
@@ -118,7 +124,6 @@ def proof_problem(pot, proof: "Proof | None") -> Problem | None:
         return None
     if proof is not None and proof.usable:
         return None
-    prove_url = url_for("voting.prove", pot_id=pot.id)
     if pot.eligibility_mode == "roll":
         return Problem(
             "roll",
@@ -126,7 +131,8 @@ def proof_problem(pot, proof: "Proof | None") -> Problem | None:
             "This pot is for the people on its voter roll. Enter your elector reference "
             "(it is on your poll card), postcode and date of birth.",
             "Enter your voter roll details",
-            prove_url,
+            action="voting.prove",
+            action_args={"pot_id": pot.id},
         )
     return Problem(
         "code",
@@ -134,7 +140,8 @@ def proof_problem(pot, proof: "Proof | None") -> Problem | None:
         "This pot uses one-time access codes, posted to every household in the area. "
         "Enter the code from your letter.",
         "Enter your access code",
-        prove_url,
+        action="voting.prove",
+        action_args={"pot_id": pot.id},
     )
 
 
@@ -148,7 +155,8 @@ def _age_problem(pot, age: int | None) -> Problem | None:
             f"Voting in this pot is for people aged {pot.min_age} or over. "
             "Add your date of birth to your account so we can check.",
             "Add your date of birth",
-            url_for("auth.account", next=url_for("pots.show", pot_id=pot.id)),
+            action="auth.account",
+            back_to_pot=True,
         )
     return Problem(
         "age",
@@ -181,7 +189,8 @@ def voting_problems(
                 "Voting must be open",
                 f"{pot.name} is not open for voting: it is {pot.phase_label.lower()}.",
                 "See the pot's timeline",
-                url_for("pots.show", pot_id=pot.id),
+                action="pots.show",
+                action_args={"pot_id": pot.id},
             )
         )
     candidates = [confirmation_problem(user)]
@@ -209,7 +218,7 @@ def already_voted_problem(pot, voted_in) -> Problem:
             "You have already voted in this pot. Each resident votes once; your ballot "
             "is recorded and will be counted.",
             "Check a receipt",
-            url_for("voting.check_receipt"),
+            action="voting.check_receipt",
         )
     return Problem(
         "round",
@@ -218,7 +227,8 @@ def already_voted_problem(pot, voted_in) -> Problem:
         f"({pot.round.name if pot.round else pot.year}). Each resident votes in one ward's "
         "pot a round (and in any council-wide pot); your vote counts there.",
         "See that pot",
-        url_for("pots.show", pot_id=voted_in.id),
+        action="pots.show",
+        action_args={"pot_id": voted_in.id},
     )
 
 

@@ -33,6 +33,19 @@ def test_a_failed_condition_is_named_with_what_to_do(client, login, world, user,
     assert advice in response.text
 
 
+@pytest.mark.parametrize(
+    ("user", "link"),
+    [
+        ({"confirmed": False}, '<form method="post" action="/confirm/resend">'),
+        ({"postcode": "AB2 2BB"}, '<a href="/account?next=/pots/{pot_id}">'),
+    ],
+)
+def test_the_page_builds_each_problems_link(client, login, world, user, link):
+    """Eligibility names where the action leads; the page turns it into the URL."""
+    response = _ballot_page(client, login, world, **user)
+    assert link.format(pot_id=world.voting_pot.id) in response.text.replace("%2F", "/")
+
+
 def test_minimum_age(client, login, world):
     world.voting_pot.min_age = 16
     young = date.today().replace(year=date.today().year - 15)
