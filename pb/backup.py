@@ -48,14 +48,7 @@ def backup(url: str, path: str | Path) -> None:
         dsn, env = _libpq(url)
         _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(path), dsn], env)
     elif dialect == "sqlite":
-        source = sqlite3.connect(_sqlite_file(url))
-        target = sqlite3.connect(path)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _copy_sqlite(sqlite3.connect(_sqlite_file(url)), sqlite3.connect(path))
     else:
         raise BackupError(f"backups of {dialect} databases are not supported")
 
@@ -73,13 +66,18 @@ def restore(url: str, path: str | Path) -> None:
         command = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction"]
         _run([*command, "--exit-on-error", "--dbname", dsn, str(path)], env)
     elif dialect == "sqlite":
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        target = sqlite3.connect(_sqlite_file(url))
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _copy_sqlite(
+            sqlite3.connect(f"file:{path}?mode=ro", uri=True), sqlite3.connect(_sqlite_file(url))
+        )
     else:
         raise BackupError(f"restoring {dialect} databases is not supported")
+
+
+def _copy_sqlite(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """Copy every page of `source` into `target` in one transaction, then close both."""
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
