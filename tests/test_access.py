@@ -21,6 +21,12 @@ ACCESS = {
     "static": EVERYONE,
     "pots.index": EVERYONE,
     "pots.show": EVERYONE,
+    "pots.search": EVERYONE,
+    "we_did.pot": EVERYONE,
+    "identity.theme_css": EVERYONE,
+    "identity.logo": EVERYONE,  # a 404 when the council has no logo, for everyone alike
+    "identity.favicon": EVERYONE,
+    "identity.edit_identity": ADMIN,
     "proposals.index": EVERYONE,
     "proposals.show": EVERYONE,
     "proposals.new": LOGGED_IN,

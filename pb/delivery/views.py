@@ -1,6 +1,6 @@
 """Panel pages for delivery updates on funded projects; the timeline on project pages."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pb.delivery import services
@@ -78,3 +78,18 @@ def proposal(proposal_id: int):
 
 def _not_funded(proposal: Proposal):
     return render_template("delivery/not_funded.html", proposal=proposal, pot=proposal.pot), 409
+
+
+# "We said, we did" for everyone: the funded projects of a pot and where each stands.
+public_bp = Blueprint("we_did", __name__)
+
+
+@public_bp.route("/pots/<int:pot_id>/delivery")
+def pot(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    if pot.phase == "draft":
+        abort(404)
+    rows = None
+    if pot.phase == "published":
+        rows = [(p, services.delivery(p, funded=True)) for p in services.funded_proposals(pot)]
+    return render_template("delivery/public.html", pot=pot, rows=rows)

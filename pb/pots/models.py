@@ -20,6 +20,31 @@ PHASE_LABELS = {
     "closed": "Voting closed",
     "published": "Results published",
 }
+# Sentences about a pot's phase: "<pot> is open for proposals", and what a step needs.
+PHASE_STATES = {
+    "draft": "is still being set up",
+    "proposals": "is open for proposals",
+    "review": "is reviewing its proposals",
+    "voting": "is open for voting",
+    "closed": "has closed its voting",
+    "published": "has published its results",
+}
+PHASE_NEEDS = {
+    "draft": "still being set up",
+    "proposals": "open for proposals",
+    "review": "reviewing its proposals",
+    "voting": "open for voting",
+    "closed": "closed for voting",
+    "published": "published",
+}
+# Counting rules in words, for residents.
+RULE_WORDS = {
+    "greedy": "Most votes first",
+    "equalshares": "Equal Shares",
+    "equalshares/add1": "Equal Shares, topped up",
+    "equalshares-comparison": "Equal Shares, if voters prefer it to most votes first",
+    "equalshares/add1-comparison": "Equal Shares topped up, if voters prefer it to most votes first",
+}
 BALLOT_METHODS = {
     "approval": "Approval: tick the projects you support",
     "ranked": "Ranked: put projects in order of preference",
@@ -168,8 +193,8 @@ class Pot(db.Model):
     def _advance(self, expected: str, new: str) -> None:
         if self.phase != expected:
             raise PhaseError(
-                f"{self.name} is {PHASE_LABELS[self.phase].lower()}; "
-                f"this step needs it to be {PHASE_LABELS[expected].lower()}."
+                f"{self.name} {PHASE_STATES[self.phase]}; "
+                f"this step needs it to be {PHASE_NEEDS[expected]}."
             )
         self.phase = new
 

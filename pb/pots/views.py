@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from pb.http import get_or_404
@@ -14,6 +14,13 @@ def index():
     pots = services.visible_pots()
     counts = services.proposal_counts([p.id for p in pots])
     return render_template("pots/index.html", pots=pots, counts=counts)
+
+
+@bp.route("/search")
+def search():
+    words = request.args.get("q", "")[:200].strip()
+    pots, proposals = services.search(words)
+    return render_template("pots/search.html", words=words, pots=pots, proposals=proposals)
 
 
 @bp.route("/pots/<int:pot_id>")
