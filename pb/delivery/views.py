@@ -84,8 +84,8 @@ def _not_funded(proposal: Proposal):
 public_bp = Blueprint("we_did", __name__)
 
 
-@public_bp.route("/pots/<int:pot_id>/delivery")
-def pot(pot_id: int):
+@public_bp.route("/pots/<int:pot_id>/delivery", endpoint="pot")
+def public_pot(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     if pot.phase == "draft":
         abort(404)

@@ -43,7 +43,9 @@ RULE_WORDS = {
     "equalshares": "Equal Shares",
     "equalshares/add1": "Equal Shares, topped up",
     "equalshares-comparison": "Equal Shares, if voters prefer it to most votes first",
-    "equalshares/add1-comparison": "Equal Shares topped up, if voters prefer it to most votes first",
+    "equalshares/add1-comparison": (
+        "Equal Shares topped up, if voters prefer it to most votes first"
+    ),
 }
 BALLOT_METHODS = {
     "approval": "Approval: tick the projects you support",
