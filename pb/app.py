@@ -17,6 +17,7 @@ from pb.extensions import babel, csrf, db, limiter, login_manager, migrate
 from pb.money import format_money
 from pb.results import explain
 from pb.sqlite import make_transactional
+from pb.timeutil import today
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,9 +93,11 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     app.add_template_filter(_reason, "reason")
     app.add_template_filter(explain.in_order, "in_order")
     app.add_template_filter(_day, "day")
+    app.add_template_filter(_rule_words, "rule_words")
     app.jinja_env.globals["app_version"] = pb.__version__
     app.jinja_env.globals["signing_fingerprint"] = signing.fingerprint_of
     app.jinja_env.globals["council_of"] = identity.council_of
+    app.jinja_env.globals["today"] = today
     _register_error_pages(app)
     return app
 
@@ -109,6 +112,13 @@ def _day(value) -> str:
     from flask_babel import format_date
 
     return format_date(value, "d MMMM y")
+
+
+def _rule_words(rule: str) -> str:
+    """The `rule_words` filter: a counting rule in words ("Equal Shares, topped up")."""
+    from pb.pots.models import RULE_WORDS
+
+    return RULE_WORDS.get(rule, rule)
 
 
 def _reason(project: dict, currency: str) -> str:

@@ -33,6 +33,7 @@ ACCESS = {
     "proposals.edit": set(),  # the proposer only; none of these users proposed it
     "voting.ballot": LOGGED_IN,
     "voting.prove": LOGGED_IN,
+    "voting.review": LOGGED_IN,
     "voting.cast": LOGGED_IN,
     "voting.receipt": LOGGED_IN,
     "voting.check_receipt": EVERYONE,

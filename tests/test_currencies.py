@@ -47,7 +47,9 @@ def test_the_ballot_and_its_review_count_in_the_pots_currency(client, login, wor
     login(make_user())
     ballot = client.get(f"/pots/{pot.id}/ballot").text
     assert format_money(alpha.cost, currency) in ballot
-    review = client.post(f"/pots/{pot.id}/ballot", data={"choices": [alpha.id, bravo.id]}).text
+    review = client.post(
+        f"/pots/{pot.id}/ballot", data={"choices": [alpha.id, bravo.id]}, follow_redirects=True
+    ).text
     assert format_money(alpha.cost + bravo.cost, currency) in review
     _no_other_currency(ballot + review, currency)
 

@@ -191,6 +191,24 @@ class Pot(db.Model):
         ]
         return [(label, day, reached >= index) for label, day, index in steps]
 
+    def steps(self, today: date) -> list[dict]:
+        """The phase stepper: each step with its planned day, whether it is done, now or to
+        come, and for the next dated step the whole days left until it (0: today)."""
+        reached = PHASES.index(self.phase)
+        out, next_found = [], False
+        for label, day, done in self.timeline():
+            index = len(out) + 1
+            state = "done" if done else "next"
+            if done and index == reached:
+                state = "now"
+            days_left = None
+            if state == "next" and not next_found:
+                next_found = True
+                if day is not None and day >= today:
+                    days_left = (day - today).days
+            out.append({"label": label, "day": day, "state": state, "days_left": days_left})
+        return out
+
     # Phase changes. Each checks its rule here so that no view can skip it.
     def _advance(self, expected: str, new: str) -> None:
         if self.phase != expected:

@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from pb.http import get_or_404
 from pb.pots import services
-from pb.pots.models import BALLOT_METHODS, Pot
+from pb.pots.models import BALLOT_METHODS, RULE_WORDS, Pot
 from pb.voting import ballots, eligibility
 
 bp = Blueprint("pots", __name__)
@@ -39,4 +39,5 @@ def show(pot_id: int):
         proposal_count=count,
         instructions=ballots.instructions(pot),
         method_label=BALLOT_METHODS[pot.ballot_method],
+        rule_words=RULE_WORDS.get(pot.rule, pot.rule),
     )

@@ -3,6 +3,7 @@
 from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,11 +13,12 @@ from pb.extensions import db
 from pb.http import get_or_404, require_manage, require_read
 from pb.money import format_money
 from pb.panel.forms import ConfirmStepForm, ReasonForm
-from pb.pots.models import PhaseError, Pot
+from pb.pots.models import RULE_WORDS, PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, imports, services, signals
 
 bp = Blueprint("results", __name__)
+CHART_RUNNERS_UP = 5  # unfunded projects drawn in the summary chart after the funded ones
 
 
 def _proposals(pot) -> dict[str, Proposal]:
@@ -110,10 +112,27 @@ def show(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     published = services.publications(pot)
     if not published:
-        abort(404)
+        if pot.phase == "draft":
+            abort(404)
+        # Not yet: say when they are due rather than "not found".
+        return render_template("results/not_yet.html", pot=pot)
     result = published[0]
     proposals = _proposals(pot)
     numbers = figures.result_figures(pot, result)
+    in_order = explain.in_order(result.outcome)
+    # The summary's chart: the funded projects and the nearest few that were not; every
+    # project is in the table behind it, so a long ballot keeps the page short.
+    shown = [p for p in in_order if p["selected"]]
+    shown += [p for p in in_order if not p["selected"]][:CHART_RUNNERS_UP]
+    chart_caption = None
+    if len(shown) < len(in_order):
+        chart_caption = _(
+            "The funded projects and the %(n)s nearest that were not funded. Solid bars are "
+            "funded; outlined bars were not, drawn after the money spent. The dashed line is "
+            "the budget. The table of every project gives all %(all)s.",
+            n=len(shown) - len(numbers.funded),
+            all=len(in_order),
+        )
     return render_template(
         "results/show.html",
         pot=pot,
@@ -124,8 +143,10 @@ def show(pot_id: int):
         would_take=_would_take(result.outcome, pot.council.currency),
         official=imports.official_comparison(pot, result),
         source=imports.imported_source(pot),
+        rule_words=RULE_WORDS.get(result.rule, result.rule),
+        chart_caption=chart_caption,
         chart=charts.results_chart(
-            explain.in_order(result.outcome),
+            shown,
             {pid: p.title for pid, p in proposals.items()},
             numbers.budget,
             "vote" if pot.ballot_method == "approval" else "point",

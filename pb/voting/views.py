@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from pb.audit import package
 from pb.extensions import db
@@ -13,6 +14,11 @@ from pb.voting.receipts import issue_nonce, nonce_is_valid
 bp = Blueprint("voting", __name__)
 
 _RECEIPT_KEY = "pb_receipt"
+# The checked draft ballot between the ballot page and the review page (post/redirect/get):
+# in the signed session, so back and reload show the review page again, never the browser's
+# "resubmit the form?" page. It is only a draft: casting needs the review page's one-time nonce
+# and the one-participation-per-pot constraint, so a draft can never become a second vote.
+_DRAFT_KEY = "pb_draft"
 
 
 def _blocked(pot, proof):
@@ -50,9 +56,29 @@ def ballot(pot_id: int):
         choices = ballots.check(pot, proposals, raw)
     except ballots.BallotError as exc:
         return _ballot_page(pot, proposals, raw, str(exc))
-    fields = ballots.as_form_fields(pot, choices)
+    session[_DRAFT_KEY] = {"pot": pot.id, "fields": ballots.as_form_fields(pot, choices)}
+    return redirect(url_for("voting.review", pot_id=pot.id), code=303)
+
+
+@bp.route("/pots/<int:pot_id>/ballot/review")
+@login_required
+def review(pot_id: int):
+    pot = public_pot_or_404(pot_id)
+    if (blocked := _blocked(pot, proofs.load(session, pot))) is not None:
+        return blocked
+    draft = session.get(_DRAFT_KEY)
+    if not isinstance(draft, dict) or draft.get("pot") != pot.id:
+        return redirect(url_for("voting.ballot", pot_id=pot.id))
+    proposals = services.ballot_proposals(pot)
+    fields = [tuple(pair) for pair in draft.get("fields", [])]
+    raw = ballots.read_form(pot, proposals, MultiDict(fields))
+    try:
+        choices = ballots.check(pot, proposals, raw)
+    except ballots.BallotError as exc:
+        # The ballot changed since (a proposal withdrawn): say so on the ballot page.
+        return _ballot_page(pot, proposals, raw, str(exc))
     chosen_ids = {c[0] if isinstance(c, list) else c for c in choices}
-    return render_template(
+    page = render_template(
         "voting/review.html",
         pot=pot,
         lines=ballots.describe(pot, proposals, choices),
@@ -61,6 +87,7 @@ def ballot(pot_id: int):
         change_url=url_for("voting.ballot", pot_id=pot.id) + "?" + urlencode(fields),
         nonce=issue_nonce(current_user.id, pot.id),
     )
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/pots/<int:pot_id>/ballot/prove", methods=["GET", "POST"])
@@ -114,6 +141,7 @@ def cast(pot_id: int):
         db.session.rollback()
         return render_template("voting/not_eligible.html", pot=pot, problems=exc.problems), 403
     db.session.commit()
+    session.pop(_DRAFT_KEY, None)
     # pot_id, not pot.id: the commit expired the pot, and reading it would query again.
     session[_RECEIPT_KEY] = {"pot": pot_id, "code": result.receipt}
     return redirect(url_for("voting.receipt", pot_id=pot_id), code=303)

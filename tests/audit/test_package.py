@@ -41,7 +41,11 @@ def _login(app, user):
 
 def _cast(app, pot, choice_ids):
     client = _login(app, make_user())
-    review = client.post(f"/pots/{pot.id}/ballot", data={"choices": [str(c) for c in choice_ids]})
+    review = client.post(
+        f"/pots/{pot.id}/ballot",
+        data={"choices": [str(c) for c in choice_ids]},
+        follow_redirects=True,
+    )
     nonce = re.search(r'name="nonce" value="([^"]+)"', review.text).group(1)
     response = client.post(
         f"/pots/{pot.id}/ballot/cast",
