@@ -1,8 +1,8 @@
 """The public results page: money, turnout by eligibility mode, channels, coverage, the chart."""
 
 import hashlib
-from datetime import date
 import re
+from datetime import date
 
 import pytest
 
