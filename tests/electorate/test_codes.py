@@ -105,7 +105,7 @@ def test_the_codes_page_counts_each_batch(client, panel, pot):
     page = client.get(f"/panel/pots/{pot.id}/codes")
     assert page.status_code == 200
     row = re.search(r"Spring post</a></td>(.*?)</tr>", page.text, re.S).group(1)
-    assert re.findall(r'class="num">(\d+)<', row) == ["4", "1", "1"]
+    assert re.findall(r'--numeric pb-num">(\d+)<', row) == ["4", "1", "1"]
     assert format_code(second.code) in page.text and "Returned" in page.text
 
 
