@@ -179,3 +179,15 @@ def test_a_correction_keeps_the_earlier_version_and_the_seed(client, world):
     assert seed not in page and commitment not in page
     check = client.get(f"/check-the-results?pot={pot.id}").text
     assert seed in check and commitment in check
+
+
+def test_after_publication_proposals_say_funded_or_not_with_their_votes(client, world):
+    pot, proposals = _north_pot(world)
+    page = client.get(f"/proposals/{proposals['Benches'].id}").text
+    facts = summary(page)
+    assert facts["Status"] == "Funded" and facts["Votes"].startswith("4 ")
+    assert "On the ballot" not in page
+    crossing = summary(client.get(f"/proposals/{proposals['Crossing'].id}").text)
+    assert crossing["Status"] == "Not funded" and crossing["Votes"].startswith("2 ")
+    listing = client.get(f"/pots/{pot.id}/proposals").text
+    assert "Not funded" in listing and "2 votes" in listing and "4 votes" in listing
