@@ -48,7 +48,7 @@ ACCESS = {
     "auth.reset_password": EVERYONE,
     "auth.account": LOGGED_IN,
     "panel.index": STAFF,
-    "panel.new_pot": ADMIN,
+    "panel.new_pot": {"panel", "other_panel", "admin"},  # panels: for their own wards
     "panel.settings": MANAGE,
     "panel.pot": READ,
     "panel.change_phase": MANAGE,

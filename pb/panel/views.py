@@ -26,24 +26,36 @@ def index():
     return render_template("panel/index.html", pots=services.managed_pots(current_user))
 
 
-def _wards():
-    return list(db.session.scalars(select(Ward).order_by(Ward.name)))
+def _wards(council_id: int):
+    """The council's own wards (an imported election's council has wards of its own)."""
+    query = select(Ward).where(Ward.council_id == council_id).order_by(Ward.name)
+    return list(db.session.scalars(query))
 
 
 @bp.route("/pots/new", methods=["GET", "POST"])
 @login_required
 def new_pot():
-    if not current_user.has_role("admin"):
+    # Admins, and ward panels for pots of their own wards (council-wide panels: any).
+    if not current_user.has_role_anywhere("panel"):
         abort(403)
     council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
     if council is None:
         abort(404)
-    form = PotForm(_wards(), council.currency)
+    wards = [w for w in _wards(council.id) if current_user.may_manage_ward(w.id)]
+    council_wide = current_user.may_manage_ward(None)
+    if not wards and not council_wide:
+        abort(403)
+    form = PotForm(wards, council.currency, council_wide=council_wide)
     if form.validate_on_submit():
-        pot = services.create_pot(council, current_user, form.settings())
-        db.session.commit()
-        flash(f"{pot.name} has been set up as a draft.", "success")
-        return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
+        try:
+            pot = services.create_pot(council, current_user, form.settings())
+        except PhaseError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{pot.name} has been set up as a draft.", "success")
+            return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=None)
 
 
@@ -53,7 +65,7 @@ def settings(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     require_manage(pot)
     form = PotForm(
-        [w for w in _wards() if current_user.may_manage_ward(w.id)],
+        [w for w in _wards(pot.council_id) if current_user.may_manage_ward(w.id)],
         pot.currency,
         obj=pot,
         frozen=pot.settings_frozen,
