@@ -38,6 +38,7 @@ install: $(VENV)/.installed static/vendor/pb.css
 dev: $(VENV)/.dev-installed node_modules/.installed static/vendor/pb.css
 
 run: export PB_ENV ?= development
+run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000 with a job worker
 	$(BIN)/pb db upgrade
 	$(BIN)/pb demo

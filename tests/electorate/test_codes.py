@@ -139,7 +139,8 @@ def test_the_printable_sheet_has_a_slip_per_unused_code(client, panel, pot):
     body = text(page)
     assert PRINTED.findall(body) == [format_code(c.code) for c in codes[1:]]
     assert body.count(pot.name) >= 3
-    assert body.count(f"http://127.0.0.1:5000/pots/{pot.id}/ballot/prove") == 2
+    # No BASE_URL in the tests: the address the (test) server listens on.
+    assert body.count(f"http://localhost/pots/{pot.id}/ballot/prove") == 2
     assert "print.css" in body and "style=" not in body
 
 
