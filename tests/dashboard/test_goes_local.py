@@ -182,6 +182,9 @@ def test_downloads_carry_the_same_figures(client, world, year):
     as_json = client.get("/goes-local.json?year=2026")
     assert as_json.status_code == 200 and as_json.mimetype == "application/json"
     assert as_json.get_json() == figures
+    # Deprecated for the API's document, which names money fields *_minor like every other.
+    assert as_json.headers["Deprecation"] == "true"
+    assert "/api/v1/goes-local" in as_json.headers["Link"]
 
     as_csv = client.get("/goes-local.csv?year=2026")
     assert as_csv.status_code == 200 and as_csv.mimetype == "text/csv"
@@ -261,4 +264,4 @@ def test_ballots_of_a_pot_still_voting_are_not_shown(client, world):
 
 
 def test_the_nav_links_to_the_dashboard(client, world):
-    assert 'href="/goes-local">Where the money goes</a>' in client.get("/").text
+    assert 'href="/goes-local">Where the money goes</a>' in markup(client.get("/").text)
