@@ -83,7 +83,7 @@ def test_the_proposal_form_asks_for_and_checks_the_pots_currency(client, login, 
         },
     )
     assert response.status_code in (400, 422)
-    assert f"Enter an amount in {currency_name(currency)}" in response.text
+    assert f"“12.345” is not an amount in {currency_name(currency)}" in response.text
     too_much = client.post(
         f"/pots/{pot.id}/proposals/new",
         data={
