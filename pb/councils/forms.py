@@ -27,7 +27,7 @@ class CouncilIdentityForm(FlaskForm):
 
     name = StringField(
         _l("Council name"),
-        validators=[InputRequired(_l("Enter the council's name.")), Length(max=200)],
+        validators=[InputRequired(_l("Enter the council\u2019s name.")), Length(max=200)],
     )
     colour = StringField(
         _l("Colour"),
