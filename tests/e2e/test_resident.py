@@ -52,11 +52,11 @@ def test_a_resident_registers_proposes_votes_four_ways_and_checks_a_receipt(
     # Register; a first try with nothing filled in shows linked errors.
     page.goto("/")
     _visit(page, axe_source, "home")
-    tap_targets(page, "header nav a, header nav button")
+    tap_targets(page, ".govuk-service-navigation a, .govuk-service-navigation button")
     page.get_by_role("link", name="Register").click()
     _visit(page, axe_source, "register")
     page.get_by_role("button", name=re.compile("Register|Create", re.I)).click()
-    summary = page.locator(".error-summary")
+    summary = page.locator(".govuk-error-summary")
     assert summary.is_visible() and "There is a problem" in summary.inner_text()
     assert page.title().startswith("Error")
     email_box = page.get_by_label("E-mail address")
