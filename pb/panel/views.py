@@ -4,7 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pb.audit import words
 from pb.audit.models import AuditEvent
+from pb.auth.models import User
 from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.http import get_or_404, render_form, require_manage, require_read
@@ -219,7 +221,21 @@ def open_envelopes(pot_id: int):
 def audit_log(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     require_read(pot)
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.pot_id == pot.id).order_by(AuditEvent.id)
+    events = list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.pot_id == pot.id).order_by(AuditEvent.id)
+        )
     )
-    return render_template("panel/audit.html", pot=pot, events=list(events))
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    names = {}
+    if actor_ids:
+        rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids)))
+        names = {uid: name for uid, name in rows}
+    return render_template(
+        "panel/audit.html",
+        pot=pot,
+        events=events,
+        names=names,
+        event_words=words.event_words,
+        detail_lines=words.detail_lines,
+    )
