@@ -74,7 +74,7 @@ def test_a_panel_member_reviews_opens_enters_paper_tallies_and_publishes(
     page.get_by_role("link", name="Make the ballot key").click()
     check(page, axe_source, what="ballot key")
     page.get_by_role("button", name="Make the key").click()
-    key = page.locator(".key-code code").inner_text()
+    key = page.locator(".pb-key code").inner_text()
     check(page, axe_source, what="ballot key made")
     shot(page, screenshots, f"ballot-key-{js}")
     page.get_by_role("link", name=re.compile("I have kept the key")).click()
