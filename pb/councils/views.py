@@ -11,16 +11,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pb.access import admin, public, requires
 from pb.councils import identity, imports
 from pb.councils.forms import ConfirmImportForm, CouncilIdentityForm, PostcodeUploadForm
 from pb.councils.models import Council
 from pb.electorate import csvimport
 from pb.electorate.csvimport import CsvFileError
-from pb.extensions import db
 from pb.http import get_or_404, render_form
+from pb.transaction import after_commit
 
 bp = Blueprint("councils", __name__, url_prefix="/panel/postcodes")
 
@@ -32,19 +33,13 @@ def _allow_uploads(endpoint, values):
         request.max_content_length = 2 * csvimport.MAX_BYTES
 
 
-def _require_admin() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
-
-
 def _scope() -> str:
     return f"postcodes:user:{current_user.id}"
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def postcodes():
-    _require_admin()
     form = PostcodeUploadForm()
     if form.validate_on_submit():
         try:
@@ -59,9 +54,8 @@ def postcodes():
 
 
 @bp.route("/uploads/<token>", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def preview(token: str):
-    _require_admin()
     if not csvimport.valid_token(token):
         abort(404)
     upload = csvimport.load_upload(_scope(), token)
@@ -74,15 +68,12 @@ def preview(token: str):
         try:
             done = imports.import_postcodes(upload.text, current_user)
         except imports.PostcodeImportError:
-            db.session.rollback()
             problem, status = "The file has problems now, so nothing was imported.", 422
         except IntegrityError:
-            db.session.rollback()
             problem = "Another import added some of these postcodes at the same time. "
             problem, status = problem + "Nothing was imported; check the file again.", 409
         else:
-            db.session.commit()
-            csvimport.discard_upload(token)
+            after_commit(lambda: csvimport.discard_upload(token))
             flash(
                 f"Postcodes imported: {done.new:,} new, {done.moved:,} moved to another ward, "
                 f"{done.unchanged:,} unchanged.",
@@ -108,6 +99,7 @@ def _allow_logo_upload(endpoint, values):
 
 
 @site_bp.route("/theme.css")
+@requires(public)
 def theme_css():
     council = identity.home_council()
     colour = identity.colour_of(council)
@@ -119,6 +111,7 @@ def theme_css():
 
 
 @site_bp.route("/councils/<council_id>/logo")
+@requires(public)
 def logo(council_id):
     council = get_or_404(Council, council_id)
     if not council.logo:
@@ -132,6 +125,7 @@ def logo(council_id):
 
 
 @site_bp.route("/favicon.ico")
+@requires(public)
 def favicon():
     council = identity.home_council()
     response = make_response(identity.favicon_png(council))
@@ -141,9 +135,8 @@ def favicon():
 
 
 @site_bp.route("/panel/council", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def edit_identity():
-    _require_admin()
     council = identity.home_council()
     if council is None:
         abort(404)
@@ -163,7 +156,6 @@ def edit_identity():
                 council.logo, council.logo_type = logo
             elif form.remove_logo.data:
                 council.logo, council.logo_type = None, None
-            db.session.commit()
             flash(_("The council's name, colour and logo are saved."), "success")
             return redirect(url_for("identity.edit_identity"), 303)
     return render_form("councils/identity.html", form, council=council)
