@@ -178,6 +178,7 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
         review.format(ids["Orchard (duplicate)"], "merge"),
         expect=303,
         into=str(ids["Community orchard"]),
+        confirm="y",  # a merge cannot be undone: the panel ticks to confirm it
     )
     panel.post(review.format(ids["Moon landing"], "not-feasible"), expect=422, note="")
     panel.post(
@@ -299,6 +300,10 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
     officer_b.post(f"{paper}/batches", expect=303, number="1", ballots=wrong)
     side_by_side = officer_b.get(f"{paper}/batches/1")
     assert "Entries differ" in side_by_side.text and "No: differs" in side_by_side.text
+    # The entries side by side name the projects, not ids in brackets ("[6, 7]").
+    assert not re.search(r"<td[^>]*>\s*[\[{]", side_by_side.text)
+    entries = re.findall(r'data-label="First entry"[^>]*>(.*?)</td>', side_by_side.text)
+    assert entries and all("Youth club sessions" in e for e in entries), entries
     paper_ballots = db.session.scalars(
         select(Ballot).where(Ballot.pot_id == pot_id, Ballot.channel == "paper")
     ).all()
