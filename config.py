@@ -98,8 +98,12 @@ class Config:
     # PEM file per key; a folder of secrets every app server mounts. Default instance/keys.
     SIGNING_KEY_DIR = os.environ.get("SIGNING_KEY_DIR")
 
-    # Links in mail are absolute, so the app must know where it is served.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Links in mail, on printed sheets and in the API are absolute, so the app must know where
+    # it is served. Production refuses to start without it (a link built from the request's
+    # Host header could be pointed elsewhere by whoever sends the request). In development and
+    # tests, unset means the address the server itself listens on (pb.http.absolute_url);
+    # `make run` sets it to http://HOST:PORT.
+    BASE_URL = os.environ.get("BASE_URL") or None
     EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 3600
 
@@ -184,6 +188,11 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "production needs DATABASE_URL pointing at PostgreSQL "
                 "(set PB_ALLOW_SQLITE=1 to run on SQLite anyway)"
+            )
+        if not cls.BASE_URL or not cls.BASE_URL.startswith(("https://", "http://")):
+            raise RuntimeError(
+                "production needs BASE_URL, the site's address as residents reach it "
+                "(e.g. https://pb.example.gov.uk): links in mail and the API are built from it"
             )
 
 

@@ -141,7 +141,17 @@ def verify_command(
                 click.echo(f"ok    {name}" + (f" ({detail})" if detail else ""))
         for line in report.failures:
             click.echo(f"FAIL  {line}")
-        if not report.ok:
+        package_failed = [n for n, ok, _ in report.checks if not ok and not n.startswith("receipt")]
+        if not report.ok and not package_failed:
+            # Only the receipt failed: say so, rather than casting doubt on the package.
+            malformed = any(n == "receipt" for n, ok, _ in report.checks if not ok)
+            click.echo(
+                "The receipt code is malformed; the package's own checks all pass."
+                if malformed
+                else "Your receipt was not found in this package; the package's own checks "
+                "all pass. Check the code, and that this is the package of the pot you voted in."
+            )
+        elif not report.ok:
             click.echo("The package does NOT hold.")
         elif report.confirmed:
             click.echo(f"ok    key confirmed ({report.trust.detail})")

@@ -22,12 +22,19 @@ ACCESS = {
     "static": EVERYONE,
     "pots.index": EVERYONE,
     "pots.show": EVERYONE,
+    "pots.search": EVERYONE,
+    "we_did.pot": EVERYONE,
+    "identity.theme_css": EVERYONE,
+    "identity.logo": EVERYONE,  # a 404 when the council has no logo, for everyone alike
+    "identity.favicon": EVERYONE,
+    "identity.edit_identity": ADMIN,
     "proposals.index": EVERYONE,
     "proposals.show": EVERYONE,
     "proposals.new": LOGGED_IN,
     "proposals.edit": set(),  # the proposer only; none of these users proposed it
     "voting.ballot": LOGGED_IN,
     "voting.prove": LOGGED_IN,
+    "voting.review": LOGGED_IN,
     "voting.cast": LOGGED_IN,
     "voting.receipt": LOGGED_IN,
     "voting.check_receipt": EVERYONE,
@@ -42,7 +49,7 @@ ACCESS = {
     "auth.reset_password": EVERYONE,
     "auth.account": LOGGED_IN,
     "panel.index": STAFF,
-    "panel.new_pot": ADMIN,
+    "panel.new_pot": {"panel", "other_panel", "admin"},  # panels: for their own wards
     "panel.settings": MANAGE,
     "panel.pot": READ,
     "panel.change_phase": MANAGE,

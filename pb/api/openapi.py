@@ -193,9 +193,16 @@ SCHEMAS = {
                 **_array(ID),
                 "description": "Funded proposal ids, in the order they were selected.",
             },
+            "add1_step_minor": {
+                **_nullable({"type": "integer", "minimum": 1}),
+                "description": "Add1 rules: money added to each voter's share per step, in "
+                "minor units of the currency.",
+            },
             "add1_step_pence": {
                 **_nullable({"type": "integer", "minimum": 1}),
-                "description": "Add1 rules: money added to each voter's share per step.",
+                "deprecated": True,
+                "description": "Deprecated (to be removed in v2): the same as add1_step_minor, "
+                "whose name follows the *_minor scheme of every other money field.",
             },
             "comparison": {
                 **_nullable({"type": "object"}),

@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.extensions import db
@@ -32,6 +32,13 @@ class Council(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="GBP", server_default="GBP")
     # The country, as pabulib names it ("Poland"); None for a council set up without one.
     country: Mapped[str | None] = mapped_column(String(100))
+    # The council's identity on every page, mail and printed sheet (pb.councils.identity).
+    # The logo is re-encoded by Pillow and kept small (LOGO_MAX_BYTES), so it lives in the
+    # database and every app server shares it; never SVG (a script could ride in one).
+    colour: Mapped[str | None] = mapped_column(String(7))
+    website_url: Mapped[str | None] = mapped_column(String(300))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(String(20))
 
     wards: Mapped[list["Ward"]] = relationship(back_populates="council", order_by="Ward.name")
 

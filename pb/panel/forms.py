@@ -191,7 +191,19 @@ class NotFeasibleForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    into = SelectField("Merge into", coerce=str)
+    """Merging cannot be undone: no proposal is pre-selected, and the panel confirms."""
+
+    into = SelectField(
+        "Merge into",
+        coerce=str,
+        description="The proposal this one duplicates. Its votes and page are kept; this "
+        "proposal's page then points to it.",
+        validators=[InputRequired("Choose the proposal to merge this one into.")],
+    )
+    confirm = BooleanField(
+        "I understand that a merge cannot be undone",
+        validators=[InputRequired("Tick the box to confirm the merge: it cannot be undone.")],
+    )
 
 
 class BallotKeyForm(FlaskForm):

@@ -90,8 +90,18 @@ def managed_pots(user) -> list[Pot]:
 
 
 def create_pot(council, actor, settings: dict) -> Pot:
+    """Set up a draft pot: by an admin, or by a panel for a ward it manages (a council-wide
+    pot needs a council-wide panel grant). Only the admin picks a round other than the year's,
+    for the reason update_pot gives."""
     settings = dict(settings)
+    if not actor.may_manage_ward(settings.get("ward_id")):
+        raise PhaseError("You can set up pots only for the wards your panel manages.")
     round_name = settings.pop("round_name", None) or str(settings["year"])
+    if round_name != str(settings["year"]) and not actor.has_role("admin"):
+        raise PhaseError(
+            f"Only the council's admin can put a pot in the round \u201c{round_name}\u201d; "
+            "leave the round empty to use the year's."
+        )
     pot = Pot(council=council, phase="draft", round=round_named(council, round_name), **settings)
     db.session.add(pot)
     db.session.flush()

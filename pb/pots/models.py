@@ -64,6 +64,33 @@ PHASE_LABELS = {
     "closed": "Voting closed",
     "published": "Results published",
 }
+# Sentences about a pot's phase: "<pot> is open for proposals", and what a step needs.
+PHASE_STATES = {
+    "draft": "is still being set up",
+    "proposals": "is open for proposals",
+    "review": "is reviewing its proposals",
+    "voting": "is open for voting",
+    "closed": "has closed its voting",
+    "published": "has published its results",
+}
+PHASE_NEEDS = {
+    "draft": "still being set up",
+    "proposals": "open for proposals",
+    "review": "reviewing its proposals",
+    "voting": "open for voting",
+    "closed": "closed for voting",
+    "published": "published",
+}
+# Counting rules in words, for residents.
+RULE_WORDS = {
+    "greedy": "Most votes first",
+    "equalshares": "Equal Shares",
+    "equalshares/add1": "Equal Shares, topped up",
+    "equalshares-comparison": "Equal Shares, if voters prefer it to most votes first",
+    "equalshares/add1-comparison": (
+        "Equal Shares topped up, if voters prefer it to most votes first"
+    ),
+}
 BALLOT_METHODS = {
     "approval": "Approval: tick the projects you support",
     "ranked": "Ranked: put projects in order of preference",
@@ -301,12 +328,30 @@ class Pot(db.Model):
         ]
         return [(label, day, reached >= index) for label, day, index in steps]
 
+    def steps(self, today: date) -> list[dict]:
+        """The phase stepper: each step with its planned day, whether it is done, now or to
+        come, and for the next dated step the whole days left until it (0: today)."""
+        reached = PHASES.index(self.phase)
+        out, next_found = [], False
+        for label, day, done in self.timeline():
+            index = len(out) + 1
+            state = "done" if done else "next"
+            if done and index == reached:
+                state = "now"
+            days_left = None
+            if state == "next" and not next_found:
+                next_found = True
+                if day is not None and day >= today:
+                    days_left = (day - today).days
+            out.append({"label": label, "day": day, "state": state, "days_left": days_left})
+        return out
+
     # Phase changes. Each checks its rule here so that no view can skip it.
     def _advance(self, expected: Phase, new: Phase) -> None:
         if self.phase != expected:
             raise PhaseError(
-                f"{self.name} is {PHASE_LABELS[self.phase].lower()}; "
-                f"this step needs it to be {PHASE_LABELS[expected].lower()}."
+                f"{self.name} {PHASE_STATES[self.phase]}; "
+                f"this step needs it to be {PHASE_NEEDS[expected]}."
             )
         self.phase = new
 

@@ -206,3 +206,21 @@ def publish(pot, actor, *, reason: str | None = None, at: datetime | None = None
         note=(reason or "").strip() or None,
     )
     return preview
+
+
+def standings(pot) -> dict[str, dict]:
+    """Each project's place in the pot's latest published result, by proposal id (as text):
+    funded or not, with its votes (or points) and supporters; empty before publication."""
+    if pot.phase != "published":
+        return {}
+    published = publications(pot)
+    if not published:
+        return {}
+    return {
+        project["project_id"]: {
+            "funded": bool(project["selected"]),
+            "score": project["score"],
+            "supporters": project.get("supporters"),
+        }
+        for project in published[0].outcome.get("projects", [])
+    }
