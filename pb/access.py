@@ -114,13 +114,18 @@ signed_in = Policy("signed_in", login=True)
 signed_in_pot = Policy("signed_in_pot", login=True, load=_visible_pot)
 staff = Policy("staff", login=True, allows=lambda user, _: is_staff(user))
 admin = Policy("admin", login=True, allows=lambda user, _: is_admin(user))
+
+
 # The new-pot page: admins, and panels (for their own wards; the form and the service see to
 # which, as pb.panel.services.create_pot says).
-sets_up_pots = Policy(
-    "sets_up_pots",
-    login=True,
-    allows=lambda user, _: bool(user.is_authenticated and user.has_role_anywhere("panel")),
-)
+def may_set_up_pots(user, _=None) -> bool:
+    """An admin, or a panel member for any ward (who sets up pots for their own wards)."""
+    return bool(
+        user.is_authenticated and any(grant.role in ("panel", "admin") for grant in user.roles)
+    )
+
+
+sets_up_pots = Policy("sets_up_pots", login=True, allows=may_set_up_pots)
 manage_pot = Policy("manage_pot", login=True, allows=may_manage_pot, load=_pot)
 read_pot = Policy("read_pot", login=True, allows=may_read_pot, load=_pot)
 paper_pot = Policy("paper_pot", login=True, allows=may_run_paper, load=_pot)

@@ -80,8 +80,6 @@ def test_a_failed_send_does_not_undo_the_commit(app, outbox, monkeypatch, failur
     assert outbox.messages == []  # and nothing pretends it was sent
 
 
-
-
 def test_mail_carries_the_councils_name_and_website(client, world, outbox):
     world.council.website_url = "https://www.testshire.example.gov.uk"
     db.session.commit()

@@ -8,6 +8,7 @@ from pb.access import (
     manage_pot,
     may_manage_pot,
     may_run_paper,
+    may_set_up_pots,
     read_pot,
     requires,
     sets_up_pots,
@@ -33,7 +34,11 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 @bp.route("/")
 @requires(staff)
 def index():
-    return render_template("panel/index.html", pots=services.managed_pots(current_user))
+    return render_template(
+        "panel/index.html",
+        pots=services.managed_pots(current_user),
+        can_set_up=may_set_up_pots(current_user),
+    )
 
 
 def _wards(council_id: int):

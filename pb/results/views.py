@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from pb import charts, jobs
-from pb.access import manage_pot, may_manage_pot, public, public_pot, read_pot, requires
+from pb.access import manage_pot, may_manage_pot, public_pot, read_pot, requires
 from pb.extensions import db
 from pb.http import get_or_404
 from pb.money import format_money
