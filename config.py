@@ -124,6 +124,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "10/minute")
     RATELIMIT_HEADERS_ENABLED = True
+    # Comments, edits and flags, per address (pb.conversation): enough to talk, not to flood.
+    COMMENT_RATE = os.environ.get("COMMENT_RATE", "10/minute;60/hour")
     # Audit package downloads, per address: the file is static, but it is large.
     AUDIT_DOWNLOAD_RATE = os.environ.get("AUDIT_DOWNLOAD_RATE", "30/minute")
     # Where built audit packages are kept (shared between app servers; pb/audit/storage.py).
@@ -160,6 +162,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_SENSITIVE = "10000/minute"
     AUDIT_DOWNLOAD_RATE = "10000/minute"
+    COMMENT_RATE = "10000/minute"
 
     @classmethod
     def init(cls) -> None:

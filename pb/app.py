@@ -48,14 +48,18 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb import jobs, models  # noqa: F401  (every table registered before anything queries)
 
     jobs.configure(app)
+    from pb.admin.mail import bp as mail_admin_bp
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
     from pb.audit.views import bp as audit_bp
     from pb.auth.views import bp as auth_bp
+    from pb.conversation import schedule  # noqa: F401  (the worker's periodic tasks)
+    from pb.conversation.views import bp as conversation_bp
     from pb.councils.views import bp as councils_bp
     from pb.dashboard.views import bp as dashboard_bp
     from pb.delivery.views import bp as delivery_bp
     from pb.electorate.views import bp as electorate_bp
+    from pb.panel.conversation import bp as moderation_bp
     from pb.panel.review import bp as review_bp
     from pb.panel.views import bp as panel_bp
     from pb.paper.views import bp as paper_bp
@@ -80,6 +84,9 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         dashboard_bp,
         delivery_bp,
         api_bp,
+        conversation_bp,
+        moderation_bp,
+        mail_admin_bp,
     ):
         app.register_blueprint(blueprint)
 

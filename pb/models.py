@@ -3,9 +3,11 @@
 from pb.audit.models import AuditEvent, ChainEvent
 from pb.audit.signing import SigningKey
 from pb.auth.models import LoginSession, RoleGrant, User
+from pb.conversation.models import Comment, CommentFlag, Follow, Notice, Support
 from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
 from pb.jobs import Job
+from pb.mail import FailedMail
 from pb.paper.models import PaperBatch, PaperBatchEntry
 from pb.pots.models import Pot, Round
 from pb.proposals.models import DeliveryUpdate, Proposal
@@ -18,10 +20,15 @@ __all__ = [
     "AuditEvent",
     "Ballot",
     "ChainEvent",
+    "Comment",
+    "CommentFlag",
     "Council",
     "DeliveryUpdate",
+    "FailedMail",
+    "Follow",
     "Job",
     "LoginSession",
+    "Notice",
     "PaperBatch",
     "PaperBatchEntry",
     "Participation",
@@ -33,6 +40,7 @@ __all__ = [
     "Round",
     "SealedBallot",
     "SigningKey",
+    "Support",
     "User",
     "VoterRollEntry",
     "Ward",

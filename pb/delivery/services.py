@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from pb.audit.services import record
+from pb.conversation import notify
 from pb.extensions import db
 from pb.proposals.models import DELIVERY_STATUSES, DeliveryUpdate, Proposal
 from pb.results.services import latest
@@ -135,4 +136,5 @@ def add_update(
         on=on.isoformat(),
     )
     db.session.flush()
+    notify.delivery_updated(proposal, update)
     return update

@@ -10,7 +10,14 @@ from pb.extensions import db
 from pb.http import get_or_404, render_form, require_manage, require_read
 from pb.panel import services
 from pb.panel.forms import BallotKeyForm, ConfirmStepForm, KeyCodesForm, PotForm
-from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
+from pb.pots.models import (
+    BALLOT_METHODS,
+    ELIGIBILITY_MODES,
+    RULES,
+    SUPPORTS_RULES,
+    PhaseError,
+    Pot,
+)
 from pb.proposals.services import list_proposals
 from pb.results import opening
 from pb.voting.sealing import BallotKeyError
@@ -98,6 +105,7 @@ def _render_pot(pot: Pot, error: str | None = None, status: int = 200, codes_for
         methods=BALLOT_METHODS,
         modes=ELIGIBILITY_MODES,
         rules=RULES,
+        supports_rules=SUPPORTS_RULES,
         error=error,
     ), status
 

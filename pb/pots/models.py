@@ -11,10 +11,13 @@ from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.timeutil import utcnow
 
-PHASES = ("draft", "proposals", "review", "voting", "closed", "published")
+# The supports phase (issue 18) is optional: a pot with a supports rule goes proposals ->
+# supports -> review; one without goes straight from proposals to review.
+PHASES = ("draft", "proposals", "supports", "review", "voting", "closed", "published")
 PHASE_LABELS = {
     "draft": "Being set up",
     "proposals": "Open for proposals",
+    "supports": "Open for supports",
     "review": "Proposals under review",
     "voting": "Voting open",
     "closed": "Voting closed",
@@ -36,6 +39,12 @@ RULES = {
     "equalshares/add1": "Method of Equal Shares (Add1 completion)",
     "equalshares-comparison": "Method of Equal Shares, compared with greedy",
     "equalshares/add1-comparison": "Method of Equal Shares (Add1), compared with greedy",
+}
+#: How proposals get past the supports phase: the N most supported of each category (ties at
+#: the N-th place all go through), or every proposal with at least K supports.
+SUPPORTS_RULES = {
+    "top": "The most supported proposals of each category",
+    "minimum": "Every proposal with at least this many supports",
 }
 #: Add1 raises each voter's share by one whole currency unit a step unless the pot says
 #: otherwise (as Wieliczka did with one złoty).
@@ -100,6 +109,11 @@ class Pot(db.Model):
     # Tie-break lottery: the seed's SHA-256 is shown when voting opens, the seed at publication.
     seed: Mapped[str | None] = mapped_column(String(64))
     seed_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Supports phase: None (no such phase), "top" or "minimum" (SUPPORTS_RULES), and its N or K.
+    supports_rule: Mapped[str | None] = mapped_column(String(10))
+    supports_number: Mapped[int | None]
+    # When the "two days before the close" reminder went out (it goes once).
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voting_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voting_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -156,13 +170,18 @@ class Pot(db.Model):
         """(label, planned date, reached) for each step, in order."""
         reached = PHASES.index(self.phase)
         steps = [
-            ("Proposals open", self.proposals_open_on, 1),
-            ("Review of proposals", self.review_starts_on, 2),
-            ("Voting opens", self.voting_opens_on, 3),
-            ("Voting closes", self.voting_closes_on, 4),
-            ("Results published", self.results_on, 5),
+            ("Proposals open", self.proposals_open_on, "proposals"),
+            ("Supports", None, "supports"),
+            ("Review of proposals", self.review_starts_on, "review"),
+            ("Voting opens", self.voting_opens_on, "voting"),
+            ("Voting closes", self.voting_closes_on, "closed"),
+            ("Results published", self.results_on, "published"),
         ]
-        return [(label, day, reached >= index) for label, day, index in steps]
+        return [
+            (label, day, reached >= PHASES.index(phase))
+            for label, day, phase in steps
+            if phase != "supports" or self.supports_rule
+        ]
 
     # Phase changes. Each checks its rule here so that no view can skip it.
     def _advance(self, expected: str, new: str) -> None:
@@ -176,8 +195,14 @@ class Pot(db.Model):
     def open_proposals(self) -> None:
         self._advance("draft", "proposals")
 
+    def open_supports(self) -> None:
+        if not self.supports_rule:
+            raise PhaseError("Set the supports rule before opening the supports phase.")
+        self._advance("proposals", "supports")
+
     def start_review(self) -> None:
-        self._advance("proposals", "review")
+        """Review follows the supports phase when the pot has one, else the proposals."""
+        self._advance("supports" if self.supports_rule else "proposals", "review")
 
     @property
     def settings_frozen(self) -> bool:

@@ -31,6 +31,7 @@ STATUSES = {
     "feasible": "Feasible",
     "not_feasible": "Not feasible",
     "merged": "Merged into another proposal",
+    "not_shortlisted": "Not enough supports to go forward",
     "on_ballot": "On the ballot",
     "withdrawn": "Withdrawn",  # an imported project the source lists at cost 0
 }
