@@ -99,6 +99,15 @@ def make_proposal(pot, *, cost=10_000, status="on_ballot", proposer=None, **extr
     return proposal
 
 
+def make_comment(proposal, author, body="A comment on the project.", **extra):
+    from pb.conversation.models import Comment
+
+    comment = Comment(proposal_id=proposal.id, author_id=author.id, body=body, **extra)
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
 @dataclass
 class World:
     council: Council

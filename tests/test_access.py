@@ -7,7 +7,7 @@ access rule is written down here.
 import pytest
 from flask import url_for
 
-from tests.factories import make_user
+from tests.factories import make_comment, make_user
 
 EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -81,6 +81,22 @@ ACCESS = {
     "api.results": EVERYONE,
     "api.goes_local": EVERYONE,
     "api.unknown": EVERYONE,
+    # Supports, comments and follows (issue 18): residents act, the panel moderates.
+    "conversation.support": LOGGED_IN,
+    "conversation.supports_outcome": EVERYONE,
+    "conversation.comment": LOGGED_IN,
+    "conversation.edit_comment": set(),  # the author only; none of these users wrote it
+    "conversation.flag_comment": LOGGED_IN,
+    "conversation.follow_pot": LOGGED_IN,
+    "conversation.follow_proposal": LOGGED_IN,
+    "conversation.notifications": LOGGED_IN,
+    "conversation.unsubscribe": EVERYONE,  # the signed token is the proof
+    "moderation.supports_rule": MANAGE,
+    "moderation.comments_index": MANAGE,
+    "moderation.hide_comment": MANAGE,
+    "mail_admin.index": ADMIN,
+    "mail_admin.retry": ADMIN,
+    "mail_admin.discard": ADMIN,
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}
@@ -116,6 +132,7 @@ def _fill(app, rule, world):
         "number": 1,
         "grant_id": 999999,
         "filename": "pb.css",
+        "comment_id": getattr(world, "comment_id", 1),
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})
@@ -129,6 +146,7 @@ def test_every_route_has_an_access_rule(app):
 @pytest.mark.parametrize("who", sorted(EVERYONE))
 def test_every_route_with_every_role(app, world, who):
     user = _users(world)[who]
+    world.comment_id = make_comment(world.on_ballot[0], make_user()).id
     client = app.test_client()
     if user is not None:
         client.post("/login", data={"email": user.email, "password": "correct horse battery"})

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_user
+from tests.factories import make_comment, make_user
 
 JUNK = [
     {},
@@ -20,8 +20,13 @@ JUNK = [
 ]
 
 
-def _paths(app, world, proposal_id):
-    values = {"pot_id": world.voting_pot.id, "proposal_id": proposal_id, "token": "bad.token"}
+def _paths(app, world, proposal_id, comment_id=0):
+    values = {
+        "pot_id": world.voting_pot.id,
+        "proposal_id": proposal_id,
+        "token": "bad.token",
+        "comment_id": comment_id,
+    }
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -37,8 +42,9 @@ def test_no_route_gives_a_server_error(app, client, login, world, who):
         roles = [("admin", None)] if who == "admin" else []
         login(make_user(roles=roles))
     proposal_id = world.on_ballot[0].id
+    comment_id = make_comment(world.on_ballot[0], make_user()).id
     seen = 0
-    for path, methods in _paths(app, world, proposal_id):
+    for path, methods in _paths(app, world, proposal_id, comment_id):
         if "GET" in methods:
             assert client.get(path).status_code < 500, path
             assert client.get(path + "?q=%ff&category=%00&choice=x").status_code < 500, path

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from pb.conversation.comments import MAX_LENGTH, REASON_LENGTH
@@ -58,7 +59,7 @@ class HideCommentForm(FlaskForm):
 class NotifyForm(FlaskForm):
     notify = RadioField(
         _l("E-mails about what you follow"),
-        choices=list(NOTIFY_LABELS.items()),
+        choices=[SelectChoice(k, v) for k, v in NOTIFY_LABELS.items()],
         validators=[InputRequired(_l("Choose how you would like to hear."))],
     )
 
@@ -66,7 +67,10 @@ class NotifyForm(FlaskForm):
 class SupportsRuleForm(FlaskForm):
     rule = RadioField(
         _l("How proposals go forward to the review"),
-        choices=[("", _l("No supports phase")), *SUPPORTS_RULES.items()],
+        choices=[
+            SelectChoice("", _l("No supports phase")),
+            *(SelectChoice(k, v) for k, v in SUPPORTS_RULES.items()),
+        ],
         validators=[Optional()],
     )
     number = IntegerField(
@@ -77,8 +81,10 @@ class SupportsRuleForm(FlaskForm):
         ],
     )
 
-    def validate_number(self, field):
-        from wtforms.validators import ValidationError
-
-        if self.rule.data and field.data is None:
-            raise ValidationError(_l("Enter the number for the rule."))
+    def validate(self, extra_validators=None) -> bool:
+        # Not a validate_number method: Optional() ends the field's chain before it would run.
+        ok = super().validate(extra_validators)
+        if ok and self.rule.data and self.number.data is None:
+            self.number.errors = [_l("Enter the number for the rule.")]
+            return False
+        return ok

@@ -95,7 +95,7 @@ def set_rule(pot, actor, rule: str, number: int) -> None:
         raise PhaseError(_("The supports rule is set before the supports phase opens."))
     if rule not in SUPPORTS_RULES:
         raise PhaseError(_("Choose one of the listed rules."))
-    if not 1 <= number <= MAX_NUMBER:
+    if not isinstance(number, int) or not 1 <= number <= MAX_NUMBER:
         raise PhaseError(_("Enter a whole number from 1 to %(max)s.", max=MAX_NUMBER))
     pot.supports_rule, pot.supports_number = rule, number
     record("pot.supports_rule_set", actor=actor, pot=pot, rule=rule, number=number)
