@@ -118,7 +118,8 @@ def test_a_real_worker_sends_the_mail_a_request_queued(tmp_path):
         "page = client.get('/password/forgot')\n"
         "import re\n"
         'token = re.search(r\'name="csrf_token"[^>]*value="([^"]+)"\', page.text).group(1)\n'
-        "r = client.post('/password/forgot', data={'email': 'q@example.org', 'csrf_token': token})\n"
+        "data = {'email': 'q@example.org', 'csrf_token': token}\n"
+        "r = client.post('/password/forgot', data=data)\n"
         "print(r.status_code)\n"
     )
     done = subprocess.run(
