@@ -64,6 +64,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb.panel.views import bp as panel_bp
     from pb.paper.views import bp as paper_bp
     from pb.pots.views import bp as pots_bp
+    from pb.proposals.picture_views import bp as pictures_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.results.views import bp as results_bp
     from pb.voting.views import bp as voting_bp
@@ -87,6 +88,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         conversation_bp,
         moderation_bp,
         mail_admin_bp,
+        pictures_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -11,6 +11,7 @@ from pb.mail import FailedMail
 from pb.paper.models import PaperBatch, PaperBatchEntry
 from pb.pots.models import Pot, Round
 from pb.proposals.models import DeliveryUpdate, Proposal
+from pb.proposals.pictures import ProposalPicture
 from pb.results.models import Result
 from pb.voting.models import Ballot, Participation, SealedBallot
 
@@ -35,6 +36,7 @@ __all__ = [
     "Postcode",
     "Pot",
     "Proposal",
+    "ProposalPicture",
     "Result",
     "RoleGrant",
     "Round",

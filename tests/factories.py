@@ -108,6 +108,23 @@ def make_comment(proposal, author, body="A comment on the project.", **extra):
     return comment
 
 
+def make_picture(proposal, alt="A picture of the place"):
+    """A picture row (its files are not stored: serving it answers 404)."""
+    from pb.proposals.pictures import ProposalPicture
+
+    picture = ProposalPicture(
+        proposal_id=proposal.id,
+        key=f"k{next(_numbers):031d}",
+        extension="jpg",
+        alt=alt,
+        width=10,
+        height=10,
+    )
+    db.session.add(picture)
+    db.session.commit()
+    return picture
+
+
 @dataclass
 class World:
     council: Council

@@ -7,7 +7,7 @@ access rule is written down here.
 import pytest
 from flask import url_for
 
-from tests.factories import make_comment, make_user
+from tests.factories import make_comment, make_picture, make_user
 
 EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -97,6 +97,9 @@ ACCESS = {
     "mail_admin.index": ADMIN,
     "mail_admin.retry": ADMIN,
     "mail_admin.discard": ADMIN,
+    "pictures.manage": set(),  # the proposer only
+    "pictures.show": EVERYONE,
+    "pictures.remove": MANAGE,
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}
@@ -133,6 +136,8 @@ def _fill(app, rule, world):
         "grant_id": 999999,
         "filename": "pb.css",
         "comment_id": getattr(world, "comment_id", 1),
+        "picture_id": getattr(world, "picture_id", 1),
+        "size": "page",
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})
@@ -147,6 +152,7 @@ def test_every_route_has_an_access_rule(app):
 def test_every_route_with_every_role(app, world, who):
     user = _users(world)[who]
     world.comment_id = make_comment(world.on_ballot[0], make_user()).id
+    world.picture_id = make_picture(world.on_ballot[0]).id
     client = app.test_client()
     if user is not None:
         client.post("/login", data={"email": user.email, "password": "correct horse battery"})
