@@ -59,6 +59,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb.dashboard.views import bp as dashboard_bp
     from pb.delivery.views import bp as delivery_bp
     from pb.electorate.views import bp as electorate_bp
+    from pb.meetings.views import bp as meetings_bp
     from pb.panel.conversation import bp as moderation_bp
     from pb.panel.review import bp as review_bp
     from pb.panel.views import bp as panel_bp
@@ -89,6 +90,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         moderation_bp,
         mail_admin_bp,
         pictures_bp,
+        meetings_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -8,6 +8,7 @@ from pb.councils.models import Council, Postcode, Ward
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
 from pb.jobs import Job
 from pb.mail import FailedMail
+from pb.meetings.models import Meeting
 from pb.paper.models import PaperBatch, PaperBatchEntry
 from pb.pots.models import Pot, Round
 from pb.proposals.models import DeliveryUpdate, Proposal
@@ -29,6 +30,7 @@ __all__ = [
     "Follow",
     "Job",
     "LoginSession",
+    "Meeting",
     "Notice",
     "PaperBatch",
     "PaperBatchEntry",

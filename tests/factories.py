@@ -125,6 +125,25 @@ def make_picture(proposal, alt="A picture of the place"):
     return picture
 
 
+def make_meeting(pot, place="Community Hub"):
+    from datetime import UTC, datetime
+
+    from pb.meetings.models import Meeting
+
+    meeting = Meeting(
+        pot_id=pot.id,
+        kind="paper",
+        place=place,
+        address="1 High Street",
+        starts_at=datetime(2026, 12, 5, 10, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 5, 12, tzinfo=UTC),
+        accessibility="Step-free.",
+    )
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
 @dataclass
 class World:
     council: Council

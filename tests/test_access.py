@@ -7,7 +7,7 @@ access rule is written down here.
 import pytest
 from flask import url_for
 
-from tests.factories import make_comment, make_picture, make_user
+from tests.factories import make_comment, make_meeting, make_picture, make_user
 
 EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -100,6 +100,11 @@ ACCESS = {
     "pictures.manage": set(),  # the proposer only
     "pictures.show": EVERYONE,
     "pictures.remove": MANAGE,
+    "meetings.index": EVERYONE,
+    "meetings.feed": EVERYONE,
+    "meetings.ics": EVERYONE,
+    "meetings.manage": MANAGE,
+    "meetings.cancel": MANAGE,
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}
@@ -137,6 +142,7 @@ def _fill(app, rule, world):
         "filename": "pb.css",
         "comment_id": getattr(world, "comment_id", 1),
         "picture_id": getattr(world, "picture_id", 1),
+        "meeting_id": getattr(world, "meeting_id", 1),
         "size": "page",
     }
     with app.test_request_context():
@@ -153,6 +159,7 @@ def test_every_route_with_every_role(app, world, who):
     user = _users(world)[who]
     world.comment_id = make_comment(world.on_ballot[0], make_user()).id
     world.picture_id = make_picture(world.on_ballot[0]).id
+    world.meeting_id = make_meeting(world.voting_pot).id
     client = app.test_client()
     if user is not None:
         client.post("/login", data={"email": user.email, "password": "correct horse battery"})

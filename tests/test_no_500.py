@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_comment, make_picture, make_user
+from tests.factories import make_comment, make_meeting, make_picture, make_user
 
 JUNK = [
     {},
@@ -20,13 +20,14 @@ JUNK = [
 ]
 
 
-def _paths(app, world, proposal_id, comment_id=0, picture_id=0):
+def _paths(app, world, proposal_id, comment_id=0, picture_id=0, meeting_id=0):
     values = {
         "pot_id": world.voting_pot.id,
         "proposal_id": proposal_id,
         "token": "bad.token",
         "comment_id": comment_id,
         "picture_id": picture_id,
+        "meeting_id": meeting_id,
         "size": "page",
     }
     for rule in app.url_map.iter_rules():
@@ -46,8 +47,10 @@ def test_no_route_gives_a_server_error(app, client, login, world, who):
     proposal_id = world.on_ballot[0].id
     comment_id = make_comment(world.on_ballot[0], make_user()).id
     picture_id = make_picture(world.on_ballot[0]).id
+    meeting_id = make_meeting(world.voting_pot).id
     seen = 0
-    for path, methods in _paths(app, world, proposal_id, comment_id, picture_id):
+    paths = _paths(app, world, proposal_id, comment_id, picture_id, meeting_id)
+    for path, methods in paths:
         if "GET" in methods:
             assert client.get(path).status_code < 500, path
             assert client.get(path + "?q=%ff&category=%00&choice=x").status_code < 500, path

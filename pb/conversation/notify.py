@@ -13,7 +13,7 @@ part: a mail going or not going says something to its own recipient only, about 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from flask import render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -35,9 +35,17 @@ UNSUBSCRIBE_MAX_AGE = 400 * 24 * 3600
 REMINDER_DAYS = 2
 
 
+def _link(endpoint: str, **values) -> str:
+    """An absolute link for mail, also outside a request (a CLI command, a job, the seed)."""
+    if has_request_context():
+        return absolute_url(endpoint, **values)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return absolute_url(endpoint, **values)
+
+
 def unsubscribe_url(user: User) -> str:
     token = make_token(UNSUBSCRIBE, {"user": user.id})
-    return absolute_url("conversation.unsubscribe", token=token)
+    return _link("conversation.unsubscribe", token=token)
 
 
 def user_for_unsubscribe(token: str) -> User:
@@ -89,7 +97,7 @@ def proposal_reviewed(proposal) -> int:
         lambda: _("Reviewed: \u201c%(title)s\u201d", title=proposal.title),
         "mail/proposal_reviewed.txt",
         proposal=proposal,
-        url=absolute_url("proposals.show", proposal_id=proposal.id),
+        url=_link("proposals.show", proposal_id=proposal.id),
     )
 
 
@@ -104,7 +112,7 @@ def supports_result(pot: Pot, outcome) -> int:
         "mail/supports_result.txt",
         pot=pot,
         outcome=outcome,
-        url=absolute_url("conversation.supports_outcome", pot_id=pot.id),
+        url=_link("conversation.supports_outcome", pot_id=pot.id),
     )
 
 
@@ -127,7 +135,7 @@ def voting_opened(pot: Pot) -> int:
         "mail/voting_opened.txt",
         pot=pot,
         days_left=_days_left(pot, today()),
-        url=absolute_url("pots.show", pot_id=pot.id),
+        url=_link("pots.show", pot_id=pot.id),
     )
 
 
@@ -156,7 +164,7 @@ def send_reminders(on: date | None = None) -> int:
             "mail/reminder.txt",
             pot=pot,
             days_left=_days_left(pot, on),
-            url=absolute_url("pots.show", pot_id=pot.id),
+            url=_link("pots.show", pot_id=pot.id),
         )
         pot.reminded_at = utcnow()
     db.session.flush()
@@ -173,7 +181,7 @@ def results_published(pot: Pot) -> int:
         lambda: _("Results published: %(pot)s", pot=pot.name),
         "mail/results_published.txt",
         pot=pot,
-        url=absolute_url("results.show", pot_id=pot.id),
+        url=_link("results.show", pot_id=pot.id),
     )
 
 
@@ -188,7 +196,7 @@ def delivery_updated(proposal, update) -> int:
         "mail/delivery_update.txt",
         proposal=proposal,
         update=update,
-        url=absolute_url("proposals.show", proposal_id=proposal.id),
+        url=_link("proposals.show", proposal_id=proposal.id),
     )
 
 

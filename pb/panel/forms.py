@@ -282,6 +282,17 @@ class PaperBatchForm(FlaskForm):
     ballots = TextAreaField(
         "Ballots, one per line", validators=[InputRequired("Type in the batch's ballots.")]
     )
+    # Which hub session the bundle came from (pb.meetings), so officers can trace it.
+    meeting_id = SelectField("Community hub it came from", coerce=str, validate_choice=True)
+
+    def __init__(self, meetings=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_id.choices = [SelectChoice("", "Not from a hub meeting")] + [
+            SelectChoice(str(m.id), m.label) for m in meetings
+        ]
+
+    def meeting(self) -> int | None:
+        return int(self.meeting_id.data) if self.meeting_id.data else None
 
 
 class BallotKeyForm(FlaskForm):

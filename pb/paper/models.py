@@ -6,6 +6,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.extensions import db
+from pb.meetings.models import Meeting
 from pb.timeutil import utcnow
 
 BATCH_STATUSES = {
@@ -26,6 +27,10 @@ class PaperBatch(db.Model):
     number: Mapped[int]
     status: Mapped[str] = mapped_column(String(10), default="open")
     counted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The hub session the bundle came from (pb.meetings), when the officer says.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+
+    meeting: Mapped["Meeting | None"] = relationship()
 
     entries: Mapped[list["PaperBatchEntry"]] = relationship(
         back_populates="batch", order_by="PaperBatchEntry.id", cascade="all, delete-orphan"
