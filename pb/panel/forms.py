@@ -283,7 +283,9 @@ class PaperBatchForm(FlaskForm):
         "Ballots, one per line", validators=[InputRequired("Type in the batch's ballots.")]
     )
     # Which hub session the bundle came from (pb.meetings), so officers can trace it.
-    meeting_id = SelectField("Community hub it came from", coerce=str, validate_choice=True)
+    meeting_id = SelectField(
+        "Community hub it came from", coerce=str, default="", validate_choice=True
+    )
 
     def __init__(self, meetings=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
