@@ -26,6 +26,7 @@ from flask_babel import force_locale
 from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from pb import transaction
 from pb.extensions import db
 from pb.jobs import huey
 from pb.timeutil import utcnow
@@ -92,9 +93,8 @@ def queue_mail(
 
 def queue_raw(raw: bytes) -> None:
     """Queue an already built message (a retried dead letter) for after the commit."""
-    session = db.session()
-    session.connection()  # make sure a transaction is open, so its end decides the mail's fate
-    session.info.setdefault(_PENDING, []).append(raw)
+    transaction.must_commit()  # a transaction is open, so its end decides the mail's fate
+    db.session().info.setdefault(_PENDING, []).append(raw)
 
 
 def deliver(app, message: EmailMessage) -> None:

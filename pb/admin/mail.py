@@ -2,9 +2,10 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
+from pb.access import admin, requires
 from pb.audit.services import record
 from pb.extensions import db
 from pb.http import get_or_404
@@ -14,15 +15,9 @@ from pb.timeutil import utcnow
 bp = Blueprint("mail_admin", __name__, url_prefix="/panel/mail")
 
 
-def _require_admin() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
-
-
 @bp.route("/")
-@login_required
+@requires(admin)
 def index():
-    _require_admin()
     waiting = db.session.scalars(
         select(FailedMail).where(FailedMail.resolution.is_(None)).order_by(FailedMail.id.desc())
     )
@@ -30,7 +25,6 @@ def index():
 
 
 def _resolve(mail_id, resolution: str) -> FailedMail:
-    _require_admin()
     found = get_or_404(FailedMail, mail_id)
     if found.resolution is not None:
         abort(409)
@@ -43,7 +37,7 @@ def _resolve(mail_id, resolution: str) -> FailedMail:
 
 
 @bp.route("/<int:mail_id>/retry", methods=["POST"])
-@login_required
+@requires(admin)
 def retry(mail_id: int):
     found = _resolve(mail_id, "retried")
     queue_raw(found.raw)  # queued again once this commits; a new failure is a new row
@@ -53,7 +47,7 @@ def retry(mail_id: int):
 
 
 @bp.route("/<int:mail_id>/discard", methods=["POST"])
-@login_required
+@requires(admin)
 def discard(mail_id: int):
     _resolve(mail_id, "discarded")
     db.session.commit()

@@ -2,8 +2,9 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from pb.access import public, public_pot, requires, sees_pot, signed_in, signed_in_pot
 from pb.auth.tokens import TokenError
 from pb.conversation import comments, follows, notify, supports
 from pb.conversation.forms import (
@@ -14,10 +15,20 @@ from pb.conversation.forms import (
 )
 from pb.conversation.models import Comment
 from pb.extensions import csrf, db, limiter
-from pb.http import get_or_404, public_pot_or_404
+from pb.http import get_or_404
 from pb.proposals.models import DeliveryUpdate, Proposal
 
 bp = Blueprint("conversation", __name__)
+
+
+def public_pot_or_404(pot_id):
+    """The pot as this user may see it: a draft is a 404 but for its panel (pb.access)."""
+    from pb.pots.models import Pot
+
+    pot = get_or_404(Pot, pot_id)
+    if not sees_pot(current_user, pot):
+        abort(404)
+    return pot
 
 
 def _comment_rate() -> str:
@@ -69,7 +80,7 @@ def following(thing) -> bool:
 
 
 @bp.route("/proposals/<int:proposal_id>/support", methods=["POST"])
-@login_required
+@requires(signed_in)
 def support(proposal_id: int):
     proposal = _proposal(proposal_id)
     try:
@@ -90,6 +101,7 @@ def support(proposal_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/supports")
+@requires(public_pot)
 def supports_outcome(pot_id: int):
     pot = public_pot_or_404(pot_id)
     if not pot.supports_rule or pot.phase in ("draft", "proposals"):
@@ -98,7 +110,7 @@ def supports_outcome(pot_id: int):
 
 
 @bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
-@login_required
+@requires(signed_in)
 @comment_limit
 def comment(proposal_id: int):
     proposal = _proposal(proposal_id)
@@ -127,7 +139,7 @@ def comment(proposal_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(signed_in)
 @comment_limit
 def edit_comment(comment_id: int):
     found = get_or_404(Comment, comment_id)
@@ -155,7 +167,7 @@ def edit_comment(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["POST"])
-@login_required
+@requires(signed_in)
 @comment_limit
 def flag_comment(comment_id: int):
     found = get_or_404(Comment, comment_id)
@@ -191,21 +203,21 @@ def _follow(thing, back):
 
 
 @bp.route("/pots/<int:pot_id>/follow", methods=["POST"])
-@login_required
+@requires(signed_in_pot)
 def follow_pot(pot_id: int):
     pot = public_pot_or_404(pot_id)
     return _follow(pot, url_for("pots.show", pot_id=pot.id))
 
 
 @bp.route("/proposals/<int:proposal_id>/follow", methods=["POST"])
-@login_required
+@requires(signed_in)
 def follow_proposal(proposal_id: int):
     proposal = _proposal(proposal_id)
     return _follow(proposal, url_for("proposals.show", proposal_id=proposal.id))
 
 
 @bp.route("/account/notifications", methods=["POST"])
-@login_required
+@requires(signed_in)
 def notifications():
     form = NotifyForm()
     if not form.validate_on_submit():
@@ -245,6 +257,7 @@ def my_follows():
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@requires(public)
 @csrf.exempt  # the one-click POST comes from a mail client (RFC 8058); the token is the proof
 def unsubscribe(token: str):
     try:

@@ -4,10 +4,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from pb.access import manage_pot, may_manage_pot, public, public_pot, requires, sees_pot, signed_in
 from pb.extensions import db
-from pb.http import absolute_url, get_or_404, public_pot_or_404, render_form, require_manage
+from pb.http import absolute_url, get_or_404, render_form
 from pb.meetings import services
 from pb.meetings.forms import MeetingForm
 from pb.meetings.models import Meeting
@@ -38,29 +39,32 @@ def local_time(moment):
 
 
 @bp.route("/pots/<int:pot_id>/meetings")
+@requires(public_pot)
 def index(pot_id: int):
-    pot = public_pot_or_404(pot_id)
+    pot = get_or_404(Pot, pot_id)
     return render_template("meetings/index.html", pot=pot, meetings=services.meetings_of(pot))
 
 
 @bp.route("/pots/<int:pot_id>/meetings.ics")
+@requires(public_pot)
 def feed(pot_id: int):
-    pot = public_pot_or_404(pot_id)
+    pot = get_or_404(Pot, pot_id)
     return _ics(services.meetings_of(pot), pot.name, f"pot-{pot.id}-meetings.ics")
 
 
 @bp.route("/meetings/<int:meeting_id>.ics")
+@requires(public)
 def ics(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
-    public_pot_or_404(meeting.pot_id)
+    if not sees_pot(current_user, meeting.pot):
+        abort(404)
     return _ics([meeting], meeting.pot.name, f"meeting-{meeting.id}.ics")
 
 
 @bp.route("/panel/pots/<int:pot_id>/meetings", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def manage(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = MeetingForm()
     if form.validate_on_submit():
         zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/London"))
@@ -89,10 +93,11 @@ def manage(pot_id: int):
 
 
 @bp.route("/panel/meetings/<int:meeting_id>/cancel", methods=["POST"])
-@login_required
+@requires(signed_in)
 def cancel(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
-    require_manage(meeting.pot)
+    if not may_manage_pot(current_user, meeting.pot):
+        abort(403)
     try:
         services.cancel_meeting(meeting, current_user)
     except services.MeetingError:

@@ -1,24 +1,24 @@
 """Panel pages for the conversation: the supports rule and comment moderation."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from pb.access import manage_pot, may_manage_pot, requires, signed_in
 from pb.conversation import comments, supports
 from pb.conversation.forms import HideCommentForm, SupportsRuleForm
 from pb.conversation.models import Comment
 from pb.extensions import db
-from pb.http import get_or_404, render_form, require_manage
+from pb.http import get_or_404, render_form
 from pb.pots.models import PhaseError, Pot
 
 bp = Blueprint("moderation", __name__, url_prefix="/panel")
 
 
 @bp.route("/pots/<int:pot_id>/supports", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def supports_rule(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = SupportsRuleForm(obj=pot)
     if form.is_submitted() is False:
         form.rule.data = pot.supports_rule or ""
@@ -41,10 +41,9 @@ def supports_rule(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/comments")
-@login_required
+@requires(manage_pot)
 def comments_index(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     return render_template(
         "panel/comments.html",
         pot=pot,
@@ -54,11 +53,12 @@ def comments_index(pot_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/hide", methods=["POST"])
-@login_required
+@requires(signed_in)
 def hide_comment(comment_id: int):
     found = get_or_404(Comment, comment_id)
     pot = found.proposal.pot
-    require_manage(pot)
+    if not may_manage_pot(current_user, pot):
+        abort(403)
     form = HideCommentForm()
     error = None
     if form.validate_on_submit():

@@ -3,14 +3,15 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
+from pb.access import may_manage_pot, own_proposal, public, requires, sees_pot, signed_in
 from pb.extensions import db
-from pb.http import get_or_404, public_pot_or_404, require_manage
+from pb.http import get_or_404
 from pb.proposals.models import Proposal
 from pb.proposals.pictures import (
     ALT_LENGTH,
@@ -52,11 +53,9 @@ def _pictures_of(proposal, removed: bool = False):
 
 
 @bp.route("/proposals/<int:proposal_id>/pictures", methods=["GET", "POST"])
-@login_required
+@requires(own_proposal)
 def manage(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    if proposal.proposer_id != current_user.id:
-        abort(403)
     form = PictureForm()
     editable = proposal.editable_by(current_user)
     status = 200
@@ -89,10 +88,12 @@ def manage(proposal_id: int):
 
 
 @bp.route("/pictures/<int:picture_id>/<size>")
+@requires(public)
 def show(picture_id: int, size: str):
     picture = get_or_404(ProposalPicture, picture_id)
     proposal = db.session.get(Proposal, picture.proposal_id)
-    public_pot_or_404(proposal.pot_id)
+    if not sees_pot(current_user, proposal.pot):
+        abort(404)
     if size not in SIZES or picture.removed_at is not None:
         abort(404)
     data = storage().get(picture.storage_key(size))
@@ -104,11 +105,12 @@ def show(picture_id: int, size: str):
 
 
 @bp.route("/panel/pictures/<int:picture_id>/remove", methods=["POST"])
-@login_required
+@requires(signed_in)
 def remove(picture_id: int):
     picture = get_or_404(ProposalPicture, picture_id)
     proposal = db.session.get(Proposal, picture.proposal_id)
-    require_manage(proposal.pot)
+    if not may_manage_pot(current_user, proposal.pot):
+        abort(403)
     form = RemoveForm()
     if form.validate_on_submit():
         try:
