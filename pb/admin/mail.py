@@ -41,7 +41,6 @@ def _resolve(mail_id, resolution: str) -> FailedMail:
 def retry(mail_id: int):
     found = _resolve(mail_id, "retried")
     queue_raw(found.raw)  # queued again once this commits; a new failure is a new row
-    db.session.commit()
     flash(_("The message is queued again."), "success")
     return redirect(url_for("mail_admin.index"), code=303)
 
@@ -50,6 +49,5 @@ def retry(mail_id: int):
 @requires(admin)
 def discard(mail_id: int):
     _resolve(mail_id, "discarded")
-    db.session.commit()
     flash(_("The message is discarded."), "success")
     return redirect(url_for("mail_admin.index"), code=303)

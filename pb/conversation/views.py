@@ -91,11 +91,9 @@ def support(proposal_id: int):
             supports.support(current_user, proposal)
             message = _("Thank you: your support is counted. You now follow this proposal.")
     except supports.SupportError as exc:
-        db.session.rollback()
         return render_template(
             "conversation/problem.html", message=str(exc), proposal=proposal
         ), 409
-    db.session.commit()
     flash(message, "success")
     return _back_to(proposal, "#supports")
 
@@ -129,11 +127,9 @@ def comment(proposal_id: int):
     try:
         made = comments.post(current_user, proposal, form.body.data, parent=parent, update=update)
     except comments.CommentError as exc:
-        db.session.rollback()
         return render_template(
             "conversation/problem.html", message=str(exc), proposal=proposal
         ), 409
-    db.session.commit()
     flash(_("Your comment is posted."), "success")
     return _back_to(proposal, f"#comment-{made.id}")
 
@@ -154,10 +150,8 @@ def edit_comment(comment_id: int):
         try:
             comments.edit(found, current_user, form.body.data)
         except comments.CommentError as exc:
-            db.session.rollback()
             form.body.errors = [str(exc)]
         else:
-            db.session.commit()
             flash(_("Your comment is changed."), "success")
             return _back_to(proposal, f"#comment-{found.id}")
     status = 422 if request.method == "POST" else 200
@@ -175,11 +169,9 @@ def flag_comment(comment_id: int):
     try:
         comments.flag(found, current_user)
     except comments.CommentError as exc:
-        db.session.rollback()
         return render_template(
             "conversation/problem.html", message=str(exc), proposal=proposal
         ), 409
-    db.session.commit()
     # The same words whether or not someone had flagged it already.
     flash(_("Thank you: the ward panel will look at this comment."), "success")
     return _back_to(proposal, f"#comment-{found.id}")
@@ -194,10 +186,8 @@ def _follow(thing, back):
             follows.follow(current_user, thing)
             message = _("You now follow this. We will e-mail you when something happens.")
     except follows.FollowError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return redirect(back, code=303)
-    db.session.commit()
     flash(message, "success")
     return redirect(back, code=303)
 
@@ -224,7 +214,6 @@ def notifications():
         flash(_("Choose how you would like to hear."), "error")
         return redirect(url_for("auth.account") + "#notifications", code=303)
     follows.set_choice(current_user, form.notify.data)
-    db.session.commit()
     flash(_("Saved: %(choice)s.", choice=NOTIFY_LABELS[form.notify.data]), "success")
     return redirect(url_for("auth.account") + "#notifications", code=303)
 
@@ -266,6 +255,5 @@ def unsubscribe(token: str):
         return render_template("conversation/unsubscribe.html", problem=str(exc)), 400
     if request.method == "POST":
         follows.set_choice(user, "none")
-        db.session.commit()
         return render_template("conversation/unsubscribe.html", done=True)
     return render_template("conversation/unsubscribe.html", token=token)

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.access import manage_pot, may_manage_pot, public, public_pot, requires, sees_pot, signed_in
-from pb.extensions import db
 from pb.http import absolute_url, get_or_404, render_form
 from pb.meetings import services
 from pb.meetings.forms import MeetingForm
@@ -80,10 +79,8 @@ def manage(pot_id: int):
                 accessibility=form.accessibility.data,
             )
         except services.MeetingError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash(_("The meeting is added."), "success")
             return redirect(url_for("meetings.manage", pot_id=pot.id), code=303)
     page, status = render_form(
@@ -101,8 +98,6 @@ def cancel(meeting_id: int):
     try:
         services.cancel_meeting(meeting, current_user)
     except services.MeetingError:
-        db.session.rollback()
         abort(409)
-    db.session.commit()
     flash(_("The meeting is cancelled; calendars that follow the feed show it so."), "success")
     return redirect(url_for("meetings.manage", pot_id=meeting.pot_id), code=303)

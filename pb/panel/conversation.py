@@ -8,7 +8,6 @@ from pb.access import manage_pot, may_manage_pot, requires, signed_in
 from pb.conversation import comments, supports
 from pb.conversation.forms import HideCommentForm, SupportsRuleForm
 from pb.conversation.models import Comment
-from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.pots.models import PhaseError, Pot
 
@@ -30,11 +29,9 @@ def supports_rule(pot_id: int):
             else:
                 supports.clear_rule(pot, current_user)
         except PhaseError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
             page, _status = render_form("panel/supports_rule.html", form, pot=pot)
             return page, 409
-        db.session.commit()
         flash(_("The supports rule is saved."), "success")
         return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/supports_rule.html", form, pot=pot)
@@ -65,10 +62,8 @@ def hide_comment(comment_id: int):
         try:
             comments.hide(found, current_user, form.reason.data)
         except comments.CommentError as exc:
-            db.session.rollback()
             error = str(exc)
         else:
-            db.session.commit()
             flash(_("The comment is hidden; the reason is shown in its place."), "success")
             return redirect(url_for("moderation.comments_index", pot_id=pot.id), code=303)
     else:

@@ -25,6 +25,7 @@ from pb.proposals.pictures import (
     remove_picture,
 )
 from pb.storage import storage
+from pb.transaction import after_commit
 
 bp = Blueprint("pictures", __name__)
 
@@ -70,10 +71,8 @@ def manage(proposal_id: int):
             try:
                 add_picture(proposal, current_user, data, form.alt.data)
             except PictureError as exc:
-                db.session.rollback()
                 form.picture.errors = [str(exc)]
             else:
-                db.session.commit()
                 flash(_("The picture is added."), "success")
                 return redirect(url_for("pictures.manage", proposal_id=proposal.id), code=303)
     page = render_template(
@@ -116,11 +115,9 @@ def remove(picture_id: int):
         try:
             remove_picture(picture, current_user, form.reason.data)
         except PictureError as exc:
-            db.session.rollback()
             message = str(exc)
         else:
-            db.session.commit()
-            delete_files(picture)  # the files go once the removal is committed
+            after_commit(lambda: delete_files(picture))  # once the removal stands
             flash(_("The picture is removed; the reason is shown in its place."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     else:
