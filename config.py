@@ -128,6 +128,15 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "10/minute")
     RATELIMIT_HEADERS_ENABLED = True
+    # Comments, edits and flags, per address (pb.conversation): enough to talk, not to flood.
+    COMMENT_RATE = os.environ.get("COMMENT_RATE", "10/minute;60/hour")
+    # Proposal pictures (pb.proposals.pictures, pb.storage): a folder under the instance dir,
+    # or an S3-compatible bucket when S3_BUCKET is set (several app servers).
+    PICTURE_DIR = os.environ.get("PICTURE_DIR")
+    PICTURE_MAX_BYTES = int(os.environ.get("PICTURE_MAX_BYTES", str(5 * 1024 * 1024)))
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION")
     # Audit package downloads, per address: the file is static, but it is large.
     AUDIT_DOWNLOAD_RATE = os.environ.get("AUDIT_DOWNLOAD_RATE", "30/minute")
     # Where built audit packages are kept (shared between app servers; pb/audit/storage.py).
@@ -164,6 +173,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_SENSITIVE = "10000/minute"
     AUDIT_DOWNLOAD_RATE = "10000/minute"
+    COMMENT_RATE = "10000/minute"
 
     @classmethod
     def init(cls) -> None:

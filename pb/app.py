@@ -51,20 +51,26 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb import jobs, models  # noqa: F401  (every table registered before anything queries)
 
     jobs.configure(app)
+    from pb.admin.mail import bp as mail_admin_bp
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
     from pb.audit.views import bp as audit_bp
     from pb.auth.views import bp as auth_bp
+    from pb.conversation import schedule  # noqa: F401  (the worker's periodic tasks)
+    from pb.conversation.views import bp as conversation_bp
     from pb.councils.views import bp as councils_bp
     from pb.councils.views import site_bp as identity_bp
     from pb.dashboard.views import bp as dashboard_bp
     from pb.delivery.views import bp as delivery_bp
     from pb.delivery.views import public_bp as we_did_bp
     from pb.electorate.views import bp as electorate_bp
+    from pb.meetings.views import bp as meetings_bp
+    from pb.panel.conversation import bp as moderation_bp
     from pb.panel.review import bp as review_bp
     from pb.panel.views import bp as panel_bp
     from pb.paper.views import bp as paper_bp
     from pb.pots.views import bp as pots_bp
+    from pb.proposals.picture_views import bp as pictures_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.results.views import bp as results_bp
     from pb.voting.views import bp as voting_bp
@@ -87,6 +93,11 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         delivery_bp,
         we_did_bp,
         api_bp,
+        conversation_bp,
+        moderation_bp,
+        mail_admin_bp,
+        pictures_bp,
+        meetings_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -60,6 +60,26 @@ def worker_command(workers: int) -> None:
     jobs.worker(workers)
 
 
+@cli.command("remind")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as of this day.")
+@with_appcontext
+def remind_command(on) -> None:
+    """Remind followers who have not voted, two days before a pot's planned close (run daily)."""
+    from pb.conversation import schedule
+
+    reached = schedule.run_reminders(on.date() if on else None)
+    click.echo(f"Reminded {reached} resident(s).")
+
+
+@cli.command("digest")
+@with_appcontext
+def digest_command() -> None:
+    """Send the weekly digests to residents who chose them (run weekly)."""
+    from pb.conversation import schedule
+
+    click.echo(f"Sent {schedule.run_digests()} digest(s).")
+
+
 @cli.command("audit-package")
 @click.argument("pot_id", type=int)
 @click.option(

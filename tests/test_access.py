@@ -8,7 +8,7 @@ import pytest
 from flask import url_for
 
 from pb.access import policy_of
-from tests.factories import make_user
+from tests.factories import make_comment, make_meeting, make_picture, make_user
 
 EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -89,6 +89,30 @@ ACCESS = {
     "api.results": EVERYONE,
     "api.goes_local": EVERYONE,
     "api.unknown": EVERYONE,
+    # Supports, comments and follows (issue 18): residents act, the panel moderates.
+    "conversation.support": LOGGED_IN,
+    "conversation.supports_outcome": EVERYONE,
+    "conversation.comment": LOGGED_IN,
+    "conversation.edit_comment": set(),  # the author only; none of these users wrote it
+    "conversation.flag_comment": LOGGED_IN,
+    "conversation.follow_pot": LOGGED_IN,
+    "conversation.follow_proposal": LOGGED_IN,
+    "conversation.notifications": LOGGED_IN,
+    "conversation.unsubscribe": EVERYONE,  # the signed token is the proof
+    "moderation.supports_rule": MANAGE,
+    "moderation.comments_index": MANAGE,
+    "moderation.hide_comment": MANAGE,
+    "mail_admin.index": ADMIN,
+    "mail_admin.retry": ADMIN,
+    "mail_admin.discard": ADMIN,
+    "pictures.manage": set(),  # the proposer only
+    "pictures.show": EVERYONE,
+    "pictures.remove": MANAGE,
+    "meetings.index": EVERYONE,
+    "meetings.feed": EVERYONE,
+    "meetings.ics": EVERYONE,
+    "meetings.manage": MANAGE,
+    "meetings.cancel": MANAGE,
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}
@@ -124,6 +148,10 @@ def _fill(app, rule, world):
         "number": 1,
         "grant_id": 999999,
         "filename": "pb.css",
+        "comment_id": getattr(world, "comment_id", 1),
+        "picture_id": getattr(world, "picture_id", 1),
+        "meeting_id": getattr(world, "meeting_id", 1),
+        "size": "page",
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})
@@ -147,6 +175,9 @@ def test_every_route_has_an_access_rule(app):
 @pytest.mark.parametrize("who", sorted(EVERYONE))
 def test_every_route_with_every_role(app, world, who):
     user = _users(world)[who]
+    world.comment_id = make_comment(world.on_ballot[0], make_user()).id
+    world.picture_id = make_picture(world.on_ballot[0]).id
+    world.meeting_id = make_meeting(world.voting_pot).id
     client = app.test_client()
     if user is not None:
         client.post("/login", data={"email": user.email, "password": "correct horse battery"})

@@ -7,7 +7,7 @@ from pb.electorate.models import AccessCodeBatch
 from pb.extensions import db
 from pb.jobs import Job
 from pb.paper.models import PaperBatch
-from tests.factories import make_user
+from tests.factories import make_comment, make_meeting, make_picture, make_user
 
 JUNK = [
     {},
@@ -46,6 +46,10 @@ def _real_ids(world, proposal_id) -> dict:
         "batch_id": codes.id,
         "grant_id": grant.id,
         "token": "bad.token",
+        "comment_id": make_comment(world.on_ballot[0], make_user()).id,
+        "picture_id": make_picture(world.on_ballot[0]).id,
+        "meeting_id": make_meeting(pot).id,
+        "size": "page",
     }
 
 
@@ -68,7 +72,8 @@ def test_no_route_gives_a_server_error(app, client, login, world, who):
         login(make_user(roles=roles))
     proposal_id = world.on_ballot[0].id
     seen = 0
-    for path, methods in _paths(app, world, proposal_id):
+    paths = _paths(app, world, proposal_id)
+    for path, methods in paths:
         if "GET" in methods:
             assert client.get(path).status_code < 500, path
             assert client.get(path + "?q=%ff&category=%00&choice=x").status_code < 500, path

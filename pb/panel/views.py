@@ -22,7 +22,14 @@ from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.panel import services
 from pb.panel.forms import BallotKeyForm, KeyCodesForm, PotForm
-from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
+from pb.pots.models import (
+    BALLOT_METHODS,
+    ELIGIBILITY_MODES,
+    RULES,
+    SUPPORTS_RULES,
+    PhaseError,
+    Pot,
+)
 from pb.proposals.services import list_proposals
 from pb.results import opening
 from pb.results.forms import ConfirmStepForm
@@ -116,6 +123,7 @@ def _render_pot(pot: Pot, error: str | None = None, status: int = 200, codes_for
         methods=BALLOT_METHODS,
         modes=ELIGIBILITY_MODES,
         rules=RULES,
+        supports_rules=SUPPORTS_RULES,
         error=error,
     ), status
 

@@ -29,6 +29,7 @@ class ProposalStatus(StrEnum):
     FEASIBLE = "feasible"
     NOT_FEASIBLE = "not_feasible"
     MERGED = "merged"
+    NOT_SHORTLISTED = "not_shortlisted"  # too few supports to reach the review
     ON_BALLOT = "on_ballot"
     WITHDRAWN = "withdrawn"
 
@@ -51,6 +52,7 @@ STATUSES = {
     "feasible": "Feasible",
     "not_feasible": "Not feasible",
     "merged": "Merged into another proposal",
+    "not_shortlisted": "Not enough supports to go forward",
     "on_ballot": "On the ballot",
     "withdrawn": "Withdrawn",  # an imported project the source lists at cost 0
 }

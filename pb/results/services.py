@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from pb import jobs, tally
 from pb.audit import chain
 from pb.audit.services import record
+from pb.conversation import notify
 from pb.extensions import db
 from pb.pots.models import BallotMethod, Phase, PhaseError
 from pb.results.models import Result
@@ -205,6 +206,7 @@ def publish(pot, actor, *, reason: str | None = None, at: datetime | None = None
         reason=preview.correction_reason,
         note=(reason or "").strip() or None,
     )
+    notify.results_published(pot)
     return preview
 
 

@@ -126,6 +126,29 @@ def main(out: str) -> None:
             _projects(pot, "on_ballot")
             change_phase(pot, "open_voting", admin)
             ids[key] = pot.id
+        # Supports, comments and follows (issue 18): a pot open for supports, and a resident
+        # of Hillcrest for each run of that journey.
+        pot = _pot(
+            council,
+            hillcrest,
+            "Hillcrest supports fund",
+            phase="supports",
+            supports_rule="minimum",
+            supports_number=1,
+        )
+        ids["supports_proposals"] = [p.id for p in _projects(pot, "submitted")]
+        ids["supports"] = pot.id
+        for js in ("js", "nojs"):
+            db.session.add(
+                User(
+                    email=f"talk-{js}@example.org",
+                    display_name=f"Tara Talk {js}",
+                    password_hash=second.password_hash,
+                    postcode="RV2 4DE",
+                    date_of_birth=date(1990, 1, 1),
+                    email_confirmed_at=officer.email_confirmed_at,
+                )
+            )
         ids["ideas"] = _pot(council, hillcrest, "Hillcrest ideas fund", phase="proposals").id
         for js in ("js", "nojs"):
             pot = _pot(council, hillcrest, f"Hillcrest panel fund {js}", max_picks=2)
