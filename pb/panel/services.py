@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from pb import access
 from pb.audit import chain
 from pb.audit.services import record
-from pb.councils.models import Council
 from pb.conversation import notify, supports
+from pb.councils.models import Council
 from pb.extensions import db
 from pb.money import format_money
 from pb.pots.models import FROZEN_SETTINGS, Phase, PhaseError, Pot, Round
