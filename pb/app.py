@@ -50,12 +50,14 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     jobs.configure(app)
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
+    from pb.assets.views import bp as assets_bp
     from pb.audit.views import bp as audit_bp
     from pb.auth.views import bp as auth_bp
     from pb.councils.views import bp as councils_bp
     from pb.dashboard.views import bp as dashboard_bp
     from pb.delivery.views import bp as delivery_bp
     from pb.electorate.views import bp as electorate_bp
+    from pb.maps.views import bp as maps_bp
     from pb.panel.review import bp as review_bp
     from pb.panel.views import bp as panel_bp
     from pb.paper.views import bp as paper_bp
@@ -79,6 +81,8 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         councils_bp,
         dashboard_bp,
         delivery_bp,
+        maps_bp,
+        assets_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,5 +1,6 @@
 """Imports every model so that metadata, Alembic and tests see all the tables."""
 
+from pb.assets.models import CommunityAsset
 from pb.audit.models import AuditEvent, ChainEvent
 from pb.audit.signing import SigningKey
 from pb.auth.models import LoginSession, RoleGrant, User
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "Ballot",
     "ChainEvent",
+    "CommunityAsset",
     "Council",
     "DeliveryUpdate",
     "Job",

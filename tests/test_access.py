@@ -81,6 +81,19 @@ ACCESS = {
     "api.results": EVERYONE,
     "api.goes_local": EVERYONE,
     "api.unknown": EVERYONE,
+    "api.geo_wards": EVERYONE,
+    "api.geo_proposals": EVERYONE,
+    "api.geo_funded": EVERYONE,
+    "api.geo_assets": EVERYONE,
+    "maps.proposals": EVERYONE,
+    "maps.funded": EVERYONE,
+    "maps.goes_local": EVERYONE,
+    "assets.index": EVERYONE,
+    "assets.show": EVERYONE,
+    "assets.new": LOGGED_IN,
+    # The register is council-wide: any ward's panel (and the admin) reviews it.
+    "assets.waiting": {"panel", "other_panel", "admin"},
+    "assets.review": {"panel", "other_panel", "admin"},
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from pb.api import openapi, serializers, services
+from pb.api import geo, openapi, serializers, services
 from pb.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -123,6 +123,26 @@ def goes_local():
         year = dashboard.default_year(council)
     figures = dashboard.goes_local(year, council)
     return jsonify(serializers.goes_local(figures, council.currency))
+
+
+@_route("/geo/wards")
+def geo_wards():
+    return jsonify(geo.wards())
+
+
+@_route("/geo/pots/<int:pot_id>/proposals")
+def geo_proposals(pot_id: int):
+    return jsonify(geo.proposals(_pot_or_404(pot_id)))
+
+
+@_route("/geo/pots/<int:pot_id>/funded")
+def geo_funded(pot_id: int):
+    return jsonify(geo.funded(_pot_or_404(pot_id)))
+
+
+@_route("/geo/assets")
+def geo_assets():
+    return jsonify(geo.assets())
 
 
 @_route("/<path:unknown>")

@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pb.assets.models import CommunityAsset
 from pb.auth.models import User
 from pb.extensions import db
 from pb.pots.models import Pot
@@ -63,6 +64,10 @@ class Proposal(db.Model):
     # unknown columns), kept as written.
     public_id: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[dict | None] = mapped_column(JSON)
+    # Where the project would happen (WGS84), and the community asset it would use, if any.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("community_assets.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -70,10 +75,15 @@ class Proposal(db.Model):
 
     pot: Mapped[Pot] = relationship()
     proposer: Mapped[User | None] = relationship()
+    asset: Mapped[CommunityAsset | None] = relationship()
     merged_into: Mapped["Proposal | None"] = relationship(remote_side=[id])
     updates: Mapped[list["DeliveryUpdate"]] = relationship(
         back_populates="proposal", order_by="DeliveryUpdate.on, DeliveryUpdate.id"
     )
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def delivery_label(self) -> str | None:
