@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format install dev bench clean chromium
+.PHONY: run test lint format install dev bench clean chromium leaflet
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pb needs Python 3.11 or newer"'
@@ -26,11 +26,20 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Leaflet for the JavaScript maps, served by the app from static/vendor (gitignored; no CDN).
+LEAFLET := static/vendor/leaflet/leaflet.js
+$(LEAFLET): node_modules/.installed
+	mkdir -p static/vendor/leaflet
+	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images static/vendor/leaflet/
+	@touch $@
+leaflet: $(LEAFLET)
+
 install: $(VENV)/.installed
-dev: $(VENV)/.dev-installed node_modules/.installed
+dev: $(VENV)/.dev-installed node_modules/.installed $(LEAFLET)
 
 run: export PB_ENV ?= development
 run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000 with a job worker
+	@$(MAKE) --no-print-directory leaflet || echo "(npm is missing: the maps work without JavaScript)"
 	$(BIN)/pb db upgrade
 	$(BIN)/pb demo
 	$(BIN)/pb worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
