@@ -58,7 +58,9 @@ class ProposalForm(FlaskForm):
         _l("Or the postcode where it would happen (optional)"),
         description=_l("Used when you give no latitude and longitude."),
     )
-    asset = SelectField(_l("A community asset it would use (optional)"), choices=[])
+    asset = SelectField(
+        _l("A community asset it would use (optional)"), choices=[], validate_choice=False
+    )
 
     def __init__(self, pot, *args, assets=(), **kwargs):
         super().__init__(*args, **kwargs)
