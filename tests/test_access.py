@@ -8,6 +8,7 @@ import pytest
 from flask import url_for
 
 from tests.factories import make_user
+from tests.test_no_500 import _an_asset
 
 EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -129,6 +130,7 @@ def _fill(app, rule, world):
         "number": 1,
         "grant_id": 999999,
         "filename": "pb.css",
+        "asset_id": _an_asset(world).id,
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})

@@ -98,7 +98,10 @@ class AssetForm(FlaskForm):
 class ReviewAssetForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[("approve", _l("Approve: add it to the register")), ("reject", _l("Reject"))],
+        choices=[
+            SelectChoice("approve", _l("Approve: add it to the register")),
+            SelectChoice("reject", _l("Reject")),
+        ],
         validators=[InputRequired(_l("Choose to approve or reject the entry."))],
         validate_choice=True,
     )
@@ -107,6 +110,10 @@ class ReviewAssetForm(FlaskForm):
         description=_l("Needed when you reject: the proposer sees it."),
         validators=[Length(max=2000, message=_l("Keep the reason to 2,000 characters."))],
     )
+
+    def validate_decision(self, field):
+        if field.raw_data and len(field.raw_data) > 1:
+            raise ValidationError(_l("Choose one decision: approve or reject."))
 
     def validate_reason(self, field):
         if self.decision.data == "reject" and not (field.data or "").strip():

@@ -56,7 +56,8 @@ def test_features_are_found_with_the_line_they_start_on():
         ({"type": "Point", "coordinates": [-2.0, 53.0]}, 4, "not a Polygon or MultiPolygon"),
         (_polygon([[400000, 300000], [400100, 300000], [400100, 300100], [400000, 300000]]), 4,
          "British National Grid"),
-        (_polygon([[-2.0, 53.0], ["x", 53.0], [-1.9, 53.1], [-2.0, 53.0]]), 4, "other than numbers"),
+        (_polygon([[-2.0, 53.0], ["x", 53.0], [-1.9, 53.1], [-2.0, 53.0]]), 4,
+         "other than numbers"),
         (None, 4, "no geometry"),
     ],
 )  # fmt: skip
