@@ -13,12 +13,11 @@
   "use strict";
   if (!window.L) { return; }
 
-  function baseLayers(map, tileUrl, attribution, areas) {
-    var bounds = L.latLngBounds([]);
-    if (tileUrl) {
-      L.tileLayer(tileUrl, { attribution: attribution, maxZoom: 19 }).addTo(map);
-    }
-    areas.forEach(function (area) {
+  // Leaflet renders layers only once the map has a view, so the bounds are worked out first
+  // (from the areas and any extra points) and the layers added after fitBounds.
+  function showBase(map, tileUrl, attribution, areas, points) {
+    var bounds = L.latLngBounds(points || []);
+    var layers = areas.map(function (area) {
       var layer = L.geoJSON(area.geometry, {
         interactive: false,
         style: {
@@ -27,14 +26,26 @@
           fillColor: area.fill || (area.own ? "#cce2d8" : "#f3f2f1"),
           fillOpacity: tileUrl ? 0.4 : 1
         }
-      }).addTo(map);
+      });
       bounds.extend(layer.getBounds());
+      return layer;
+    });
+    if (bounds.isValid()) {
+      map.fitBounds(bounds.pad(0.05), { maxZoom: 17 });
+    } else {
+      map.setView([54, -2], 5);
+    }
+    if (tileUrl) {
+      L.tileLayer(tileUrl, { attribution: attribution, maxZoom: 19 }).addTo(map);
+    }
+    layers.forEach(function (layer, i) {
+      layer.addTo(map);
+      var area = areas[i];
       var label = document.createElement("span");
       label.textContent = area.name + (area.label ? " \u2013 " + area.label : "");
       L.tooltip({ permanent: true, direction: "center", className: "map-tip", interactive: false })
         .setLatLng(layer.getBounds().getCenter()).setContent(label).addTo(map);
     });
-    return bounds;
   }
 
   function newMap(box, label) {
@@ -53,8 +64,8 @@
     var box = document.createElement("div");
     figure.insertBefore(box, figure.firstChild);
     var map = newMap(box, figure.getAttribute("data-map-title") || "Map");
-    var bounds = baseLayers(map, figure.getAttribute("data-tile-url"),
-      figure.getAttribute("data-tile-attribution"), data.areas);
+    showBase(map, figure.getAttribute("data-tile-url"), figure.getAttribute("data-tile-attribution"),
+      data.areas, data.markers.map(function (m) { return [m.lat, m.lon]; }));
     data.markers.forEach(function (m) {
       var name = m.number + ". " + m.title;
       var marker = L.marker([m.lat, m.lon], {
@@ -69,10 +80,11 @@
       pin.setAttribute("role", "link");
       if (m.href) {
         marker.on("click", function () { window.location.href = m.href; });
+        pin.addEventListener("keydown", function (e) {
+          if (e.key === "Enter") { e.preventDefault(); window.location.href = m.href; }
+        });
       }
-      bounds.extend([m.lat, m.lon]);
     });
-    map.fitBounds(bounds.pad(0.05), { maxZoom: 17 });
     var svg = figure.querySelector("svg.map-svg");
     if (svg) { svg.setAttribute("hidden", ""); }
   }
@@ -95,7 +107,7 @@
         fieldset.appendChild(hint);
         fieldset.appendChild(box);
         var map = newMap(box, "Map to pick the place");
-        var bounds = baseLayers(map, tileUrl, fieldset.getAttribute("data-tile-attribution"), areas);
+        showBase(map, tileUrl, fieldset.getAttribute("data-tile-attribution"), areas, []);
         var marker = null;
         function place(latlng) {
           if (marker) { marker.setLatLng(latlng); } else {
@@ -113,7 +125,6 @@
           lon.value = e.latlng.lng.toFixed(6);
           place(e.latlng);
         });
-        if (bounds.isValid()) { map.fitBounds(bounds.pad(0.05)); } else { map.setView([54, -2], 5); }
       }).catch(function () { /* the fields still work */ });
   }
 

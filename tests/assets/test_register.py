@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pb.assets.models import AssetStatus, CommunityAsset
+from pb.assets.services import propose_asset
 from pb.extensions import db
 from pb.places.geometry import Place
-from pb.assets.services import propose_asset
 from tests.factories import make_proposal, make_user
 from tests.places.conftest import IN_NORTH, IN_SOUTH
 
