@@ -53,27 +53,47 @@ def upgrade():
     with op.batch_alter_table('community_assets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_community_assets_council_id'), ['council_id'], unique=False)
 
-    with op.batch_alter_table('proposals', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('latitude', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('longitude', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('asset_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key('fk_proposals_asset_id', 'community_assets', ['asset_id'], ['id'])
+    # Plain ADD COLUMN (with the reference inline on SQLite), never a batch copy of proposals:
+    # rebuilding a table that others reference fails with SQLite's foreign keys on.
+    op.add_column('proposals', sa.Column('latitude', sa.Float(), nullable=True))
+    op.add_column('proposals', sa.Column('longitude', sa.Float(), nullable=True))
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(
+            'ALTER TABLE proposals ADD COLUMN asset_id INTEGER CONSTRAINT '
+            'fk_proposals_asset_id_community_assets REFERENCES community_assets (id)'
+        )
+    else:
+        op.add_column('proposals', sa.Column('asset_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            'fk_proposals_asset_id_community_assets', 'proposals', 'community_assets',
+            ['asset_id'], ['id'])
 
 
 def downgrade():
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+
+    def drop(table, column):
+        # SQLite drops a plain column in place; a batch copy of a table others reference
+        # would fail with its foreign keys on.
+        if sqlite:
+            op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+        else:
+            op.drop_column(table, column)
+
+    # SQLite cannot drop a column with a foreign key in place, so proposals is copied. With
+    # SQLite's foreign keys on that works only while no row references a proposal (no
+    # delivery updates, no merged proposals): an SQLite pilot going back keeps a backup.
     with op.batch_alter_table('proposals', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_proposals_asset_id', type_='foreignkey')
+        if not sqlite:
+            batch_op.drop_constraint('fk_proposals_asset_id_community_assets', type_='foreignkey')
         batch_op.drop_column('asset_id')
-        batch_op.drop_column('longitude')
-        batch_op.drop_column('latitude')
+    drop('proposals', 'longitude')
+    drop('proposals', 'latitude')
 
     with op.batch_alter_table('community_assets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_community_assets_council_id'))
     op.drop_table('community_assets')
 
-    with op.batch_alter_table('postcodes', schema=None) as batch_op:
-        batch_op.drop_column('longitude')
-        batch_op.drop_column('latitude')
-
-    with op.batch_alter_table('wards', schema=None) as batch_op:
-        batch_op.drop_column('boundary')
+    drop('postcodes', 'longitude')
+    drop('postcodes', 'latitude')
+    drop('wards', 'boundary')
