@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from pb import transaction
 from pb.assets.services import propose_asset, review_asset
 from pb.audit import chain, package, signing
 from pb.auth.models import RoleGrant, User
@@ -300,7 +301,7 @@ def seed() -> dict[str, str] | None:
                     longitude=lon,
                 )
             )
-    db.session.commit()
+    transaction.commit()
     return keys
 
 
@@ -321,7 +322,7 @@ def import_real_election() -> str | None:
         return None
     pot = import_pabulib(path)
     signing.create_if_missing(pot.council)
-    db.session.commit()
+    transaction.commit()
     package.store(pot)
     return pot.name
 

@@ -14,6 +14,7 @@ from flask import current_app, render_template
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from pb import transaction
 from pb.extensions import db
 from pb.timeutil import utcnow
 
@@ -30,9 +31,8 @@ def queue_mail(to: str, subject: str, template: str, **context) -> None:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="pb.localhost")
     message.set_content(render_template(template, **context))
-    session = db.session()
-    session.connection()  # make sure a transaction is open, so its end decides the mail's fate
-    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+    transaction.must_commit()  # a transaction is open, so its end decides the mail's fate
+    db.session().info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
 
 
 def deliver(app, message: EmailMessage) -> None:

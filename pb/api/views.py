@@ -3,8 +3,9 @@
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from pb.access import public, requires
 from pb.api import geo, openapi, serializers, services
-from pb.extensions import csrf, db
+from pb.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Nothing here changes anything, so there is nothing for a forged request to do; without this,
@@ -60,11 +61,10 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected_error(error: Exception):
-    # As for the site's pages: log it, undo any half-done work, and say so, here in JSON.
+    # As for the site's pages: log it and say so, here in JSON (pb.transaction undid the work).
     if current_app.testing:
         raise error  # tests must see the traceback
     current_app.logger.exception("unexpected error in the API")
-    db.session.rollback()
     return error_response(500, "Something went wrong on our side.")
 
 
@@ -76,29 +76,34 @@ def _pot_or_404(pot_id: int):
 
 
 @_route("/openapi.json")
+@requires(public)
 def document():
     return jsonify(openapi.document())
 
 
 @_route("/pots")
+@requires(public)
 def pots():
     listing = services.pot_listing()
     return jsonify({"pots": [serializers.pot(pot, count) for pot, count in listing]})
 
 
 @_route("/pots/<int:pot_id>")
+@requires(public)
 def pot(pot_id: int):
     pot = _pot_or_404(pot_id)
     return jsonify(serializers.pot(pot, services.proposal_count(pot)))
 
 
 @_route("/pots/<int:pot_id>/proposals")
+@requires(public)
 def proposals(pot_id: int):
     pot = _pot_or_404(pot_id)
     return jsonify(serializers.proposals(pot, services.proposals(pot)))
 
 
 @_route("/pots/<int:pot_id>/results")
+@requires(public)
 def results(pot_id: int):
     pot = _pot_or_404(pot_id)
     published, titles = services.published_results(pot)
@@ -108,6 +113,7 @@ def results(pot_id: int):
 
 
 @_route("/goes-local")
+@requires(public)
 def goes_local():
     # The dashboard works these figures out for its page and downloads; the API shows the same.
     from pb.dashboard import services as dashboard
@@ -126,25 +132,30 @@ def goes_local():
 
 
 @_route("/geo/wards")
+@requires(public)
 def geo_wards():
     return jsonify(geo.wards())
 
 
 @_route("/geo/pots/<int:pot_id>/proposals")
+@requires(public)
 def geo_proposals(pot_id: int):
     return jsonify(geo.proposals(_pot_or_404(pot_id)))
 
 
 @_route("/geo/pots/<int:pot_id>/funded")
+@requires(public)
 def geo_funded(pot_id: int):
     return jsonify(geo.funded(_pot_or_404(pot_id)))
 
 
 @_route("/geo/assets")
+@requires(public)
 def geo_assets():
     return jsonify(geo.assets())
 
 
 @_route("/<path:unknown>")
+@requires(public)
 def unknown(unknown: str):
     abort(404, "There is nothing at this address; see /api/v1/openapi.json.")

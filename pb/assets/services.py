@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from pb.access import may_review_assets
 from pb.assets.models import AssetStatus, CommunityAsset
 from pb.audit.services import record
 from pb.extensions import db
@@ -18,7 +19,7 @@ class AssetError(Exception):
 
 def may_review(user) -> bool:
     """Panel members of any ward and the council admin review the council-wide register."""
-    return user.is_authenticated and any(g.role in ("panel", "admin") for g in user.roles)
+    return may_review_assets(user)
 
 
 def propose_asset(council, proposer, place: Place, **fields) -> CommunityAsset:

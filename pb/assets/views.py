@@ -2,13 +2,13 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from pb.access import public, requires, review_assets, signed_in
 from pb.assets import services
 from pb.assets.forms import AssetForm, ReviewAssetForm
 from pb.assets.models import CommunityAsset
 from pb.councils.models import site_council
-from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.maps.services import assets_map
 from pb.places.tiles import tiles
@@ -24,6 +24,7 @@ def _council():
 
 
 @bp.route("/assets")
+@requires(public)
 def index():
     council = _council()
     view = assets_map(council, url_for)
@@ -31,13 +32,12 @@ def index():
 
 
 @bp.route("/assets/new", methods=["GET", "POST"])
-@login_required
+@requires(signed_in)
 def new():
     council = _council()
     form = AssetForm(council)
     if form.validate_on_submit():
         asset = services.propose_asset(council, current_user, form.place, **form.fields())
-        db.session.commit()
         flash(
             _("Thank you: the panel will look at your entry before it joins the register."),
             "success",
@@ -47,6 +47,7 @@ def new():
 
 
 @bp.route("/assets/<int:asset_id>")
+@requires(public)
 def show(asset_id: int):
     asset = get_or_404(CommunityAsset, asset_id)
     if not services.visible_to(asset, current_user):
@@ -54,22 +55,15 @@ def show(asset_id: int):
     return render_template("assets/show.html", asset=asset)
 
 
-def _require_reviewer() -> None:
-    if not services.may_review(current_user):
-        abort(403)
-
-
 @bp.route("/panel/assets")
-@login_required
+@requires(review_assets)
 def waiting():
-    _require_reviewer()
     return render_template("assets/waiting.html", assets=services.waiting_assets())
 
 
 @bp.route("/panel/assets/<int:asset_id>", methods=["GET", "POST"])
-@login_required
+@requires(review_assets)
 def review(asset_id: int):
-    _require_reviewer()
     asset = get_or_404(CommunityAsset, asset_id)
     form = ReviewAssetForm()
     if form.validate_on_submit():
@@ -83,7 +77,6 @@ def review(asset_id: int):
         except services.AssetError as exc:
             form.form_errors.append(str(exc))
             return render_template("assets/review.html", asset=asset, form=form), 409
-        db.session.commit()
         flash(_("Your decision on %(name)s is saved.", name=asset.name), "success")
         return redirect(url_for("assets.waiting"), 303)
     return render_form("assets/review.html", form, asset=asset)

@@ -16,6 +16,7 @@ from pb.councils.models import Postcode, Ward, normalise_postcode
 from pb.electorate.csvimport import Column, read_rows
 from pb.extensions import db
 from pb.places.geometry import valid_coordinates
+from pb.transaction import atomic
 
 POSTCODE_COLUMNS = (
     Column("postcode", "postcode", ("pcds", "pcd", "pcd2", "postcode")),
@@ -150,6 +151,7 @@ def _location(lat_text: str, lon_text: str) -> tuple[float | None, float | None,
     return latitude, longitude, None
 
 
+@atomic
 def import_postcodes(text: str, actor) -> PostcodeCheck:
     """Check the file again, then add its new postcodes and move the others, or do nothing.
 

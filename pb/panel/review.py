@@ -1,11 +1,12 @@
 """Panel review of proposals: feasible (maybe at a new cost), not feasible, merged, on ballot."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from pb.access import manage_proposal, requires
 from pb.extensions import db
-from pb.http import get_or_404, require_manage
+from pb.http import get_or_404
 from pb.panel import services
 from pb.panel.forms import FeasibleForm, MergeForm, NotFeasibleForm
 from pb.pots.models import PhaseError
@@ -45,25 +46,22 @@ def _page(proposal: Proposal, status: int = 200, error: str | None = None, **bou
 
 
 def _load(proposal_id: int) -> Proposal:
-    proposal = get_or_404(Proposal, proposal_id)
-    require_manage(proposal.pot)
-    return proposal
+    return get_or_404(Proposal, proposal_id)
 
 
 def _done(proposal: Proposal, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("panel.pot", pot_id=proposal.pot_id), code=303)
 
 
 @bp.route("/<int:proposal_id>/review")
-@login_required
+@requires(manage_proposal)
 def show(proposal_id: int):
     return _page(_load(proposal_id))
 
 
 @bp.route("/<int:proposal_id>/feasible", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def feasible(proposal_id: int):
     proposal = _load(proposal_id)
     form = FeasibleForm(proposal.pot.currency)
@@ -72,13 +70,12 @@ def feasible(proposal_id: int):
     try:
         services.mark_feasible(proposal, current_user, form.cost.data, form.note.data)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), feasible=form)
     return _done(proposal, f"\u201c{proposal.title}\u201d is feasible.")
 
 
 @bp.route("/<int:proposal_id>/not-feasible", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def not_feasible(proposal_id: int):
     proposal = _load(proposal_id)
     form = NotFeasibleForm()
@@ -87,13 +84,12 @@ def not_feasible(proposal_id: int):
     try:
         services.mark_not_feasible(proposal, current_user, form.note.data)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), not_feasible=form)
     return _done(proposal, f"\u201c{proposal.title}\u201d is not feasible; the proposer is told.")
 
 
 @bp.route("/<int:proposal_id>/merge", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def merge(proposal_id: int):
     proposal = _load(proposal_id)
     form = _forms(proposal, merge=MergeForm())["merge"]
@@ -103,7 +99,6 @@ def merge(proposal_id: int):
     try:
         services.merge(proposal, into, current_user)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), merge=form)
     return _done(
         proposal, f"\u201c{proposal.title}\u201d was merged into \u201c{into.title}\u201d."
@@ -111,14 +106,13 @@ def merge(proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/ballot", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def ballot(proposal_id: int):
     proposal = _load(proposal_id)
     on_ballot = request.form.get("on_ballot") == "1"
     try:
         services.set_on_ballot(proposal, on_ballot, current_user)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc))
     verb = "is now on" if on_ballot else "has been taken off"
     return _done(proposal, f"\u201c{proposal.title}\u201d {verb} the ballot.")

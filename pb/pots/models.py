@@ -129,6 +129,11 @@ class Pot(db.Model):
         return self.name
 
     @property
+    def is_draft(self) -> bool:
+        """Still being set up by the panel: residents do not see it yet."""
+        return self.phase == "draft"
+
+    @property
     def phase_label(self) -> str:
         return PHASE_LABELS[self.phase]
 

@@ -1,8 +1,8 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from pb.access import own_proposal, public_pot, public_proposal, requires, signed_in_pot
 from pb.assets.services import approved_assets
-from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.places.tiles import tiles
 from pb.pots.models import Pot
@@ -14,18 +14,10 @@ from pb.voting import eligibility
 bp = Blueprint("proposals", __name__)
 
 
-def _visible_pot(pot_id: int) -> Pot:
-    pot = get_or_404(Pot, pot_id)
-    if pot.phase == "draft" and not (
-        current_user.is_authenticated and current_user.has_role("panel", pot.ward_id)
-    ):
-        abort(404)
-    return pot
-
-
 @bp.route("/pots/<int:pot_id>/proposals")
+@requires(public_pot)
 def index(pot_id: int):
-    pot = _visible_pot(pot_id)
+    pot = get_or_404(Pot, pot_id)
     category = request.args.get("category", "")
     words = request.args.get("q", "")[:200]
     if category not in CATEGORIES:
@@ -42,16 +34,16 @@ def index(pot_id: int):
 
 
 @bp.route("/proposals/<int:proposal_id>")
+@requires(public_proposal)
 def show(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    _visible_pot(proposal.pot_id)
     return render_template("proposals/show.html", proposal=proposal, pot=proposal.pot)
 
 
 @bp.route("/pots/<int:pot_id>/proposals/new", methods=["GET", "POST"])
-@login_required
+@requires(signed_in_pot)
 def new(pot_id: int):
-    pot = _visible_pot(pot_id)
+    pot = get_or_404(Pot, pot_id)
     if pot.phase != "proposals":
         return render_template("proposals/closed.html", pot=pot), 409
     problems = [
@@ -67,24 +59,20 @@ def new(pot_id: int):
     form = ProposalForm(pot, assets=approved_assets(pot.council))
     if form.validate_on_submit():
         proposal = services.submit_proposal(pot, current_user, **form.fields())
-        db.session.commit()
         flash("Thank you, your proposal has been submitted.", "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_form("proposals/form.html", form, pot=pot, proposal=None, tiles=tiles())
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(own_proposal)
 def edit(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    if proposal.proposer_id != current_user.id:
-        abort(403)
     if not proposal.editable_by(current_user):
         return render_template("proposals/closed.html", pot=proposal.pot, proposal=proposal), 409
     form = ProposalForm(proposal.pot, obj=proposal, assets=approved_assets(proposal.pot.council))
     if form.validate_on_submit():
         services.update_proposal(proposal, current_user, **form.fields())
-        db.session.commit()
         flash("Your changes have been saved.", "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_form(
