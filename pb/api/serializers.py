@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from pb.http import absolute_url
 from pb.money import minor_from_json
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain
 from pb.results.models import Result
@@ -34,7 +34,7 @@ def timestamp(value: datetime | None) -> str | None:
 
 
 def pot(pot: Pot, proposal_count: int) -> dict:
-    published = pot.phase == "published"
+    published = pot.phase == Phase.PUBLISHED
     return {
         "id": pot.id,
         "name": pot.name,

@@ -4,11 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pb import csvimport
 from pb.access import admin, requires
 from pb.councils import imports
 from pb.councils.forms import ConfirmImportForm, PostcodeUploadForm
-from pb.electorate import csvimport
-from pb.electorate.csvimport import CsvFileError
+from pb.csvimport import CsvFileError
 from pb.http import render_form
 from pb.transaction import after_commit
 

@@ -1,6 +1,5 @@
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -11,10 +10,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from pb.forms import MoneyField, PostcodeField, use_currency
+from pb.forms import MoneyField, use_currency
 from pb.money import format_money
-from pb.paper.services import PaperVoter
-from pb.pots.models import BALLOT_METHODS, DEFAULT_ADD1_STEP, ELIGIBILITY_MODES, RULES
+from pb.pots.models import BALLOT_METHODS, DEFAULT_ADD1_STEP, ELIGIBILITY_MODES, POT_SETTINGS, RULES
 
 
 def _choices(mapping) -> list[SelectChoice]:
@@ -154,31 +152,7 @@ class PotForm(FlaskForm):
 
     def settings(self) -> dict:
         """The form's values as Pot attributes."""
-        data = {
-            name: getattr(self, name).data
-            for name in (
-                "name",
-                "description",
-                "amount",
-                "year",
-                "proposals_open_on",
-                "review_starts_on",
-                "voting_opens_on",
-                "voting_closes_on",
-                "results_on",
-                "ballot_method",
-                "min_picks",
-                "max_picks",
-                "spending_cap",
-                "points_total",
-                "points_max",
-                "rule",
-                "add1_step",
-                "eligibility_mode",
-                "min_age",
-                "round_name",
-            )
-        }
+        data = {name: getattr(self, name).data for name in (*POT_SETTINGS, "round_name")}
         data["description"] = data["description"] or ""
         data["ward_id"] = int(self.ward_id.data) if self.ward_id.data else None
         if data["ballot_method"] == "points":
@@ -220,70 +194,6 @@ class MergeForm(FlaskForm):
     into = SelectField("Merge into", coerce=str)
 
 
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(
-        "Reason for the correction",
-        description="Published with the corrected results.",
-        validators=[InputRequired("Give the reason for the correction."), Length(max=2000)],
-    )
-
-
-class PaperVoterForm(FlaskForm):
-    """Who has come to vote on paper: the fields the pot's eligibility mode asks for."""
-
-    identifier = StringField("Voter", validators=[Optional(), Length(max=40)])
-    name = StringField("Full name", validators=[Optional(), Length(max=120)])
-    postcode = PostcodeField("Postcode", validators=[Optional()])
-    date_of_birth = DateField("Date of birth", validators=[Optional()])
-    not_the_match = BooleanField(
-        "I have checked: this is not the person who voted online with the same postcode and "
-        "date of birth"
-    )
-
-    def __init__(self, mode: str, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mode = mode
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.mode == "open":
-            for name, message in (
-                ("name", "Enter the voter's full name."),
-                ("postcode", "Enter the voter's postcode."),
-                ("date_of_birth", "Enter the voter's date of birth."),
-            ):
-                field = getattr(self, name)
-                if not field.data and not field.errors:
-                    field.errors = [message]
-                    ok = False
-        elif not (self.identifier.data or "").strip():
-            self.identifier.errors = ["Enter who has voted."]
-            ok = False
-        return ok
-
-    def voter(self) -> PaperVoter:
-        if self.mode == "open":
-            return PaperVoter(
-                name=self.name.data,
-                postcode=self.postcode.data,
-                date_of_birth=self.date_of_birth.data,
-                not_the_match=bool(self.not_the_match.data),
-            )
-        if self.mode == "roll":
-            return PaperVoter(reference=self.identifier.data)
-        return PaperVoter(code=self.identifier.data)
-
-
-class PaperBatchForm(FlaskForm):
-    number = IntegerField(
-        "Batch number",
-        validators=[InputRequired("Enter the batch number."), NumberRange(1, 100_000)],
-    )
-    ballots = TextAreaField(
-        "Ballots, one per line", validators=[InputRequired("Type in the batch's ballots.")]
-    )
-
-
 class BallotKeyForm(FlaskForm):
     """How the pot's ballot key is held: one returning officer, or k of n trustees."""
 
@@ -315,20 +225,3 @@ class KeyCodesForm(FlaskForm):
 
     def code_list(self) -> list[str]:
         return [line for line in (self.codes.data or "").splitlines() if line.strip()]
-
-
-class ConfirmStepForm(FlaskForm):
-    """A step that cannot be undone: the panel confirms it and gives a reason."""
-
-    reason = TextAreaField(
-        "Reason",
-        description="Kept in the pot's audit log.",
-        validators=[
-            InputRequired("Give the reason."),
-            Length(min=5, max=2000, message="Give the reason in 5 to 2,000 characters."),
-        ],
-    )
-    confirm = BooleanField(
-        "I understand this cannot be undone",
-        validators=[InputRequired("Tick the box to confirm.")],
-    )

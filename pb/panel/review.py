@@ -1,6 +1,6 @@
 """Panel review of proposals: feasible (maybe at a new cost), not feasible, merged, on ballot."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -96,6 +96,8 @@ def merge(proposal_id: int):
     if not form.validate_on_submit():
         return _page(proposal, 422, merge=form)
     into = db.session.get(Proposal, int(form.into.data))
+    if into is None:  # the form offers only this pot's proposals; one may have gone since
+        abort(404)
     try:
         services.merge(proposal, into, current_user)
     except PhaseError as exc:

@@ -4,6 +4,7 @@ from sqlalchemy import or_, select
 
 from pb.audit.services import record
 from pb.extensions import db
+from pb.pots.models import Phase
 from pb.proposals.models import Proposal
 
 EDITABLE_FIELDS = (
@@ -18,7 +19,7 @@ class ProposalError(Exception):
 
 def submit_proposal(pot, proposer, **fields) -> Proposal:
     """Add a resident's proposal to a pot that is open for proposals."""
-    if pot.phase != "proposals":
+    if pot.phase != Phase.PROPOSALS:
         raise ProposalError(f"{pot.name} is not taking proposals at the moment.")
     fields.setdefault("ward_id", pot.ward_id)
     proposal = Proposal(pot=pot, proposer=proposer, **fields)

@@ -5,7 +5,7 @@ from pb.access import own_proposal, public_pot, public_proposal, requires, signe
 from pb.assets.services import approved_assets
 from pb.http import get_or_404, render_form
 from pb.places.tiles import tiles
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.proposals import services
 from pb.proposals.forms import ProposalForm
 from pb.proposals.models import CATEGORIES, Proposal
@@ -44,17 +44,9 @@ def show(proposal_id: int):
 @requires(signed_in_pot)
 def new(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    if pot.phase != "proposals":
+    if pot.phase != Phase.PROPOSALS:
         return render_template("proposals/closed.html", pot=pot), 409
-    problems = [
-        p
-        for p in (
-            eligibility.confirmation_problem(current_user),
-            eligibility.area_problem(current_user, pot),
-        )
-        if p is not None
-    ]
-    if problems:
+    if problems := eligibility.proposing_problems(current_user, pot):
         return render_template("proposals/not_eligible.html", pot=pot, problems=problems), 403
     form = ProposalForm(pot, assets=approved_assets(pot.council))
     if form.validate_on_submit():

@@ -7,8 +7,7 @@ the others accept too. A ballot is stored in a canonical form (see `Ballot.choic
 import re
 
 from pb.money import format_money
-
-METHOD_VOTE_TYPES = {"approval": "approval", "ranked": "ordinal", "points": "cumulative"}
+from pb.pots.models import BallotMethod
 
 
 class BallotError(Exception):
@@ -21,18 +20,18 @@ def _plural(n: int, word: str) -> str:
 
 def read_form(pot, proposals, form) -> list | dict:
     """Pull the raw ballot for `pot` out of submitted form data (no checks yet)."""
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return form.getlist("choices")
-    prefix = "rank-" if pot.ballot_method == "ranked" else "points-"
+    prefix = "rank-" if pot.ballot_method == BallotMethod.RANKED else "points-"
     return {p.id: form.get(f"{prefix}{p.id}", "").strip() for p in proposals}
 
 
 def check(pot, proposals, raw) -> list:
     """Validate a raw ballot and return it in canonical form, or raise BallotError."""
     costs = {p.id: p.cost for p in proposals}
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return _check_approval(pot, costs, raw)
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         return _check_ranked(pot, costs, raw)
     return _check_points(pot, costs, raw)
 
@@ -126,9 +125,9 @@ def _items(raw):
 
 def tally_form(pot, choices: list):
     """A stored ballot as pb.tally takes it: a set, a ranking, or a points map."""
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return {str(c) for c in choices}
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         return [str(c) for c in choices]
     return {str(project): amount for project, amount in choices}
 
@@ -136,9 +135,9 @@ def tally_form(pot, choices: list):
 def describe(pot, proposals, choices: list) -> list[tuple[str, str]]:
     """(project title, what the ballot gives it) for showing a ballot back to its voter."""
     titles = {p.id: p.title for p in proposals}
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return [(titles[c], "Chosen") for c in choices]
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         return [(titles[c], f"Choice {rank}") for rank, c in enumerate(choices, start=1)]
     return [(titles[c], _plural(n, "point")) for c, n in choices]
 
@@ -146,10 +145,10 @@ def describe(pot, proposals, choices: list) -> list[tuple[str, str]]:
 def instructions(pot) -> str:
     """What the voter is asked to do, in one sentence."""
     low, high = pot.min_picks, pot.max_picks
-    if pot.ballot_method == "points":
+    if pot.ballot_method == BallotMethod.POINTS:
         per = f", at most {pot.points_max} on one project" if pot.points_max else ""
         return f"Spread up to {_plural(pot.points_total or 0, 'point')} over the projects{per}."
-    verb = "Tick" if pot.ballot_method == "approval" else "Number in order of preference"
+    verb = "Tick" if pot.ballot_method == BallotMethod.APPROVAL else "Number in order of preference"
     if high is None:
         count = f"at least {low}"
     elif low == high:
@@ -157,16 +156,16 @@ def instructions(pot) -> str:
     else:
         count = f"between {low} and {high}"
     text = f"{verb} {count} project{'s' if high != 1 else ''}."
-    if pot.ballot_method == "approval" and pot.spending_cap is not None:
+    if pot.ballot_method == BallotMethod.APPROVAL and pot.spending_cap is not None:
         text += f" Together they may cost up to {format_money(pot.spending_cap, pot.currency)}."
     return text
 
 
 def as_form_fields(pot, choices: list) -> list[tuple[str, str]]:
     """A canonical ballot as the (name, value) pairs its form would send."""
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return [("choices", str(c)) for c in choices]
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         return [(f"rank-{c}", str(rank)) for rank, c in enumerate(choices, start=1)]
     return [(f"points-{c}", str(n)) for c, n in choices]
 
