@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format install dev bench clean chromium assets
+.PHONY: run test lint format install dev bench clean chromium assets leaflet
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pb needs Python 3.11 or newer"'
@@ -33,13 +33,22 @@ static/vendor/pb.css: static/src/pb.scss static/src/_theme.scss node_modules/.in
 	@mkdir -p static/vendor
 	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules static/src/pb.scss $@
 
-assets: static/vendor/pb.css
+# Leaflet for the JavaScript maps, served by the app from static/vendor (gitignored; no CDN).
+LEAFLET := static/vendor/leaflet/leaflet.js
+$(LEAFLET): node_modules/.installed
+	mkdir -p static/vendor/leaflet
+	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images static/vendor/leaflet/
+	@touch $@
+leaflet: $(LEAFLET)
+
+assets: static/vendor/pb.css $(LEAFLET)
 install: $(VENV)/.installed static/vendor/pb.css
-dev: $(VENV)/.dev-installed node_modules/.installed static/vendor/pb.css
+dev: $(VENV)/.dev-installed node_modules/.installed static/vendor/pb.css $(LEAFLET)
 
 run: export PB_ENV ?= development
 run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000 with a job worker
+	@$(MAKE) --no-print-directory leaflet || echo "(npm is missing: the maps work without JavaScript)"
 	$(BIN)/pb db upgrade
 	$(BIN)/pb demo
 	$(BIN)/pb worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \

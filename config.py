@@ -122,6 +122,12 @@ class Config:
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # Map tiles for the JavaScript maps, e.g. https://tile.example.org/{z}/{x}/{y}.png, with
+    # the attribution its terms ask for. Unset: the ward boundaries are the base map, so no
+    # map needs the internet. The tile server's origin is added to the CSP's img-src.
+    TILE_URL = os.environ.get("TILE_URL", "")
+    TILE_ATTRIBUTION = os.environ.get("TILE_ATTRIBUTION", "")
+
     # Rate limits (Flask-Limiter) on the forms people could hammer: log-in, registration,
     # password reset, receipt check and access-code entry. Per client address and route.
     # Shared between workers through Redis when REDIS_URL is set.

@@ -58,6 +58,11 @@ def is_staff(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_staff)
 
 
+def may_review_assets(user: Any) -> bool:
+    """The community asset register is council-wide: any ward's panel, or an admin."""
+    return bool(user.is_authenticated and any(g.role in ("panel", "admin") for g in user.roles))
+
+
 def _pot(args: dict) -> Any:
     from pb.http import get_or_404
     from pb.pots.models import Pot
@@ -141,6 +146,8 @@ own_proposal = Policy(
     allows=lambda user, proposal: proposal.proposer_id == user.id,
     load=_proposal,
 )
+
+review_assets = Policy("review_assets", login=True, allows=lambda user, _: may_review_assets(user))
 
 POLICY_ATTRIBUTE = "access_policy"
 

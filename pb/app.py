@@ -54,6 +54,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb.admin.mail import bp as mail_admin_bp
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
+    from pb.assets.views import bp as assets_bp
     from pb.audit.views import bp as audit_bp
     from pb.auth.views import bp as auth_bp
     from pb.conversation import schedule  # noqa: F401  (the worker's periodic tasks)
@@ -64,6 +65,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb.delivery.views import bp as delivery_bp
     from pb.delivery.views import public_bp as we_did_bp
     from pb.electorate.views import bp as electorate_bp
+    from pb.maps.views import bp as maps_bp
     from pb.meetings.views import bp as meetings_bp
     from pb.panel.conversation import bp as moderation_bp
     from pb.panel.review import bp as review_bp
@@ -92,6 +94,8 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         dashboard_bp,
         delivery_bp,
         we_did_bp,
+        maps_bp,
+        assets_bp,
         api_bp,
         conversation_bp,
         moderation_bp,

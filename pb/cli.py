@@ -367,6 +367,57 @@ def import_pabulib_command(files, population) -> None:
             click.echo(f"  {line}")
 
 
+@cli.command("import-wards")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--code-property",
+    default="WD24CD",
+    show_default=True,
+    help="The feature property holding the ONS ward code (WD23CD, WD24CD ...).",
+)
+@click.option("--council", "council_id", type=int, help="The council (default: the site's own).")
+@with_appcontext
+def import_wards_command(file: str, code_property: str, council_id: int | None) -> None:
+    """Give the council's wards their boundaries from a GeoJSON FILE (all or nothing)."""
+    from pathlib import Path
+
+    from pb.councils.models import Council
+    from pb.extensions import db
+    from pb.places.boundaries import BoundaryFileError, import_boundaries
+
+    if council_id is None:
+        council = db.session.scalar(db.select(Council).order_by(Council.id).limit(1))
+    else:
+        council = db.session.get(Council, council_id) if 0 < council_id < 2**31 else None
+    if council is None:
+        raise click.ClickException(
+            "There is no such council: set one up first, or check --council."
+        )
+    try:
+        text = Path(file).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file}: not imported: it is not UTF-8 text") from None
+    try:
+        done = import_boundaries(text, council, code_property=code_property)
+    except BoundaryFileError as exc:
+        db.session.rollback()
+        lines = [f"{file}:{line}: {problem}" for line, problem in exc.problems[:50]]
+        more = len(exc.problems) - 50
+        if more > 0:
+            lines.append(f"... and {more} more")
+        raise click.ClickException(
+            f"{file}: not imported ({len(exc.problems)} problem(s); nothing was changed):\n"
+            + "\n".join(lines)
+        ) from None
+    db.session.commit()
+    click.echo(
+        f"{council.name}: boundaries for {len(done.matched)} ward(s); "
+        f"{done.skipped} feature(s) of other wards skipped."
+    )
+    for ward in done.missing:
+        click.echo(f"  no boundary in the file for {ward.code} {ward.name}")
+
+
 @cli.command("export-pabulib")
 @click.argument("pot_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)

@@ -1,5 +1,6 @@
 """Imports every model so that metadata, Alembic and tests see all the tables."""
 
+from pb.assets.models import CommunityAsset
 from pb.audit.models import AuditEvent, ChainEvent
 from pb.audit.signing import SigningKey
 from pb.auth.models import LoginSession, RoleGrant, User
@@ -24,6 +25,7 @@ __all__ = [
     "ChainEvent",
     "Comment",
     "CommentFlag",
+    "CommunityAsset",
     "Council",
     "DeliveryUpdate",
     "FailedMail",

@@ -9,6 +9,7 @@ from flask import url_for
 
 from pb.access import policy_of
 from tests.factories import make_comment, make_meeting, make_picture, make_user
+from tests.test_no_500 import _an_asset
 
 EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -113,6 +114,19 @@ ACCESS = {
     "meetings.ics": EVERYONE,
     "meetings.manage": MANAGE,
     "meetings.cancel": MANAGE,
+    "api.geo_wards": EVERYONE,
+    "api.geo_proposals": EVERYONE,
+    "api.geo_funded": EVERYONE,
+    "api.geo_assets": EVERYONE,
+    "maps.proposals": EVERYONE,
+    "maps.funded": EVERYONE,
+    "maps.goes_local": EVERYONE,
+    "assets.index": EVERYONE,
+    "assets.show": EVERYONE,
+    "assets.new": LOGGED_IN,
+    # The register is council-wide: any ward's panel (and the admin) reviews it.
+    "assets.waiting": {"panel", "other_panel", "admin"},
+    "assets.review": {"panel", "other_panel", "admin"},
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}
@@ -152,6 +166,7 @@ def _fill(app, rule, world):
         "picture_id": getattr(world, "picture_id", 1),
         "meeting_id": getattr(world, "meeting_id", 1),
         "size": "page",
+        "asset_id": _an_asset(world).id,
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})

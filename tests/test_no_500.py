@@ -54,7 +54,7 @@ def _real_ids(world, proposal_id) -> dict:
 
 
 def _paths(app, world, proposal_id):
-    values = _real_ids(world, proposal_id)
+    values = {**_real_ids(world, proposal_id), "asset_id": _an_asset(world).id}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -63,6 +63,23 @@ def _paths(app, world, proposal_id):
             path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
         assert "<int:" not in path, f"{rule.rule}: give its id a real row in _real_ids"
         yield path, rule.methods
+
+
+def _an_asset(world):
+    """A waiting community asset, so that the asset routes are walked with a real id."""
+    from pb.assets.models import CommunityAsset
+    from pb.assets.services import propose_asset
+    from pb.extensions import db
+    from pb.places.geometry import Place
+
+    found = db.session.scalar(db.select(CommunityAsset).limit(1))
+    if found is None:
+        found = propose_asset(
+            world.council, None, Place(53.0, -2.0), name="A hall", kind="hall",
+            offers="A hall for groups.", address="", contact="hall@example.org", opening="",
+        )  # fmt: skip
+        db.session.commit()
+    return found
 
 
 @pytest.mark.parametrize("who", ["anonymous", "resident", "admin"])

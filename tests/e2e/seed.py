@@ -27,11 +27,11 @@ from pb.voting import sealing
 PASSWORD = demo.DEMO_PASSWORD
 
 PROJECTS = [
-    # title, cost in pence
-    ("Benches by the pond", 9_000_00),
-    ("Bulb planting on the verges", 4_000_00),
-    ("Repair the bus shelter", 12_000_00),
-    ("Books for the library", 3_000_00),
+    # title, cost in pence, place in Hillcrest (the demo's invented boundaries) or None
+    ("Benches by the pond", 9_000_00, (52.060, -1.008)),
+    ("Bulb planting on the verges", 4_000_00, (52.066, -0.996)),
+    ("Repair the bus shelter", 12_000_00, None),
+    ("Books for the library", 3_000_00, (52.055, -0.992)),
 ]
 
 VOTING_POTS = {
@@ -82,8 +82,10 @@ def _projects(pot, status) -> list[Proposal]:
             cost=cost,
             category="community",
             status=status,
+            latitude=place[0] if place else None,
+            longitude=place[1] if place else None,
         )
-        for title, cost in PROJECTS
+        for title, cost, place in PROJECTS
     ]
     db.session.add_all(proposals)
     db.session.flush()
