@@ -104,10 +104,13 @@ def parse_money(text: str | None, currency: str) -> int:
     name = currency_name(currency)
     if not cleaned:
         raise ValueError(f"Enter an amount in {name}, like {example}.")
+    given = " ".join((text or "").split())[:40]
+    if cleaned.startswith("-") and _AMOUNT.match(cleaned[1:]):
+        raise ValueError(f"“{given}” is less than zero: enter an amount like {example}.")
     digits = minor_digits(currency)
     if not _AMOUNT.match(cleaned) or len(cleaned.partition(".")[2]) > digits:
         unit = "a whole number" if digits == 0 else f"at most {digits} decimals"
-        raise ValueError(f"Enter an amount in {name} ({unit}), like {example}.")
+        raise ValueError(f"“{given}” is not an amount in {name}: enter {unit}, like {example}.")
     return from_major(cleaned, currency)
 
 

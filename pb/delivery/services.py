@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from pb.audit.services import record
+from pb.conversation import notify
 from pb.extensions import db
 from pb.pots.models import Phase
 from pb.proposals.models import DELIVERY_STATUSES, DeliveryStatus, DeliveryUpdate, Proposal
@@ -138,4 +139,5 @@ def add_update(
         on=on.isoformat(),
     )
     db.session.flush()
+    notify.delivery_updated(proposal, update)
     return update

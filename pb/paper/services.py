@@ -20,6 +20,7 @@ from pb.councils.models import Postcode, normalise_postcode
 from pb.electorate import services as electorate
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
+from pb.meetings.models import Meeting
 from pb.paper.models import BatchStatus, PaperBatch, PaperBatchEntry
 from pb.pots.models import BallotMethod, PhaseError, Pot
 from pb.pots.services import lock
@@ -234,7 +235,9 @@ def batch_for(pot, number: int) -> PaperBatch | None:
 
 
 @atomic
-def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
+def enter_batch(
+    pot, officer, number: int, entered: list, meeting_id: int | None = None
+) -> PaperBatch:
     """Store one officer's entry of a batch; with two entries, compare them.
 
     An officer's second go at the same batch replaces their first entry (that is how a
@@ -248,6 +251,11 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
         db.session.add(batch)
     if batch.status is BatchStatus.COUNTED:
         raise PaperError(f"Batch {number} has already been counted.")
+    if meeting_id is not None:
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None or meeting.pot_id != pot.id:
+            raise PaperError("Choose one of this pot's hub meetings.")
+        batch.meeting_id = meeting.id
     mine = next((e for e in batch.entries if e.officer_id == officer.id), None)
     if mine is None:
         if len(batch.entries) >= 2:
@@ -259,7 +267,14 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
         mine.ballots = entered
         mine.entered_at = utcnow()
     db.session.flush()
-    record("paper.batch_entered", actor=officer, pot=pot, batch=number, ballots=len(entered))
+    record(
+        "paper.batch_entered",
+        actor=officer,
+        pot=pot,
+        batch=number,
+        ballots=len(entered),
+        meeting=batch.meeting_id,
+    )
     if len(batch.entries) == 2:
         _compare(pot, batch, officer)
     return batch

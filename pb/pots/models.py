@@ -20,6 +20,7 @@ class Phase(StrEnum):
 
     DRAFT = "draft"
     PROPOSALS = "proposals"
+    SUPPORTS = "supports"  # optional: only a pot with a supports rule passes through it
     REVIEW = "review"
     VOTING = "voting"
     CLOSED = "closed"
@@ -59,10 +60,40 @@ PHASES = tuple(Phase)
 PHASE_LABELS = {
     "draft": "Being set up",
     "proposals": "Open for proposals",
+    "supports": "Open for supports",
     "review": "Proposals under review",
     "voting": "Voting open",
     "closed": "Voting closed",
     "published": "Results published",
+}
+# Sentences about a pot's phase: "<pot> is open for proposals", and what a step needs.
+PHASE_STATES = {
+    "draft": "is still being set up",
+    "proposals": "is open for proposals",
+    "supports": "is gathering supports for its proposals",
+    "review": "is reviewing its proposals",
+    "voting": "is open for voting",
+    "closed": "has closed its voting",
+    "published": "has published its results",
+}
+PHASE_NEEDS = {
+    "draft": "still being set up",
+    "proposals": "open for proposals",
+    "supports": "gathering supports",
+    "review": "reviewing its proposals",
+    "voting": "open for voting",
+    "closed": "closed for voting",
+    "published": "published",
+}
+# Counting rules in words, for residents.
+RULE_WORDS = {
+    "greedy": "Most votes first",
+    "equalshares": "Equal Shares",
+    "equalshares/add1": "Equal Shares, topped up",
+    "equalshares-comparison": "Equal Shares, if voters prefer it to most votes first",
+    "equalshares/add1-comparison": (
+        "Equal Shares topped up, if voters prefer it to most votes first"
+    ),
 }
 BALLOT_METHODS = {
     "approval": "Approval: tick the projects you support",
@@ -80,6 +111,12 @@ RULES = {
     "equalshares/add1": "Method of Equal Shares (Add1 completion)",
     "equalshares-comparison": "Method of Equal Shares, compared with greedy",
     "equalshares/add1-comparison": "Method of Equal Shares (Add1), compared with greedy",
+}
+#: How proposals get past the supports phase: the N most supported of each category (ties at
+#: the N-th place all go through), or every proposal with at least K supports.
+SUPPORTS_RULES = {
+    "top": "The most supported proposals of each category",
+    "minimum": "Every proposal with at least this many supports",
 }
 #: Add1 raises each voter's share by one whole currency unit a step unless the pot says
 #: otherwise (as Wieliczka did with one złoty).
@@ -177,6 +214,11 @@ class Pot(Model):
     # Tie-break lottery: the seed's SHA-256 is shown when voting opens, the seed at publication.
     seed: Mapped[str | None] = mapped_column(String(64))
     seed_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Supports phase: None (no such phase), "top" or "minimum" (SUPPORTS_RULES), and its N or K.
+    supports_rule: Mapped[str | None] = mapped_column(String(10))
+    supports_number: Mapped[int | None]
+    # When the "two days before the close" reminder went out (it goes once).
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voting_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voting_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -222,7 +264,7 @@ class Pot(Model):
     @property
     def can_make_ballot_key(self) -> bool:
         """The ballot key is made (or made again) before voting opens."""
-        return self.phase in (Phase.DRAFT, Phase.PROPOSALS, Phase.REVIEW)
+        return self.phase in (Phase.DRAFT, Phase.PROPOSALS, Phase.SUPPORTS, Phase.REVIEW)
 
     @property
     def proposals_reviewable(self) -> bool:
@@ -293,28 +335,58 @@ class Pot(Model):
         """(label, planned date, reached) for each step, in order."""
         reached = PHASES.index(self.phase)
         steps = [
-            ("Proposals open", self.proposals_open_on, 1),
-            ("Review of proposals", self.review_starts_on, 2),
-            ("Voting opens", self.voting_opens_on, 3),
-            ("Voting closes", self.voting_closes_on, 4),
-            ("Results published", self.results_on, 5),
+            ("Proposals open", self.proposals_open_on, Phase.PROPOSALS),
+            ("Supports", None, Phase.SUPPORTS),
+            ("Review of proposals", self.review_starts_on, Phase.REVIEW),
+            ("Voting opens", self.voting_opens_on, Phase.VOTING),
+            ("Voting closes", self.voting_closes_on, Phase.CLOSED),
+            ("Results published", self.results_on, Phase.PUBLISHED),
         ]
-        return [(label, day, reached >= index) for label, day, index in steps]
+        return [
+            (label, day, reached >= PHASES.index(phase))
+            for label, day, phase in steps
+            if phase is not Phase.SUPPORTS or self.supports_rule
+        ]
+
+    def steps(self, today: date) -> list[dict]:
+        """The phase stepper: each step with its planned day, whether it is done, now or to
+        come, and for the next dated step the whole days left until it (0: today)."""
+        timeline = self.timeline()
+        # The last step reached is where the pot is now.
+        current = max((i for i, (_, _, done) in enumerate(timeline) if done), default=-1)
+        out, next_found = [], False
+        for index, (label, day, done) in enumerate(timeline):
+            state = "done" if done else "next"
+            if index == current:
+                state = "now"
+            days_left = None
+            if state == "next" and not next_found:
+                next_found = True
+                if day is not None and day >= today:
+                    days_left = (day - today).days
+            out.append({"label": label, "day": day, "state": state, "days_left": days_left})
+        return out
 
     # Phase changes. Each checks its rule here so that no view can skip it.
     def _advance(self, expected: Phase, new: Phase) -> None:
         if self.phase != expected:
             raise PhaseError(
-                f"{self.name} is {PHASE_LABELS[self.phase].lower()}; "
-                f"this step needs it to be {PHASE_LABELS[expected].lower()}."
+                f"{self.name} {PHASE_STATES[self.phase]}; "
+                f"this step needs it to be {PHASE_NEEDS[expected]}."
             )
         self.phase = new
 
     def open_proposals(self) -> None:
         self._advance(Phase.DRAFT, Phase.PROPOSALS)
 
+    def open_supports(self) -> None:
+        if not self.supports_rule:
+            raise PhaseError("Set the supports rule before opening the supports phase.")
+        self._advance(Phase.PROPOSALS, Phase.SUPPORTS)
+
     def start_review(self) -> None:
-        self._advance(Phase.PROPOSALS, Phase.REVIEW)
+        """Review follows the supports phase when the pot has one, else the proposals."""
+        self._advance(Phase.SUPPORTS if self.supports_rule else Phase.PROPOSALS, Phase.REVIEW)
 
     @property
     def settings_frozen(self) -> bool:

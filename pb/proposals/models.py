@@ -3,9 +3,10 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from pb.assets.models import CommunityAsset
 from pb.auth.models import User
 from pb.columns import EnumText, enum_check
 from pb.extensions import Model
@@ -29,6 +30,7 @@ class ProposalStatus(StrEnum):
     FEASIBLE = "feasible"
     NOT_FEASIBLE = "not_feasible"
     MERGED = "merged"
+    NOT_SHORTLISTED = "not_shortlisted"  # too few supports to reach the review
     ON_BALLOT = "on_ballot"
     WITHDRAWN = "withdrawn"
 
@@ -51,6 +53,7 @@ STATUSES = {
     "feasible": "Feasible",
     "not_feasible": "Not feasible",
     "merged": "Merged into another proposal",
+    "not_shortlisted": "Not enough supports to go forward",
     "on_ballot": "On the ballot",
     "withdrawn": "Withdrawn",  # an imported project the source lists at cost 0
 }
@@ -89,6 +92,10 @@ class Proposal(Model):
     # unknown columns), kept as written.
     public_id: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[dict | None] = mapped_column(JSON)
+    # Where the project would happen (WGS84), and the community asset it would use, if any.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("community_assets.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -96,6 +103,7 @@ class Proposal(Model):
 
     pot: Mapped[Pot] = relationship()
     proposer: Mapped[User | None] = relationship()
+    asset: Mapped[CommunityAsset | None] = relationship()
     merged_into: Mapped["Proposal | None"] = relationship(remote_side=[id])
     updates: Mapped[list["DeliveryUpdate"]] = relationship(
         back_populates="proposal", order_by="DeliveryUpdate.on, DeliveryUpdate.id"
@@ -117,6 +125,10 @@ class Proposal(Model):
     def may_go_on_ballot(self) -> bool:
         """Feasible proposals may be put on the ballot (and those on it taken off)."""
         return self.status in (ProposalStatus.FEASIBLE, ProposalStatus.ON_BALLOT)
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def delivery_label(self) -> str | None:
