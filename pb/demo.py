@@ -207,8 +207,8 @@ def seed() -> dict[str, str] | None:
         ward.postcodes = [Postcode(postcode=pc) for pc in postcodes]
         wards[name] = ward
     for ward in wards.values():
-        for postcode in ward.postcodes:
-            postcode.latitude, postcode.longitude = POSTCODE_PLACES[postcode.postcode]
+        for known in ward.postcodes:
+            known.latitude, known.longitude = POSTCODE_PLACES[known.postcode]
     db.session.add_all(wards.values())
     db.session.flush()  # ward ids, for the role grants below
     # Invented boundaries for the invented wards, imported as `pb import-wards` would.
@@ -285,7 +285,7 @@ def seed() -> dict[str, str] | None:
             review_asset(asset, users["panel@example.org"], approve=True, reason="")
     for ward_name, items in PROPOSALS.items():
         for title, summary, pounds, category, status in items:
-            lat, lon = PROPOSAL_PLACES.get(title, (None, None))
+            spot: tuple[float | None, float | None] = PROPOSAL_PLACES.get(title, (None, None))
             db.session.add(
                 Proposal(
                     pot=pots[ward_name],
@@ -297,8 +297,8 @@ def seed() -> dict[str, str] | None:
                     cost=pounds * 100,
                     category=category,
                     status=status,
-                    latitude=lat,
-                    longitude=lon,
+                    latitude=spot[0],
+                    longitude=spot[1],
                 )
             )
     transaction.commit()

@@ -117,7 +117,7 @@ def deliver(app, message: EmailMessage) -> None:
 
 
 def _parse(raw: bytes) -> EmailMessage:
-    return message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+    return message_from_bytes(raw, policy=policy.default)
 
 
 @huey.task(retries=MAIL_RETRIES, retry_delay=MAIL_RETRY_DELAY, retry_backoff=2, context=True)
@@ -125,7 +125,7 @@ def send_mail(raw: bytes, task=None) -> None:
     """The queue's job: send one message; on the last failed attempt keep it as a dead letter."""
     from pb.jobs import worker_app
 
-    app = current_app._get_current_object() if has_app_context() else worker_app()
+    app = current_app._get_current_object() if has_app_context() else worker_app()  # type: ignore[attr-defined]  # a LocalProxy method: how Flask documents reaching the app
     message = _parse(raw)
     try:
         deliver(app, message)
@@ -167,7 +167,8 @@ def _send_pending(session: Session) -> None:
             # The change is committed; a queue that cannot be reached must not turn into an
             # error page: the message joins the dead letters for an admin to retry.
             log.exception("could not queue mail")
-            _keep_dead_letter(current_app._get_current_object(), _parse(raw), raw, exc, 0)
+            app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method: how Flask documents reaching the app
+            _keep_dead_letter(app, _parse(raw), raw, exc, 0)
 
 
 @event.listens_for(Session, "after_soft_rollback")

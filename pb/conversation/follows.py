@@ -120,7 +120,7 @@ def audience_of_proposal(proposal: Proposal) -> list[User]:
     target = target_of(proposal)
     users = {u.id: u for u in _active([target])}
     if proposal.proposer is not None and proposal.proposer_id not in _stopped_ids([target]):
-        users.setdefault(proposal.proposer_id, proposal.proposer)
+        users.setdefault(proposal.proposer.id, proposal.proposer)
     return sorted(users.values(), key=lambda u: u.id)
 
 
@@ -130,8 +130,9 @@ def audience_of_pot(pot) -> list[User]:
     proposals = list(db.session.scalars(select(Proposal).where(Proposal.pot_id == pot.id)))
     users = {u.id: u for u in _active([target_of(pot)] + [target_of(p) for p in proposals])}
     for proposal in proposals:
-        if proposal.proposer is None or proposal.proposer_id in users:
+        proposer = proposal.proposer
+        if proposer is None or proposer.id in users:
             continue
-        if proposal.proposer_id not in _stopped_ids([target_of(proposal)]):
-            users[proposal.proposer_id] = proposal.proposer
+        if proposer.id not in _stopped_ids([target_of(proposal)]):
+            users[proposer.id] = proposer
     return sorted(users.values(), key=lambda u: u.id)

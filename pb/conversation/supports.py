@@ -15,7 +15,7 @@ from pb.conversation import follows
 from pb.conversation.models import Support
 from pb.extensions import db
 from pb.pots.models import SUPPORTS_RULES, PhaseError
-from pb.proposals.models import Proposal
+from pb.proposals.models import Proposal, ProposalStatus
 from pb.voting import eligibility
 
 #: Proposals residents can support: those still in the running when the phase opens.
@@ -175,7 +175,7 @@ def apply_outcome(pot, actor) -> Outcome:
     result = outcome(pot)
     for row in result.rows:
         if not row.forward:
-            row.proposal.status = "not_shortlisted"
+            row.proposal.status = ProposalStatus.NOT_SHORTLISTED
     record(
         "pot.supports_closed",
         actor=actor,

@@ -75,6 +75,7 @@ class MapView:
                 "lon": i.place.longitude,
             }
             for i in self.placed
+            if i.place is not None  # every placed item has one
         ]
         return {"areas": areas, "markers": markers}
 

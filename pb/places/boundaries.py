@@ -62,7 +62,8 @@ def features_with_lines(text: str) -> list[tuple[int, object]]:
             raise BoundaryFileError([(exc.lineno, f"this is not valid JSON ({exc.msg})")]) from None
 
     def skip(index: int) -> int:
-        return _SPACE.match(text, index).end()
+        found = _SPACE.match(text, index)  # \s* matches everywhere, if only emptily
+        return found.end() if found else index
 
     def expect(index: int, char: str, what: str) -> int:
         index = skip(index)

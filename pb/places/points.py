@@ -61,7 +61,7 @@ def postcode_place(council, text: str) -> Place:
         .join(Ward, Ward.id == Postcode.ward_id)
         .where(Postcode.postcode == postcode, Ward.council_id == council.id)
     )
-    if row is None or not row.located:
+    if row is None or row.latitude is None or row.longitude is None:  # not located
         raise PlaceProblem(
             "place_postcode",
             _(

@@ -90,7 +90,7 @@ def manage(proposal_id: int):
 @requires(public)
 def show(picture_id: int, size: str):
     picture = get_or_404(ProposalPicture, picture_id)
-    proposal = db.session.get(Proposal, picture.proposal_id)
+    proposal = db.session.get_one(Proposal, picture.proposal_id)
     if not sees_pot(current_user, proposal.pot):
         abort(404)
     if size not in SIZES or picture.removed_at is not None:
@@ -107,7 +107,7 @@ def show(picture_id: int, size: str):
 @requires(signed_in)
 def remove(picture_id: int):
     picture = get_or_404(ProposalPicture, picture_id)
-    proposal = db.session.get(Proposal, picture.proposal_id)
+    proposal = db.session.get_one(Proposal, picture.proposal_id)
     if not may_manage_pot(current_user, proposal.pot):
         abort(403)
     form = RemoveForm()

@@ -128,7 +128,7 @@ def add_picture(proposal, user, data: bytes, alt: str) -> ProposalPicture:
             ProposalPicture.proposal_id == proposal.id, ProposalPicture.removed_at.is_(None)
         )
     )
-    if count >= MAX_PICTURES:
+    if (count or 0) >= MAX_PICTURES:
         raise PictureError(_("A proposal has at most %(n)s pictures.", n=MAX_PICTURES))
     image, fmt = _decode(data)
     image = ImageOps.exif_transpose(image)  # stand it the right way up, then forget EXIF
@@ -167,7 +167,7 @@ def remove_picture(picture: ProposalPicture, actor, reason: str) -> None:
     picture.removed_at = utcnow()
     picture.removed_reason = reason
     picture.removed_by_id = actor.id
-    proposal_pot = db.session.get(Proposal, picture.proposal_id).pot
+    proposal_pot = db.session.get_one(Proposal, picture.proposal_id).pot
     record("picture.removed", actor=actor, pot=proposal_pot, picture=picture.id, reason=reason)
     db.session.flush()
 
