@@ -115,8 +115,8 @@ def favicon_png(council: Council | None) -> bytes:
     colour = colour_of(council)
     icon = Image.new("RGB", (32, 32), colour)
     if council is not None and council.logo:
-        with Image.open(io.BytesIO(council.logo), formats=["PNG", "JPEG"]) as logo:
-            logo = logo.convert("RGBA")
+        with Image.open(io.BytesIO(council.logo), formats=["PNG", "JPEG"]) as opened:
+            logo = opened.convert("RGBA")
             logo.thumbnail((32, 32))
             icon = Image.new("RGB", (32, 32), "#ffffff")
             icon.paste(logo, ((32 - logo.width) // 2, (32 - logo.height) // 2), logo)
