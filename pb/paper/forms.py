@@ -1,7 +1,8 @@
 """Forms of the officers' paper voting pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from pb.forms import PostcodeField
@@ -62,3 +63,16 @@ class PaperBatchForm(FlaskForm):
     ballots = TextAreaField(
         "Ballots, one per line", validators=[InputRequired("Type in the batch's ballots.")]
     )
+    # Which hub session the bundle came from (pb.meetings), so officers can trace it.
+    meeting_id = SelectField(
+        "Community hub it came from", coerce=str, default="", validate_choice=True
+    )
+
+    def __init__(self, meetings=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_id.choices = [SelectChoice("", "Not from a hub meeting")] + [
+            SelectChoice(str(m.id), m.label) for m in meetings
+        ]
+
+    def meeting(self) -> int | None:
+        return int(self.meeting_id.data) if self.meeting_id.data else None
