@@ -10,6 +10,8 @@ from pb.pots.models import Phase, Pot
 from pb.proposals import services
 from pb.proposals.forms import ProposalForm
 from pb.proposals.models import CATEGORIES, Proposal
+from pb.proposals.pictures import pictures_of
+from pb.results import services as results_services
 from pb.voting import eligibility
 
 bp = Blueprint("proposals", __name__)
@@ -43,6 +45,8 @@ def show(proposal_id: int):
         proposal=proposal,
         pot=proposal.pot,
         delivery=delivery_services.delivery(proposal),
+        standing=results_services.standings(proposal.pot).get(str(proposal.id)),
+        pictures=pictures_of(proposal, removed=True),
     )
 
 
