@@ -208,7 +208,7 @@ def web_ceiling(base, master, clients: int, seconds: float) -> dict:
     def client():
         browser, done = Browser(base), 0
         while time.monotonic() < stop_at:
-            status, _, _ = browser.request("/static/pb.css")
+            status, _, _ = browser.request("/static/vendor/pb.css")
             done += status == 200
         counts.append(done)
 

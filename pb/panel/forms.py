@@ -205,19 +205,6 @@ class MergeForm(FlaskForm):
         "I understand that a merge cannot be undone",
         validators=[InputRequired("Tick the box to confirm the merge: it cannot be undone.")],
     )
-    # Which hub session the bundle came from (pb.meetings), so officers can trace it.
-    meeting_id = SelectField(
-        "Community hub it came from", coerce=str, default="", validate_choice=True
-    )
-
-    def __init__(self, meetings=(), *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.meeting_id.choices = [SelectChoice("", "Not from a hub meeting")] + [
-            SelectChoice(str(m.id), m.label) for m in meetings
-        ]
-
-    def meeting(self) -> int | None:
-        return int(self.meeting_id.data) if self.meeting_id.data else None
 
 
 class BallotKeyForm(FlaskForm):

@@ -94,7 +94,8 @@ def test_the_forms_with_a_place_pass_axe_and_the_picker_fills_the_fields(
     page.get_by_label("Longitude (optional)").fill("-1.045")  # in Riverside
     page.get_by_role("button", name="Submit proposal").click()
     assert (
-        "That place is in Riverside, not Hillcrest" in page.locator(".error-summary").inner_text()
+        "That place is in Riverside, not Hillcrest"
+        in page.locator(".govuk-error-summary").inner_text()
     )
     check(page, axe_source, what="proposal form with a place error")
 
@@ -107,5 +108,5 @@ def test_the_panel_reviews_a_community_asset(make_page, server, axe_source, js):
     page.locator("main ul a").first.click()
     check(page, axe_source, what="asset review")
     page.get_by_role("button", name="Save the decision").click()
-    assert "Choose to approve or reject" in page.locator(".error-summary").inner_text()
+    assert "Choose to approve or reject" in page.locator(".govuk-error-summary").inner_text()
     check(page, axe_source, what="asset review with an error")
