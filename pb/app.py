@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 import pb
 from config import get_config
+from pb import i18n
 from pb import input as request_input
 from pb import security
 from pb.audit import signing
@@ -38,7 +39,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         if db.engine.dialect.name == "sqlite":
             make_transactional(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -56,6 +57,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb.dashboard.views import bp as dashboard_bp
     from pb.delivery.views import bp as delivery_bp
     from pb.electorate.views import bp as electorate_bp
+    from pb.languages.views import bp as languages_bp
     from pb.panel.review import bp as review_bp
     from pb.panel.views import bp as panel_bp
     from pb.paper.views import bp as paper_bp
@@ -80,12 +82,14 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         dashboard_bp,
         delivery_bp,
         api_bp,
+        languages_bp,
     ):
         app.register_blueprint(blueprint)
 
     app.add_template_filter(_money, "money")
     app.add_template_filter(_reason, "reason")
     app.add_template_filter(explain.in_order, "in_order")
+    i18n.register_template_helpers(app)
     app.jinja_env.globals["app_version"] = pb.__version__
     app.jinja_env.globals["signing_fingerprint"] = signing.fingerprint_of
     _register_error_pages(app)

@@ -11,25 +11,37 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from pb.extensions import db
+from pb.i18n import current_locale, html_lang
 from pb.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 _PENDING = "pb_pending_mail"
 
 
-def queue_mail(to: str, subject: str, template: str, **context) -> None:
-    """Render a mail now and send it when the current transaction commits."""
+def queue_mail(to: str, subject, template: str, *, locale: str | None = None, **context) -> None:
+    """Render a mail now and send it when the current transaction commits.
+
+    The subject (a lazy string, or a function of no arguments) and the body are rendered in
+    `locale`, the recipient's language (their account's), else the current reader's: so a
+    mail is in the recipient's language whether a request or a background job sends it.
+    """
+    locale = locale or current_locale()
+    with force_locale(locale):
+        title = subject() if callable(subject) else str(subject)
+        body = render_template(template, **context)
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = title
+    message["Content-Language"] = html_lang(locale)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="pb.localhost")
-    message.set_content(render_template(template, **context))
+    message.set_content(body)
     session = db.session()
     session.connection()  # make sure a transaction is open, so its end decides the mail's fate
     session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))

@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Part of the login session id: bumping it (password reset) logs out every other session.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # The language chosen with the language link (pb.i18n); mail to the user is written in it.
+    locale: Mapped[str | None] = mapped_column(String(20))
 
     roles: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

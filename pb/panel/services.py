@@ -261,10 +261,17 @@ def mark_not_feasible(proposal: Proposal, actor, note: str) -> None:
     proposal.review_note = note.strip()
     record("proposal.not_feasible", actor=actor, pot=proposal.pot, proposal=proposal.id)
     if proposal.proposer is not None:
+        locale = proposal.proposer.locale
+
+        def subject():
+            title = proposal.shown("title").text
+            return _("Your proposal \u201c%(title)s\u201d", title=title)
+
         queue_mail(
             proposal.proposer.email,
-            f"Your proposal \u201c{proposal.title}\u201d",
+            subject,
             "mail/not_feasible.txt",
+            locale=locale,
             proposal=proposal,
             url=absolute_url("proposals.show", proposal_id=proposal.id),
         )

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.councils.models import Council, Ward
@@ -75,6 +75,8 @@ class Pot(db.Model):
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(String(4000), default="")
+    # The name and description in the council's other languages (pb.i18n.translated_text).
+    translations: Mapped[dict | None] = mapped_column(JSON)
     amount: Mapped[int] = mapped_column(BigInteger)  # minor units of the council's currency
     year: Mapped[int]
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
@@ -127,6 +129,12 @@ class Pot(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def shown(self, field: str, locale: str | None = None):
+        """The pot's `name` or `description` in the reader's language, or marked as fallback."""
+        from pb.i18n import translated_text
+
+        return translated_text(self, field, self.council.source_locale, locale)
 
     @property
     def phase_label(self) -> str:

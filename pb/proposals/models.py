@@ -47,6 +47,8 @@ class Proposal(db.Model):
     title: Mapped[str] = mapped_column(String(1000))
     summary: Mapped[str] = mapped_column(String(1000))
     description: Mapped[str] = mapped_column(Text)
+    # The title and summary in the council's other languages (pb.i18n.translated_text).
+    translations: Mapped[dict | None] = mapped_column(JSON)
     cost: Mapped[int] = mapped_column(BigInteger)  # minor units of the council's currency
     category: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20), default="submitted")
@@ -74,6 +76,12 @@ class Proposal(db.Model):
     updates: Mapped[list["DeliveryUpdate"]] = relationship(
         back_populates="proposal", order_by="DeliveryUpdate.on, DeliveryUpdate.id"
     )
+
+    def shown(self, field: str, locale: str | None = None):
+        """The proposal's `title` or `summary` in the reader's language, or marked fallback."""
+        from pb.i18n import translated_text
+
+        return translated_text(self, field, self.pot.council.source_locale, locale)
 
     @property
     def delivery_label(self) -> str | None:
