@@ -9,9 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 import pb
 from config import get_config
-from pb import i18n
+from pb import i18n, security
 from pb import input as request_input
-from pb import security
 from pb.audit import signing
 from pb.extensions import babel, csrf, db, limiter, login_manager, migrate
 from pb.money import format_money

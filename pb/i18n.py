@@ -13,6 +13,7 @@ money through pb.money), all in the reader's locale; outside a request they use 
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -60,15 +61,40 @@ def _site_council():
     return db.session.scalar(select(Council).order_by(Council.id).limit(1))
 
 
+# The council's choice, read at most every CACHE_SECONDS per process: every page needs it, and
+# the ballot's path counts its queries. Saving the choice forgets it at once in this process;
+# other workers see it within CACHE_SECONDS.
+CACHE_SECONDS = 30.0
+_cache: dict = {}
+
+
+def forget_council_languages() -> None:
+    _cache.clear()
+
+
+def remember_council_languages(languages: list[str] | None, default: str | None) -> None:
+    """Keep the council's choice (just saved, or a test's) without asking the database."""
+    _cache.update(until=time.monotonic() + CACHE_SECONDS, languages=languages, default=default)
+
+
+def _council_choice() -> tuple[list[str] | None, str | None]:
+    now = time.monotonic()
+    if _cache and _cache["until"] > now:
+        return _cache["languages"], _cache["default"]
+    council = _site_council()
+    languages = council.language_list if council is not None else None
+    default = council.default_locale if council is not None else None
+    _cache.update(until=now + CACHE_SECONDS, languages=languages, default=default)
+    return languages, default
+
+
 def offered_locales() -> list[str]:
     """The languages this site offers: those with a catalog that the council chose (all of
     them when it has not chosen); British English is always there, as the source."""
     if has_request_context() and "pb_offered" in g:
         return g.pb_offered
-    available = catalog_locales()
-    council = _site_council()
-    chosen = council.language_list if council is not None else None
-    offered = [code for code in available if chosen is None or code in chosen]
+    chosen, _default = _council_choice()
+    offered = [code for code in catalog_locales() if chosen is None or code in chosen]
     if SOURCE_LOCALE not in offered:
         offered.insert(0, SOURCE_LOCALE)
     if has_request_context():
@@ -78,9 +104,8 @@ def offered_locales() -> list[str]:
 
 def default_locale() -> str:
     """The council's default language when it is offered, else British English."""
-    council = _site_council()
-    chosen = council.default_locale if council is not None else None
-    return chosen if chosen in offered_locales() else SOURCE_LOCALE
+    _chosen, default = _council_choice()
+    return default if default in offered_locales() else SOURCE_LOCALE
 
 
 def usable(code: str | None) -> str | None:
@@ -209,6 +234,16 @@ def moment(value: datetime | None) -> str:
 def register_template_helpers(app) -> None:
     """Filters and globals for templates: `|number`, `|percent`, `|day`, `|moment`, and the
     language switch's data."""
+
+    @app.before_request
+    def _fresh_locale():
+        # Tests run many requests in one app context (so one `g`): each request chooses anew.
+        g.pop("pb_locale", None)
+        g.pop("pb_offered", None)
+        from flask_babel import refresh
+
+        refresh()
+
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(day, "day")
@@ -243,7 +278,7 @@ class Shown:
     """A piece of content as a reader sees it: its text, the language it is in, and whether
     that is a fallback (no translation into the reader's language yet)."""
 
-    __slots__ = ("text", "locale", "fallback")
+    __slots__ = ("fallback", "locale", "text")
 
     def __init__(self, text: str, locale: str, fallback: bool):
         self.text = text

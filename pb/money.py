@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from babel.numbers import format_currency, get_currency_name, get_currency_precision, is_currency
+from flask_babel import gettext as _
 
 LOCALE = "en_GB"
 DEFAULT_CURRENCY = "GBP"
@@ -65,13 +66,18 @@ def from_major(text: str, currency: str) -> int:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount of money") from None
+        raise ValueError(_("%(text)s is not an amount of money", text=repr(text))) from None
     if not amount.is_finite():
-        raise ValueError(f"{text!r} is not an amount of money")
+        raise ValueError(_("%(text)s is not an amount of money", text=repr(text)))
     minor = amount.scaleb(minor_digits(currency))
     if minor != minor.to_integral_value():
         raise ValueError(
-            f"{text!r} has more decimals than {currency} has ({minor_digits(currency)})"
+            _(
+                "%(text)s has more decimals than %(currency)s has (%(minor_digits)s)",
+                text=repr(text),
+                currency=currency,
+                minor_digits=minor_digits(currency),
+            )
         )
     return int(minor)
 
@@ -103,11 +109,20 @@ def parse_money(text: str | None, currency: str) -> int:
     cleaned = re.sub(r"[\s,\u00a0\u202f]", "", cleaned)
     name = currency_name(currency)
     if not cleaned:
-        raise ValueError(f"Enter an amount in {name}, like {example}.")
+        raise ValueError(
+            _("Enter an amount in %(name)s, like %(example)s.", name=name, example=example)
+        )
     digits = minor_digits(currency)
     if not _AMOUNT.match(cleaned) or len(cleaned.partition(".")[2]) > digits:
         unit = "a whole number" if digits == 0 else f"at most {digits} decimals"
-        raise ValueError(f"Enter an amount in {name} ({unit}), like {example}.")
+        raise ValueError(
+            _(
+                "Enter an amount in %(name)s (%(unit)s), like %(example)s.",
+                name=name,
+                unit=unit,
+                example=example,
+            )
+        )
     return from_major(cleaned, currency)
 
 

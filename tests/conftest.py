@@ -13,7 +13,7 @@ from flask import g
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
-from pb import create_app
+from pb import create_app, i18n
 from pb.extensions import db, limiter
 from tests import factories
 
@@ -80,8 +80,11 @@ class _OneConnectionSession(Session):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(app):
-    """Rate-limit counters and log-in lockouts start from zero in every test."""
+    """Rate-limit counters and log-in lockouts start from zero in every test; so does the
+    council's choice of languages, which pb.i18n keeps for a while."""
     limiter.reset()
+    # As a council that has not chosen yet: every language with a catalog, English first.
+    i18n.remember_council_languages(None, None)
 
 
 @pytest.fixture(autouse=True)

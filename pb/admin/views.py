@@ -1,6 +1,8 @@
 """Council admins give and take away roles."""
 
 from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -21,10 +23,12 @@ bp = Blueprint("admin", __name__, url_prefix="/panel/roles")
 
 
 class GrantForm(FlaskForm):
-    email = EmailField("E-mail of the account", validators=[InputRequired("Enter an e-mail.")])
-    role = SelectField("Role", choices=[SelectChoice(k, v) for k, v in ROLES.items()])
-    ward_id = SelectField("Ward (panel members)", coerce=str)
-    pot_id = SelectField("Pot (officers)", coerce=str)
+    email = EmailField(
+        _l("E-mail of the account"), validators=[InputRequired(_l("Enter an e-mail."))]
+    )
+    role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLES.items()])
+    ward_id = SelectField(_l("Ward (panel members)"), coerce=str)
+    pot_id = SelectField(_l("Pot (officers)"), coerce=str)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,7 +44,9 @@ class GrantForm(FlaskForm):
     def validate_email(self, field):
         self.user = find_user_by_email(field.data or "")
         if self.user is None:
-            raise ValidationError("No account has this e-mail. Ask the person to register first.")
+            raise ValidationError(
+                _("No account has this e-mail. Ask the person to register first.")
+            )
 
 
 def _require_admin() -> None:
@@ -86,7 +92,10 @@ def index():
                 pot=grant.pot_id,
             )
             db.session.commit()
-            flash(f"{form.user.email} is now {grant.label.lower()}.", "success")
+            flash(
+                _("%(email)s is now %(role)s.", email=form.user.email, role=grant.label.lower()),
+                "success",
+            )
             return redirect(url_for("admin.index"), code=303)
     return render_form("admin/roles.html", form, grants=_grants())
 
@@ -97,7 +106,7 @@ def revoke(grant_id: int):
     _require_admin()
     grant = get_or_404(RoleGrant, grant_id)
     if grant.user_id == current_user.id and grant.role == "admin":
-        flash("You cannot remove your own admin role.", "error")
+        flash(_("You cannot remove your own admin role."), "error")
         return redirect(url_for("admin.index"), code=303)
     record(
         "role.revoked",
@@ -109,19 +118,19 @@ def revoke(grant_id: int):
     )
     db.session.delete(grant)
     db.session.commit()
-    flash("The role has been removed.", "success")
+    flash(_("The role has been removed."), "success")
     return redirect(url_for("admin.index"), code=303)
 
 
 class SignOutForm(FlaskForm):
     email = EmailField(
-        "E-mail of the account", validators=[InputRequired("Enter the account's e-mail.")]
+        _l("E-mail of the account"), validators=[InputRequired(_l("Enter the account's e-mail."))]
     )
 
     def validate_email(self, field):
         self.user = find_user_by_email(field.data or "")
         if self.user is None:
-            raise ValidationError("No account has this e-mail.")
+            raise ValidationError(_("No account has this e-mail."))
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -136,5 +145,5 @@ def sign_out_everywhere():
     sessions.end_all(form.user)
     record("account.signed_out_everywhere", actor=current_user, user=form.user.id)
     db.session.commit()
-    flash(f"{form.user.email} has been signed out everywhere.", "success")
+    flash(_("%(email)s has been signed out everywhere.", email=form.user.email), "success")
     return redirect(url_for("admin.index"), code=303)

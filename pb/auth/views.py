@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -85,7 +86,7 @@ def confirm_email(token: str):
     except TokenError as exc:
         return render_template("auth/link_problem.html", message=str(exc)), 400
     db.session.commit()
-    flash("Thank you, your e-mail address is confirmed.", "success")
+    flash(_("Thank you, your e-mail address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("pots.index"))
     return redirect(url_for("auth.login"))
@@ -97,7 +98,9 @@ def resend_confirmation():
     if not current_user.email_confirmed:
         services.send_confirmation(current_user)
         db.session.commit()
-    flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
+    flash(
+        _("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success"
+    )
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -132,7 +135,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You have logged out.", "info")
+    flash(_("You have logged out."), "info")
     return redirect(url_for("pots.index"))
 
 
@@ -160,7 +163,7 @@ def reset_password(token: str):
         db.session.commit()
         logout_user()
         session.clear()
-        flash("Your password has been changed. Log in with the new one.", "success")
+        flash(_("Your password has been changed. Log in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_form("auth/reset_password.html", form)
 
@@ -174,7 +177,7 @@ def account():
             current_user, form.display_name.data, form.postcode.data, form.date_of_birth.data
         )
         db.session.commit()
-        flash("Your details have been saved.", "success")
+        flash(_("Your details have been saved."), "success")
         return redirect(
             _safe_next(request.args.get("next"))
             if request.args.get("next")

@@ -1,6 +1,7 @@
 """The council admin's pages for the postcode-to-ward list."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -10,6 +11,7 @@ from pb.electorate import csvimport
 from pb.electorate.csvimport import CsvFileError
 from pb.extensions import db
 from pb.http import render_form
+from pb.i18n import number
 
 bp = Blueprint("councils", __name__, url_prefix="/panel/postcodes")
 
@@ -55,7 +57,7 @@ def preview(token: str):
         abort(404)
     upload = csvimport.load_upload(_scope(), token)
     if upload is None:
-        flash("That upload has expired or is not yours. Upload the file again.", "error")
+        flash(_("That upload has expired or is not yours. Upload the file again."), "error")
         return redirect(url_for("councils.postcodes"), 303)
     form = ConfirmImportForm()
     problem, status = None, 200
@@ -73,8 +75,13 @@ def preview(token: str):
             db.session.commit()
             csvimport.discard_upload(token)
             flash(
-                f"Postcodes imported: {done.new:,} new, {done.moved:,} moved to another ward, "
-                f"{done.unchanged:,} unchanged.",
+                _(
+                    "Postcodes imported: %(new)s new, %(moved)s moved to another ward, "
+                    "%(unchanged)s unchanged.",
+                    new=number(done.new),
+                    moved=number(done.moved),
+                    unchanged=number(done.unchanged),
+                ),
                 "success",
             )
             return redirect(url_for("councils.postcodes"), 303)

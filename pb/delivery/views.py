@@ -1,6 +1,7 @@
 """Panel pages for delivery updates on funded projects; the timeline on project pages."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pb.delivery import services
@@ -69,7 +70,7 @@ def proposal(proposal_id: int):
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"The update on \u201c{proposal.title}\u201d is published.", "success")
+            flash(_("The update on “%(title)s” is published.", title=proposal.title), "success")
             return redirect(url_for("delivery.pot", pot_id=proposal.pot_id), code=303)
     return render_form(
         "delivery/proposal.html", form, proposal=proposal, pot=proposal.pot, delivery=current

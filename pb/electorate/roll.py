@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from pb.audit.services import record
@@ -72,7 +73,11 @@ def parse_birth_date(text: str) -> date:
 def ensure_roll_open(pot: Pot) -> None:
     if pot.settings_frozen:
         raise PhaseError(
-            f"{pot.name} is {pot.phase_label.lower()}, so its voter roll can no longer change."
+            _(
+                "%(name)s is %(phase)s, so its voter roll can no longer change.",
+                name=pot.name,
+                phase=pot.phase_label.lower(),
+            )
         )
 
 

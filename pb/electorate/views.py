@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +25,7 @@ from pb.electorate.forms import (
 from pb.electorate.models import AccessCodeBatch
 from pb.extensions import db
 from pb.http import absolute_url, get_or_404, render_form
+from pb.i18n import number
 from pb.pots.models import PhaseError, Pot
 
 bp = Blueprint("electorate", __name__)
@@ -82,7 +84,7 @@ def roll_preview(pot_id: int, token: str):
         abort(404)
     upload = csvimport.load_upload(_roll_scope(pot), token)
     if upload is None:
-        flash("That upload has expired or is not yours. Upload the file again.", "error")
+        flash(_("That upload has expired or is not yours. Upload the file again."), "error")
         return redirect(url_for("electorate.roll_upload", pot_id=pot.id), 303)
     form = ConfirmImportForm()
     problem, status = None, 200
@@ -99,7 +101,9 @@ def roll_preview(pot_id: int, token: str):
         else:
             db.session.commit()
             csvimport.discard_upload(token)
-            flash(f"{count:,} entries were added to the voter roll.", "success")
+            flash(
+                _("%(count)s entries were added to the voter roll.", count=number(count)), "success"
+            )
             return redirect(url_for("electorate.roll_upload", pot_id=pot.id), 303)
         db.session.rollback()
     check = roll.check_roll(pot, upload.text)
@@ -128,7 +132,7 @@ def codes(pot_id: int):
             problem = str(exc)
         else:
             db.session.commit()
-            flash(f"{form.count.data:,} access codes were made.", "success")
+            flash(_("%(count)s access codes were made.", count=number(form.count.data)), "success")
             return redirect(url_for("electorate.batch", pot_id=pot.id, batch_id=batch.id), 303)
     response, status = render_form(
         "electorate/codes.html",
@@ -200,6 +204,12 @@ def void_code(pot_id: int):
             form.code.errors.append(str(exc))
             return render_template("electorate/void.html", form=form, pot=pot), 409
         db.session.commit()
-        flash(f"{services.format_code(code.code)} is void: it cannot be used to vote.", "success")
+        flash(
+            _(
+                "%(format_code)s is void: it cannot be used to vote.",
+                format_code=services.format_code(code.code),
+            ),
+            "success",
+        )
         return redirect(url_for("electorate.codes", pot_id=pot.id), 303)
     return render_form("electorate/void.html", form, pot=pot)

@@ -67,6 +67,4 @@ def translation_form(locales: list[str], fields: dict[str, tuple[object, int]], 
 
 def translations_from(form, locales: list[str], fields) -> dict[str, dict[str, str]]:
     """The submitted text, as {locale: {field: text}}."""
-    return {
-        code: {name: form[f"{code}__{name}"].data or "" for name in fields} for code in locales
-    }
+    return {code: {name: form[f"{code}__{name}"].data or "" for name in fields} for code in locales}

@@ -55,6 +55,7 @@ def settings():
         council.default_locale = form.default_locale.data
         record("council.languages", actor=current_user, languages=council.languages)
         db.session.commit()
+        i18n.remember_council_languages(council.language_list, council.default_locale)
         flash(_("The site's languages have been saved."), "success")
         return redirect(url_for("languages.settings"), code=303)
     return render_form("languages/settings.html", form, council=council)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pb.audit import chain
@@ -118,12 +119,12 @@ def update_pot(pot: Pot, actor, settings: dict) -> list[str]:
         if moved != pot.round_id and not actor.has_role("admin"):
             # A panel moving its own pot into a round of its own would let its residents
             # vote in a second ward pot: rounds are the council's to arrange.
-            raise PhaseError("Only the council's admin can move a pot to another round.")
+            raise PhaseError(_("Only the council's admin can move a pot to another round."))
         settings["round_id"] = moved
     changed = [name for name, value in settings.items() if getattr(pot, name) != value]
     frozen = [name for name in changed if name in FROZEN_SETTINGS]
     if frozen and pot.settings_frozen:
-        raise PhaseError("The ballot rules cannot change once voting has opened.")
+        raise PhaseError(_("The ballot rules cannot change once voting has opened."))
     for name in changed:
         setattr(pot, name, settings[name])
     if changed:
@@ -155,7 +156,7 @@ def change_phase(
     committed before it and no cast or paper entry lands after it.
     """
     if action not in _STEP_FROM:
-        raise PhaseError("Choose one of the listed steps.")
+        raise PhaseError(_("Choose one of the listed steps."))
     lock(pot)  # two panel members clicking at once: the second sees the first's step
     if action not in {step.action for step in next_steps(pot)}:
         raise PhaseError(_why_not(pot, action))
@@ -193,7 +194,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
     """
     lock(pot)  # not while another member opens voting or confirms the key
     if pot.phase not in ("draft", "proposals", "review"):
-        raise PhaseError("The ballot key is made before voting opens, and cannot change after.")
+        raise PhaseError(_("The ballot key is made before voting opens, and cannot change after."))
     key = sealing.new_key(holders, threshold)
     pot.sealing_key, pot.key_holders, pot.key_threshold = key.public_hex, holders, key.threshold
     pot.key_confirmed_at = None
@@ -212,7 +213,7 @@ def confirm_ballot_key(pot: Pot, actor, codes: list[str]) -> None:
     """The holders type the key (or k shares) back in: proof it was kept, before voting."""
     lock(pot)  # the key checked is the pot's key as it is now, not one replaced meanwhile
     if pot.phase not in ("draft", "proposals", "review"):
-        raise PhaseError("The ballot key is confirmed before voting opens.")
+        raise PhaseError(_("The ballot key is confirmed before voting opens."))
     sealing.private_key_for(pot, codes)  # raises BallotKeyError when it does not fit
     pot.key_confirmed_at = utcnow()
     record("pot.ballot_key_confirmed", actor=actor, pot=pot, public_key=pot.sealing_key)
@@ -233,7 +234,7 @@ def round_named(council, name: str) -> Round:
 
 def _require_review(proposal: Proposal) -> None:
     if proposal.pot.phase not in ("proposals", "review"):
-        raise PhaseError("Proposals can be reviewed only before voting opens.")
+        raise PhaseError(_("Proposals can be reviewed only before voting opens."))
 
 
 def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> None:
@@ -241,12 +242,15 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
     _require_review(proposal)
     if cost <= 0 or cost > proposal.pot.amount:
         raise PhaseError(
-            f"The cost must be between {format_money(1, proposal.pot.currency)} and "
-            f"{format_money(proposal.pot.amount, proposal.pot.currency)}."
+            _(
+                "The cost must be between %(money)s and %(money2)s.",
+                money=format_money(1, proposal.pot.currency),
+                money2=format_money(proposal.pot.amount, proposal.pot.currency),
+            )
         )
     if cost != proposal.cost:
         if not (note or "").strip():
-            raise PhaseError("Give the reason for changing the cost; it is shown publicly.")
+            raise PhaseError(_("Give the reason for changing the cost; it is shown publicly."))
         proposal.proposed_cost = proposal.proposed_cost or proposal.cost
         proposal.cost = cost
     proposal.status = "feasible"
@@ -281,9 +285,9 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
     """Fold a duplicate into another proposal of the same pot."""
     _require_review(proposal)
     if into.pot_id != proposal.pot_id or into.id == proposal.id:
-        raise PhaseError("Merge into another proposal of the same pot.")
+        raise PhaseError(_("Merge into another proposal of the same pot."))
     if into.status in ("merged", "not_feasible"):
-        raise PhaseError("Merge into a proposal that is still being considered.")
+        raise PhaseError(_("Merge into a proposal that is still being considered."))
     proposal.status = "merged"
     proposal.merged_into_id = into.id
     proposal.review_note = f"Merged into \u201c{into.title}\u201d."
@@ -293,11 +297,11 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
 def set_on_ballot(proposal: Proposal, on_ballot: bool, actor) -> None:
     """Put a feasible proposal on the ballot or take it off, while the pot is under review."""
     if proposal.pot.phase != "review":
-        raise PhaseError("The ballot can only be chosen while proposals are under review.")
+        raise PhaseError(_("The ballot can only be chosen while proposals are under review."))
     if on_ballot and proposal.status != "feasible":
-        raise PhaseError("Only proposals marked feasible can go on the ballot.")
+        raise PhaseError(_("Only proposals marked feasible can go on the ballot."))
     if not on_ballot and proposal.status != "on_ballot":
-        raise PhaseError("This proposal is not on the ballot.")
+        raise PhaseError(_("This proposal is not on the ballot."))
     proposal.status = "on_ballot" if on_ballot else "feasible"
     record(
         "proposal.ballot_changed",

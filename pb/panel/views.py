@@ -1,6 +1,7 @@
 """Panel pages for a pot: overview, set-up, phases and the audit log."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -42,7 +43,7 @@ def new_pot():
     if form.validate_on_submit():
         pot = services.create_pot(council, current_user, form.settings())
         db.session.commit()
-        flash(f"{pot.name} has been set up as a draft.", "success")
+        flash(_("%(name)s has been set up as a draft.", name=pot.name), "success")
         return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=None)
 
@@ -72,7 +73,7 @@ def settings(pot_id: int):
             return page, 409
         else:
             db.session.commit()
-            flash("The pot's settings have been saved.", "success")
+            flash(_("The pot's settings have been saved."), "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=pot)
 
@@ -134,7 +135,7 @@ def change_phase(pot_id: int):
         db.session.rollback()
         return _render_pot(pot, str(exc), 409)
     db.session.commit()
-    flash(f"{pot.name}: {pot.phase_label}.", "success")
+    flash(_("%(name)s: %(phase_label)s.", name=pot.name, phase_label=pot.phase_label), "success")
     return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
 
 
@@ -175,7 +176,7 @@ def confirm_key(pot_id: int):
             form.codes.errors = [str(exc)]
         else:
             db.session.commit()
-            flash("The ballot key is confirmed: voting can open.", "success")
+            flash(_("The ballot key is confirmed: voting can open."), "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/key_confirm.html", form, pot=pot)
 
@@ -195,8 +196,12 @@ def open_envelopes(pot_id: int):
         return _render_pot(pot, str(exc), 409, form)
     db.session.commit()
     flash(
-        f"The envelopes are open: {opened.online} online and {opened.paper} paper ballots, "
-        "shuffled. Run the tally next.",
+        _(
+            "The envelopes are open: %(online)s online and %(paper)s paper ballots,"
+            " shuffled. Run the tally next.",
+            online=opened.online,
+            paper=opened.paper,
+        ),
         "success",
     )
     return redirect(url_for("results.preview", pot_id=pot.id), code=303)

@@ -10,6 +10,7 @@ a batch counts only when both entries agree.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -48,7 +49,7 @@ def _require_voting(pot, *, alone: bool = False) -> None:
     """
     lock(pot, shared=not alone)
     if pot.phase != "voting":
-        raise PhaseError("Paper voting is recorded only while voting is open.")
+        raise PhaseError(_("Paper voting is recorded only while voting is open."))
 
 
 @dataclass(frozen=True)
@@ -83,16 +84,21 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
             )
         )
         if entry is None:
-            raise PaperError(f"No one with elector reference {reference!r} is on this roll.")
+            raise PaperError(
+                _(
+                    "No one with elector reference %(reference)s is on this roll.",
+                    reference=repr(reference),
+                )
+            )
         participation.roll_entry_id = entry.id
         participation.elector_ref = people.elector_ref(entry.reference)
         born = entry.date_of_birth
     elif pot.eligibility_mode == "codes":
         status, code = electorate.code_status(pot, voter.code)
         if status in ("unknown", "void"):
-            raise PaperError("This is not a valid access code for this pot.")
+            raise PaperError(_("This is not a valid access code for this pot."))
         if status == "used":
-            raise PaperError("This access code has already been used: this person has voted.")
+            raise PaperError(_("This access code has already been used: this person has voted."))
         participation.access_code_id = code.id
         born = None
     else:
@@ -100,11 +106,17 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
         postcode = normalise_postcode(voter.postcode)
         name = " ".join((voter.name or "").split())
         if not people.normal_name(name) or postcode is None or born is None:
-            raise PaperError("Enter the voter's full name, postcode and date of birth.")
+            raise PaperError(_("Enter the voter's full name, postcode and date of birth."))
         if not date(1900, 1, 1) <= born <= today():
-            raise PaperError("Enter the voter's real date of birth.")
+            raise PaperError(_("Enter the voter's real date of birth."))
         if not pot.covers_ward(ward_of_postcode(postcode)):
-            raise PaperError(f"{postcode} is not in {pot.area_name}.")
+            raise PaperError(
+                _(
+                    "%(postcode)s is not in %(area_name)s.",
+                    postcode=postcode,
+                    area_name=pot.area_name,
+                )
+            )
         participation.name, participation.postcode = name, postcode
         participation.date_of_birth = born
         participation.person_key = people.person_key(name, postcode, born)
@@ -112,7 +124,9 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
             # Their account, if they have one: then its own unique keys refuse it online.
             participation.user_id = _account_of(name, born)
     if pot.min_age and born is not None and eligibility.years_between(born, today()) < pot.min_age:
-        raise PaperError(f"This person is under {pot.min_age} and cannot vote in this pot.")
+        raise PaperError(
+            _("This person is under %(min_age)s and cannot vote in this pot.", min_age=pot.min_age)
+        )
     if matches := _earlier_participations(pot, participation, voter.not_the_match):
         raise PaperError(
             "This person has already taken part in this round: " + "; ".join(matches) + "."
@@ -121,7 +135,7 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
         with db.session.begin_nested():
             db.session.add(participation)
     except IntegrityError:
-        raise PaperError("This person has already voted, online or on paper.") from None
+        raise PaperError(_("This person has already voted, online or on paper.")) from None
     # The officer's word that a near match is someone else is kept with who gave it.
     record("paper.voter_recorded", actor=officer, pot=pot, not_the_match=voter.not_the_match)
     return participation
@@ -213,14 +227,14 @@ def _raw_from_line(pot, line: str):
         for part in parts:
             project, sep, amount = part.partition(":")
             if not sep:
-                raise ballots.BallotError("write each choice as project:points, like 12:3.")
+                raise ballots.BallotError(_("write each choice as project:points, like 12:3."))
             if project.strip() in raw:
-                raise ballots.BallotError("a project appears twice.")
+                raise ballots.BallotError(_("a project appears twice."))
             raw[project.strip()] = amount.strip()
         return raw
     if pot.ballot_method == "ranked":
         if len(set(parts)) != len(parts):
-            raise ballots.BallotError("a project appears twice.")
+            raise ballots.BallotError(_("a project appears twice."))
         return {project: rank for rank, project in enumerate(parts, start=1)}
     return parts
 
@@ -244,12 +258,15 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
         batch = PaperBatch(pot_id=pot.id, number=number)
         db.session.add(batch)
     if batch.status == "counted":
-        raise PaperError(f"Batch {number} has already been counted.")
+        raise PaperError(_("Batch %(number)s has already been counted.", number=number))
     mine = next((e for e in batch.entries if e.officer_id == officer.id), None)
     if mine is None:
         if len(batch.entries) >= 2:
             raise PaperError(
-                f"Batch {number} already has two entries; one of them must correct it."
+                _(
+                    "Batch %(number)s already has two entries; one of them must correct it.",
+                    number=number,
+                )
             )
         batch.entries.append(PaperBatchEntry(officer_id=officer.id, ballots=entered))
     else:
@@ -268,9 +285,15 @@ def _check_paper_voters(pot, number: int, ballots: int) -> None:
     already = len(counted_paper_ballots(pot))
     if already + ballots > voters:
         raise PaperError(
-            f"Batch {number} has {ballots} ballots, but only {voters} paper voters are "
-            f"recorded and {already} paper ballots are counted already: record each paper "
-            "voter first, or check the batch for extra ballots."
+            _(
+                "Batch %(number)s has %(ballots)s ballots, but only %(voters)s paper "
+                "voters are recorded and %(already)s paper ballots are counted already:"
+                " record each paper voter first, or check the batch for extra ballots.",
+                number=number,
+                ballots=ballots,
+                voters=voters,
+                already=already,
+            )
         )
 
 

@@ -1,6 +1,7 @@
 """Officers' pages for paper voting: who voted on paper, and the double-entered batches."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pb.extensions import db
@@ -61,7 +62,7 @@ def record_voter(pot_id: int):
         target.errors = [str(exc)]
         return _page(pot, 409, voter_form=form)
     db.session.commit()
-    flash("Recorded: this person has voted on paper.", "success")
+    flash(_("Recorded: this person has voted on paper."), "success")
     return redirect(url_for("paper.index", pot_id=pot.id), code=303)
 
 
@@ -81,7 +82,14 @@ def enter_batch(pot_id: int):
         db.session.rollback()
         return _page(pot, 409, batch_form=form, error=str(exc))
     db.session.commit()
-    flash(f"Batch {batch.number}: {batch.status_label}.", "success")
+    flash(
+        _(
+            "Batch %(number)s: %(status_label)s.",
+            number=batch.number,
+            status_label=batch.status_label,
+        ),
+        "success",
+    )
     return redirect(url_for("paper.batch", pot_id=pot.id, number=batch.number), code=303)
 
 

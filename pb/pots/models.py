@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -176,8 +177,12 @@ class Pot(db.Model):
     def _advance(self, expected: str, new: str) -> None:
         if self.phase != expected:
             raise PhaseError(
-                f"{self.name} is {PHASE_LABELS[self.phase].lower()}; "
-                f"this step needs it to be {PHASE_LABELS[expected].lower()}."
+                _(
+                    "%(name)s is %(phase)s; this step needs it to be %(needed)s.",
+                    name=self.name,
+                    phase=PHASE_LABELS[self.phase].lower(),
+                    needed=PHASE_LABELS[expected].lower(),
+                )
             )
         self.phase = new
 
@@ -195,11 +200,13 @@ class Pot(db.Model):
     def open_voting(self, proposals_on_ballot: int) -> None:
         """Open voting, committing to a fresh tie-break seed by publishing its SHA-256."""
         if proposals_on_ballot == 0:
-            raise PhaseError("Voting cannot open with no proposal on the ballot.")
+            raise PhaseError(_("Voting cannot open with no proposal on the ballot."))
         if self.phase == "review" and self.key_confirmed_at is None:
             raise PhaseError(
-                "Voting opens once the ballot key has been made and its holders have "
-                "confirmed they kept it."
+                _(
+                    "Voting opens once the ballot key has been made and its holders have "
+                    "confirmed they kept it."
+                )
             )
         self._advance("review", "voting")
         self.commit_to_seed()
@@ -222,12 +229,12 @@ class Pot(db.Model):
     def open_envelopes(self) -> None:
         """Mark the sealed ballots opened; the tally needs this."""
         if self.phase != "closed":
-            raise PhaseError("The envelopes are opened once voting has closed.")
+            raise PhaseError(_("The envelopes are opened once voting has closed."))
         if self.envelopes_opened_at is not None:
-            raise PhaseError("The envelopes of this pot have already been opened.")
+            raise PhaseError(_("The envelopes of this pot have already been opened."))
         self.envelopes_opened_at = utcnow()
 
     def publish(self, tallied: bool) -> None:
         if not tallied:
-            raise PhaseError("Results cannot be published before the tally.")
+            raise PhaseError(_("Results cannot be published before the tally."))
         self._advance("closed", "published")

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pb.extensions import db
@@ -66,7 +67,7 @@ def new(pot_id: int):
     if form.validate_on_submit():
         proposal = services.submit_proposal(pot, current_user, **_fields(form))
         db.session.commit()
-        flash("Thank you, your proposal has been submitted.", "success")
+        flash(_("Thank you, your proposal has been submitted."), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_form("proposals/form.html", form, pot=pot, proposal=None)
 
@@ -83,7 +84,7 @@ def edit(proposal_id: int):
     if form.validate_on_submit():
         services.update_proposal(proposal, current_user, **_fields(form))
         db.session.commit()
-        flash("Your changes have been saved.", "success")
+        flash(_("Your changes have been saved."), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_form("proposals/form.html", form, pot=proposal.pot, proposal=proposal)
 

@@ -3,6 +3,7 @@
 from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -69,7 +70,7 @@ def run_tally(pot_id: int):
     db.session.commit()
     jobs.start(job)  # in the background; at once when jobs run immediately
     if job.status == jobs.JobStatus.DONE:
-        flash("The tally has run. Check the outcome below before publishing.", "success")
+        flash(_("The tally has run. Check the outcome below before publishing."), "success")
         return redirect(url_for("results.preview", pot_id=pot.id), code=303)
     return redirect(url_for("results.job", pot_id=pot.id, job_id=job.id), code=303)
 
@@ -101,7 +102,7 @@ def publish(pot_id: int):
         return _preview_page(pot, 409, str(exc), publish_form=form)
     db.session.commit()
     signals.published.send(current_app._get_current_object(), pot=pot)
-    flash(f"Results version {result.version} are published.", "success")
+    flash(_("Results version %(version)s are published.", version=result.version), "success")
     return redirect(url_for("results.show", pot_id=pot.id), code=303)
 
 

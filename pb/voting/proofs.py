@@ -6,6 +6,8 @@ every later step (and the cast itself) checks it again against the database.
 
 import hashlib
 
+from flask_babel import gettext as _
+
 from pb.electorate import services as electorate
 from pb.electorate.models import AccessCode, VoterRollEntry
 from pb.extensions import db, limiter
@@ -77,11 +79,15 @@ def prove_code(pot, text: str, user=None) -> Proof:
     status, code = electorate.code_status(pot, text)
     if status == "unknown":
         _count_failure(keys)
-        raise ProofError("This is not an access code for this pot. Check it against your letter.")
+        raise ProofError(
+            _("This is not an access code for this pot. Check it against your letter.")
+        )
     if status == "void":
-        raise ProofError("This access code has been cancelled. Contact the council for a new one.")
+        raise ProofError(
+            _("This access code has been cancelled. Contact the council for a new one.")
+        )
     if status == "used":
-        raise ProofError("This access code has already been used to vote.")
+        raise ProofError(_("This access code has already been used to vote."))
     return Proof(access_code_id=code.id)
 
 
