@@ -1,6 +1,7 @@
 """The open data API: read-only JSON for anyone, errors included, described by openapi.json."""
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from pb.api import openapi, serializers, services
@@ -71,7 +72,7 @@ def _unexpected_error(error: Exception):
 def _pot_or_404(pot_id: int):
     pot = services.visible_pot(pot_id)
     if pot is None:
-        abort(404, f"There is no pot with id {pot_id}.")
+        abort(404, _("There is no pot with id %(pot_id)s.", pot_id=pot_id))
     return pot
 
 
@@ -103,7 +104,7 @@ def results(pot_id: int):
     pot = _pot_or_404(pot_id)
     published, titles = services.published_results(pot)
     if not published:
-        abort(404, f"The results of pot {pot_id} are not published yet.")
+        abort(404, _("The results of pot %(pot_id)s are not published yet.", pot_id=pot_id))
     return jsonify(serializers.results(pot, published, titles))
 
 
@@ -118,7 +119,7 @@ def goes_local():
         abort(400, str(exc))
     council = dashboard.current_council()
     if council is None:
-        abort(404, "No council has been set up yet.")
+        abort(404, _("No council has been set up yet."))
     if year is None:
         year = dashboard.default_year(council)
     figures = dashboard.goes_local(year, council)
@@ -127,4 +128,4 @@ def goes_local():
 
 @_route("/<path:unknown>")
 def unknown(unknown: str):
-    abort(404, "There is nothing at this address; see /api/v1/openapi.json.")
+    abort(404, _("There is nothing at this address; see /api/v1/openapi.json."))

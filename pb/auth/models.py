@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,10 +15,10 @@ if TYPE_CHECKING:
     from pb.councils.models import Postcode
 
 ROLES = {
-    "admin": "Council admin",
-    "panel": "Ward panel member",
-    "officer": "Polling officer",
-    "auditor": "Auditor",
+    "admin": _l("Council admin"),
+    "panel": _l("Ward panel member"),
+    "officer": _l("Polling officer"),
+    "auditor": _l("Auditor"),
 }
 
 
@@ -144,7 +145,7 @@ class RoleGrant(db.Model):
 
     @property
     def label(self) -> str:
-        return ROLES.get(self.role, self.role)
+        return str(ROLES.get(self.role, self.role))
 
 
 class LoginSession(db.Model):

@@ -125,7 +125,7 @@ def login():
             lockout.remember_device(response, form.email.data)
             return response
         lockout.record_failure(form.email.data)
-        form.form_errors.append("The e-mail address or password is not right.")
+        form.form_errors.append(_("The e-mail address or password is not right."))
     return render_form("auth/login.html", form)
 
 

@@ -21,7 +21,6 @@ from pb.timeutil import today
 from pb.voting.models import Ballot
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-ALL_WARDS = "All wards"
 TOTAL = "Total"
 # Ballots and turnout count once voting has closed: a running count is not shown publicly.
 COUNTED_PHASES = ("closed", "published")
@@ -220,7 +219,7 @@ def goes_local(year: int, council: Council | None = None) -> dict:
     ]
     council_wide = [figures[p.id] for p in pots if p.ward_id is None]
     if council_wide:
-        areas.append(_row(ALL_WARDS, None, population, council_wide, budget))
+        areas.append(_row(_("All wards"), None, population, council_wide, budget))
     totals = _row(TOTAL, None, population, list(figures.values()), budget)
     return {
         "year": year,

@@ -53,7 +53,7 @@ class Delivery:
 
     @property
     def label(self) -> str:
-        return DELIVERY_STATUSES[self.status]
+        return str(DELIVERY_STATUSES[self.status])
 
     @property
     def latest_on(self) -> date | None:

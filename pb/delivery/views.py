@@ -23,7 +23,7 @@ def delivery_of(proposal: Proposal):
 @bp.app_template_filter("delivery_status")
 def delivery_status(status: str) -> str:
     """A delivery status in words: "in_progress" -> "In progress"."""
-    return DELIVERY_STATUSES.get(status, status)
+    return str(DELIVERY_STATUSES.get(status, status))
 
 
 @bp.route("/pots/<int:pot_id>/delivery")

@@ -92,12 +92,15 @@ def roll_preview(pot_id: int, token: str):
         try:
             count = roll.import_roll(pot, upload.text, current_user)
         except roll.RollImportError:
-            problem, status = "The file has problems now, so nothing was imported.", 422
+            problem, status = _("The file has problems now, so nothing was imported."), 422
         except PhaseError as exc:
             problem, status = str(exc), 409
         except IntegrityError:
-            problem = "Someone imported some of these references at the same time. "
-            problem, status = problem + "Nothing was imported; check the file again.", 409
+            problem = _(
+                "Someone imported some of these references at the same time. "
+                "Nothing was imported; check the file again."
+            )
+            status = 409
         else:
             db.session.commit()
             csvimport.discard_upload(token)

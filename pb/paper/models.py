@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,9 +10,9 @@ from pb.extensions import db
 from pb.timeutil import utcnow
 
 BATCH_STATUSES = {
-    "open": "Waiting for a second entry",
-    "mismatch": "Entries differ: correct one of them",
-    "counted": "Counted",
+    "open": _l("Waiting for a second entry"),
+    "mismatch": _l("Entries differ: correct one of them"),
+    "counted": _l("Counted"),
 }
 
 
@@ -33,7 +34,7 @@ class PaperBatch(db.Model):
 
     @property
     def status_label(self) -> str:
-        return BATCH_STATUSES[self.status]
+        return str(BATCH_STATUSES[self.status])
 
 
 class PaperBatchEntry(db.Model):

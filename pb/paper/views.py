@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pb.extensions import db
@@ -14,8 +15,8 @@ from pb.voting.services import ballot_proposals
 bp = Blueprint("paper", __name__, url_prefix="/panel/pots/<int:pot_id>/paper")
 
 IDENTIFIER_LABELS = {
-    "roll": "The voter's elector reference",
-    "codes": "The access code from the voter's letter",
+    "roll": _l("The voter's elector reference"),
+    "codes": _l("The access code from the voter's letter"),
 }
 
 
@@ -27,7 +28,7 @@ def _load(pot_id: int) -> Pot:
 
 def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_errors=()):
     voter_form = voter_form or PaperVoterForm(pot.eligibility_mode, formdata=None)
-    voter_form.identifier.label.text = IDENTIFIER_LABELS.get(pot.eligibility_mode, "Voter")
+    voter_form.identifier.label.text = IDENTIFIER_LABELS.get(pot.eligibility_mode, _l("Voter"))
     return render_template(
         "paper/index.html",
         pot=pot,
@@ -99,7 +100,7 @@ def batch(pot_id: int, number: int):
     pot = _load(pot_id)
     batch = services.batch_for(pot, number)
     if batch is None:
-        return _page(pot, 404, error=f"There is no batch {number} yet.")
+        return _page(pot, 404, error=_("There is no batch %(number)s yet.", number=number))
     titles = {p.id: p.title for p in ballot_proposals(pot)}
     return render_template(
         "paper/batch.html",

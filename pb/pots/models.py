@@ -5,6 +5,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,29 +15,29 @@ from pb.timeutil import utcnow
 
 PHASES = ("draft", "proposals", "review", "voting", "closed", "published")
 PHASE_LABELS = {
-    "draft": "Being set up",
-    "proposals": "Open for proposals",
-    "review": "Proposals under review",
-    "voting": "Voting open",
-    "closed": "Voting closed",
-    "published": "Results published",
+    "draft": _l("Being set up"),
+    "proposals": _l("Open for proposals"),
+    "review": _l("Proposals under review"),
+    "voting": _l("Voting open"),
+    "closed": _l("Voting closed"),
+    "published": _l("Results published"),
 }
 BALLOT_METHODS = {
-    "approval": "Approval: tick the projects you support",
-    "ranked": "Ranked: put projects in order of preference",
-    "points": "Points: spread points over the projects",
+    "approval": _l("Approval: tick the projects you support"),
+    "ranked": _l("Ranked: put projects in order of preference"),
+    "points": _l("Points: spread points over the projects"),
 }
 ELIGIBILITY_MODES = {
-    "open": "Open: any confirmed resident of the area",
-    "roll": "Voter roll: the resident must match an entry of an imported roll",
-    "codes": "Access codes: a one-time code posted to each household",
+    "open": _l("Open: any confirmed resident of the area"),
+    "roll": _l("Voter roll: the resident must match an entry of an imported roll"),
+    "codes": _l("Access codes: a one-time code posted to each household"),
 }
 RULES = {
-    "greedy": "Most votes first (greedy)",
-    "equalshares": "Method of Equal Shares",
-    "equalshares/add1": "Method of Equal Shares (Add1 completion)",
-    "equalshares-comparison": "Method of Equal Shares, compared with greedy",
-    "equalshares/add1-comparison": "Method of Equal Shares (Add1), compared with greedy",
+    "greedy": _l("Most votes first (greedy)"),
+    "equalshares": _l("Method of Equal Shares"),
+    "equalshares/add1": _l("Method of Equal Shares (Add1 completion)"),
+    "equalshares-comparison": _l("Method of Equal Shares, compared with greedy"),
+    "equalshares/add1-comparison": _l("Method of Equal Shares (Add1), compared with greedy"),
 }
 #: Add1 raises each voter's share by one whole currency unit a step unless the pot says
 #: otherwise (as Wieliczka did with one złoty).
@@ -139,7 +140,7 @@ class Pot(db.Model):
 
     @property
     def phase_label(self) -> str:
-        return PHASE_LABELS[self.phase]
+        return str(PHASE_LABELS[self.phase])
 
     @property
     def currency(self) -> str:
@@ -148,7 +149,7 @@ class Pot(db.Model):
 
     @property
     def area_name(self) -> str:
-        return self.ward.name if self.ward else f"All of {self.council.name}"
+        return self.ward.name if self.ward else _("All of %(council)s", council=self.council.name)
 
     @property
     def ward_round_id(self) -> int | None:
@@ -165,11 +166,11 @@ class Pot(db.Model):
         """(label, planned date, reached) for each step, in order."""
         reached = PHASES.index(self.phase)
         steps = [
-            ("Proposals open", self.proposals_open_on, 1),
-            ("Review of proposals", self.review_starts_on, 2),
-            ("Voting opens", self.voting_opens_on, 3),
-            ("Voting closes", self.voting_closes_on, 4),
-            ("Results published", self.results_on, 5),
+            (_("Proposals open"), self.proposals_open_on, 1),
+            (_("Review of proposals"), self.review_starts_on, 2),
+            (_("Voting opens"), self.voting_opens_on, 3),
+            (_("Voting closes"), self.voting_closes_on, 4),
+            (_("Results published"), self.results_on, 5),
         ]
         return [(label, day, reached >= index) for label, day, index in steps]
 

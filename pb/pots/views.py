@@ -31,5 +31,5 @@ def show(pot_id: int):
         voted=voted,
         proposal_count=count,
         instructions=ballots.instructions(pot),
-        method_label=BALLOT_METHODS[pot.ballot_method],
+        method_label=str(BALLOT_METHODS[pot.ballot_method]),
     )

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,28 +12,28 @@ from pb.pots.models import Pot
 from pb.timeutil import utcnow
 
 CATEGORIES = {
-    "environment": "Environment and green spaces",
-    "community": "Community and neighbourhood",
-    "young-people": "Children and young people",
-    "older-people": "Older people",
-    "health": "Health and wellbeing",
-    "transport": "Streets and transport",
-    "culture": "Culture, arts and sport",
-    "safety": "Community safety",
+    "environment": _l("Environment and green spaces"),
+    "community": _l("Community and neighbourhood"),
+    "young-people": _l("Children and young people"),
+    "older-people": _l("Older people"),
+    "health": _l("Health and wellbeing"),
+    "transport": _l("Streets and transport"),
+    "culture": _l("Culture, arts and sport"),
+    "safety": _l("Community safety"),
 }
 DELIVERY_STATUSES = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "delivered": "Delivered",
-    "cancelled": "Cancelled",
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
 }
 STATUSES = {
-    "submitted": "Submitted",
-    "feasible": "Feasible",
-    "not_feasible": "Not feasible",
-    "merged": "Merged into another proposal",
-    "on_ballot": "On the ballot",
-    "withdrawn": "Withdrawn",  # an imported project the source lists at cost 0
+    "submitted": _l("Submitted"),
+    "feasible": _l("Feasible"),
+    "not_feasible": _l("Not feasible"),
+    "merged": _l("Merged into another proposal"),
+    "on_ballot": _l("On the ballot"),
+    "withdrawn": _l("Withdrawn"),  # an imported project the source lists at cost 0
 }
 
 
@@ -85,15 +86,16 @@ class Proposal(db.Model):
 
     @property
     def delivery_label(self) -> str | None:
-        return DELIVERY_STATUSES.get(self.delivery_status or "")
+        label = DELIVERY_STATUSES.get(self.delivery_status or "")
+        return str(label) if label is not None else None
 
     @property
     def category_label(self) -> str:
-        return CATEGORIES.get(self.category, self.category)
+        return str(CATEGORIES.get(self.category, self.category))
 
     @property
     def status_label(self) -> str:
-        return STATUSES[self.status]
+        return str(STATUSES[self.status])
 
     def editable_by(self, user) -> bool:
         """The proposer may edit until the pot's review starts."""
