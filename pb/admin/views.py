@@ -140,7 +140,7 @@ def sign_out_everywhere():
     _require_admin()
     form = SignOutForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("admin.index"), code=303)
     sessions.end_all(form.user)
     record("account.signed_out_everywhere", actor=current_user, user=form.user.id)

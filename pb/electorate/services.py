@@ -119,7 +119,7 @@ def generate_batch(pot: Pot, label: str, count: int, actor) -> AccessCodeBatch:
         )
     codes: set[str] = set()
     while len(codes) < count:
-        fresh = {_random_code() for _ in range(count - len(codes))} - codes
+        fresh = {_random_code() for _n in range(count - len(codes))} - codes
         codes |= fresh - _taken(fresh)
     batch = AccessCodeBatch(pot_id=pot.id, label=label, created_by_id=actor.id)
     db.session.add(batch)
@@ -134,7 +134,7 @@ def generate_batch(pot: Pot, label: str, count: int, actor) -> AccessCodeBatch:
 
 
 def _random_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "".join(secrets.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
 
 
 def _taken(codes: set[str]) -> set[str]:

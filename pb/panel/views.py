@@ -69,7 +69,7 @@ def settings(pot_id: int):
         except PhaseError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
-            page, _ = render_form("panel/pot_form.html", form, pot=pot)
+            page, _status = render_form("panel/pot_form.html", form, pot=pot)
             return page, 409
         else:
             db.session.commit()
@@ -154,7 +154,7 @@ def ballot_key(pot_id: int):
         except (PhaseError, BallotKeyError) as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
-            page, _ = render_form("panel/key.html", form, pot=pot)
+            page, _status = render_form("panel/key.html", form, pot=pot)
             return page, 409
         db.session.commit()
         page = render_template("panel/key_made.html", pot=pot, key=key)

@@ -117,6 +117,6 @@ def load(session, pot) -> Proof | None:
         code = db.session.get(AccessCode, stored["code"])
         if code is None or code.pot_id != pot.id:
             return None
-        status, _ = electorate.code_status(pot, code.code)
+        status, _code = electorate.code_status(pot, code.code)
         return Proof(access_code_id=code.id, usable=status == "ok")
     return None
