@@ -83,9 +83,7 @@ def update(folder: Path = FOLDER, root: Path = ROOT) -> None:
         else:
             catalog = Catalog(locale=code, project="pb", charset="utf-8")
         # A copy each time: update() adopts the template's own message objects.
-        catalog.update(
-            copy.deepcopy(template), update_header_comment=False, no_fuzzy_matching=True
-        )
+        catalog.update(copy.deepcopy(template), update_header_comment=False, no_fuzzy_matching=True)
         if code == SOURCE:
             for message in catalog:
                 if message.id:
@@ -94,7 +92,7 @@ def update(folder: Path = FOLDER, root: Path = ROOT) -> None:
         catalog.obsolete.clear()
         catalog.fuzzy = False
         write(path, catalog)
-        print(f"{path.relative_to(root)}: {len(catalog)} messages, {len(missing(catalog))} to do")
+        print(f"{path}: {len(catalog)} messages, {len(missing(catalog))} to do")
 
 
 def compile_all(folder: Path = FOLDER) -> list[Path]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 
 SOURCE_LOCALE = "en_GB"
 SESSION_KEY = "pb_locale"
@@ -91,14 +91,14 @@ def _council_choice() -> tuple[list[str] | None, str | None]:
 def offered_locales() -> list[str]:
     """The languages this site offers: those with a catalog that the council chose (all of
     them when it has not chosen); British English is always there, as the source."""
-    if has_request_context() and "pb_offered" in g:
-        return g.pb_offered
+    if has_request_context() and hasattr(request, "pb_offered"):
+        return request.pb_offered
     chosen, _default = _council_choice()
     offered = [code for code in catalog_locales() if chosen is None or code in chosen]
     if SOURCE_LOCALE not in offered:
         offered.insert(0, SOURCE_LOCALE)
     if has_request_context():
-        g.pb_offered = offered
+        request.pb_offered = offered
     return offered
 
 
@@ -123,8 +123,8 @@ def select_locale() -> str:
     """Flask-Babel's locale selector: the reader's language (see the module's docstring)."""
     if not has_request_context():
         return SOURCE_LOCALE
-    if "pb_locale" in g:
-        return g.pb_locale
+    if hasattr(request, "pb_locale"):
+        return request.pb_locale
     from flask_login import current_user
 
     chosen = usable(request.args.get("lang"))
@@ -136,7 +136,7 @@ def select_locale() -> str:
         matches = [code.replace("_", "-") for code in offered]
         best = request.accept_languages.best_match(matches + [c.split("_")[0] for c in offered])
         chosen = usable(best) or _by_language(best, offered) or default_locale()
-    g.pb_locale = chosen
+    request.pb_locale = chosen
     return chosen
 
 
@@ -153,7 +153,7 @@ def _by_language(tag: str | None, offered: list[str]) -> str | None:
 def remember(code: str, user=None) -> None:
     """Keep the reader's choice in the session and, when signed in, on the account."""
     session[SESSION_KEY] = code
-    g.pb_locale = code
+    request.pb_locale = code
     if user is not None and getattr(user, "is_authenticated", False):
         user.locale = code
     from flask_babel import refresh
@@ -235,14 +235,14 @@ def register_template_helpers(app) -> None:
     """Filters and globals for templates: `|number`, `|percent`, `|day`, `|moment`, and the
     language switch's data."""
 
-    @app.before_request
     def _fresh_locale():
-        # Tests run many requests in one app context (so one `g`): each request chooses anew.
-        g.pop("pb_locale", None)
-        g.pop("pb_offered", None)
+        # Flask-Babel keeps the locale in `g`, which tests share between the requests of one
+        # app context: each request chooses anew, before any other hook translates anything.
         from flask_babel import refresh
 
         refresh()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_locale)
 
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")
@@ -292,6 +292,14 @@ class Shown:
     @property
     def language(self) -> str:
         return language_name(self.locale)
+
+    @property
+    def language_here(self) -> str:
+        """The text's language named in the reader's: "Saesneg" to a Welsh reader."""
+        try:
+            return Locale.parse(self.locale).get_display_name(current_locale()) or self.locale
+        except (ValueError, UnknownLocaleError):  # pragma: no cover - codes come from catalogs
+            return self.locale
 
     def __str__(self) -> str:
         return self.text

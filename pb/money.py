@@ -140,11 +140,7 @@ def parse_money(text: str | None, currency: str, locale: str | None = None) -> i
     )
     name = currency_name(currency, locale)
     digits = minor_digits(currency)
-    unit = (
-        _("a whole number")
-        if digits == 0
-        else _("at most %(digits)s decimals", digits=digits)
-    )
+    unit = _("a whole number") if digits == 0 else _("at most %(digits)s decimals", digits=digits)
     refused = ValueError(
         _(
             "Enter an amount in %(name)s (%(unit)s), like %(example)s.",

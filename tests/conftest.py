@@ -13,11 +13,17 @@ from flask import g
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
-from pb import create_app, i18n
+from pb import catalogs, create_app, i18n
 from pb.extensions import db, limiter
 from tests import factories
 
 POSTGRES_URL = os.environ.get("PB_TEST_DATABASE_URL")
+
+
+def pytest_sessionstart(session):
+    # The app reads compiled catalogs (.mo), which are built, never committed: build them
+    # here too, so a plain `pytest` sees the translations `make test` would.
+    catalogs.compile_all()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -81,6 +81,11 @@ ACCESS = {
     "api.results": EVERYONE,
     "api.goes_local": EVERYONE,
     "api.unknown": EVERYONE,
+    # Languages: the switch for everyone, the council's choice and content translations for staff.
+    "languages.choose": EVERYONE,
+    "languages.settings": ADMIN,
+    "languages.pot": MANAGE,
+    "languages.proposal": MANAGE,
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}
@@ -116,6 +121,7 @@ def _fill(app, rule, world):
         "number": 1,
         "grant_id": 999999,
         "filename": "pb.css",
+        "code": "cy",
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})

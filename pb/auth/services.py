@@ -14,6 +14,7 @@ from pb.auth.models import User
 from pb.auth.tokens import CONFIRM, RESET, TokenError, make_token, read_token
 from pb.extensions import db
 from pb.http import absolute_url
+from pb.i18n import current_locale
 from pb.mail import queue_mail
 from pb.timeutil import utcnow
 
@@ -60,6 +61,8 @@ def register(
         password_hash=hash_password(password),
         postcode=postcode,
         date_of_birth=date_of_birth,
+        # The language they registered in: later mail is written in it.
+        locale=current_locale(),
     )
     db.session.add(user)
     db.session.flush()
