@@ -13,6 +13,7 @@ money through pb.money), all in the reader's locale; outside a request they use 
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -122,7 +123,9 @@ def usable(code: str | None) -> str | None:
 def select_locale() -> str:
     """Flask-Babel's locale selector: the reader's language (see the module's docstring)."""
     if not has_request_context():
-        return SOURCE_LOCALE
+        # The `pb` command (and a job) with no recipient: PB_LANGUAGE, else British English.
+        wanted = os.environ.get("PB_LANGUAGE", "").replace("-", "_")
+        return wanted if wanted in catalog_locales() else SOURCE_LOCALE
     if hasattr(request, "pb_locale"):
         return request.pb_locale
     from flask_login import current_user

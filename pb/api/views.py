@@ -40,7 +40,7 @@ def _read_only():
         response.headers["Access-Control-Allow-Methods"] = ", ".join(READ_METHODS)
         return response
     if request.method not in READ_METHODS:
-        raise MethodNotAllowed(READ_METHODS, "The open data API is read-only: use GET.")
+        raise MethodNotAllowed(READ_METHODS, _("The open data API is read-only: use GET."))
     return None
 
 
@@ -66,7 +66,7 @@ def _unexpected_error(error: Exception):
         raise error  # tests must see the traceback
     current_app.logger.exception("unexpected error in the API")
     db.session.rollback()
-    return error_response(500, "Something went wrong on our side.")
+    return error_response(500, _("Something went wrong on our side."))
 
 
 def _pot_or_404(pot_id: int):

@@ -37,7 +37,8 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField(_l("Password"), validators=PASSWORD_RULES)
     confirm = PasswordField(
-        _l("Password again"), validators=[EqualTo("password", "The two passwords do not match.")]
+        _l("Password again"),
+        validators=[EqualTo("password", _l("The two passwords do not match."))],
     )
 
 
@@ -62,7 +63,7 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
     confirm = PasswordField(
         _l("New password again"),
-        validators=[EqualTo("password", "The two passwords do not match.")],
+        validators=[EqualTo("password", _l("The two passwords do not match."))],
     )
 
 

@@ -1,5 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -21,9 +22,9 @@ from pb.voting import residence
 
 bp = Blueprint("auth", __name__)
 
-LOCKED_MESSAGE = (
-    "There have been too many failed attempts to log in with this e-mail address. "
-    "Wait a few minutes, then try again."
+LOCKED_MESSAGE = _l(
+    "There have been too many failed attempts to log in with this e-mail "
+    "address. Wait a few minutes, then try again."
 )
 
 

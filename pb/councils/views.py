@@ -66,11 +66,14 @@ def preview(token: str):
             done = imports.import_postcodes(upload.text, current_user)
         except imports.PostcodeImportError:
             db.session.rollback()
-            problem, status = "The file has problems now, so nothing was imported.", 422
+            problem, status = _("The file has problems now, so nothing was imported."), 422
         except IntegrityError:
             db.session.rollback()
-            problem = "Another import added some of these postcodes at the same time. "
-            problem, status = problem + "Nothing was imported; check the file again.", 409
+            problem = _(
+                "Another import added some of these postcodes at the same time. "
+                "Nothing was imported; check the file again."
+            )
+            status = 409
         else:
             db.session.commit()
             csvimport.discard_upload(token)

@@ -13,7 +13,7 @@ from pb.i18n import day
 from pb.proposals.models import DELIVERY_STATUSES
 from pb.timeutil import today
 
-PROGRESS = "Enter the progress as a whole number from 0 to 100."
+PROGRESS = _l("Enter the progress as a whole number from 0 to 100.")
 
 
 def _strip(text):
@@ -36,7 +36,7 @@ class DeliveryUpdateForm(FlaskForm):
     status = RadioField(
         _l("Status"),
         choices=[SelectChoice(key, label) for key, label in DELIVERY_STATUSES.items()],
-        invalid_choice_message="Choose the project's status.",
+        invalid_choice_message=_l("Choose the project's status."),
     )
     progress = PercentField(
         _l("Progress in percent"),
@@ -46,7 +46,7 @@ class DeliveryUpdateForm(FlaskForm):
     on = DateField(
         _l("Date of the update"),
         default=today,
-        invalid_value_message="Enter a real date, like 2026-05-31.",
+        invalid_value_message=_l("Enter a real date, like 2026-05-31."),
         validators=[InputRequired(_l("Enter the date of the update."))],
     )
     text = TextAreaField(

@@ -104,7 +104,10 @@ def read_rows(
             break
         except csv.Error as exc:
             errors.append(
-                (line, f"This line cannot be read as CSV ({exc}), nor anything after it.")
+                (
+                    line,
+                    _("This line cannot be read as CSV (%(exc)s), nor anything after it.", exc=exc),
+                )
             )
             break
         if not any(cell.strip() for cell in record):

@@ -58,12 +58,12 @@ class PotForm(FlaskForm):
     min_picks = IntegerField(
         _l("Fewest projects to choose or rank"),
         default=1,
-        validators=[Optional(), NumberRange(1, 100, "Enter a number from 1 to 100.")],
+        validators=[Optional(), NumberRange(1, 100, _l("Enter a number from 1 to 100."))],
     )
     max_picks = IntegerField(
         _l("Most projects to choose or rank"),
         description=_l("Leave empty for no limit (approval only)."),
-        validators=[Optional(), NumberRange(1, 100, "Enter a number from 1 to 100.")],
+        validators=[Optional(), NumberRange(1, 100, _l("Enter a number from 1 to 100."))],
     )
     spending_cap = MoneyField(
         _l("Spending cap in {currency} (approval)"),
@@ -72,11 +72,11 @@ class PotForm(FlaskForm):
     )
     points_total = IntegerField(
         _l("Points to spread (points ballot)"),
-        validators=[Optional(), NumberRange(1, 1000, "Enter a number from 1 to 1,000.")],
+        validators=[Optional(), NumberRange(1, 1000, _l("Enter a number from 1 to 1,000."))],
     )
     points_max = IntegerField(
         _l("Most points on one project (points ballot)"),
-        validators=[Optional(), NumberRange(1, 1000, "Enter a number from 1 to 1,000.")],
+        validators=[Optional(), NumberRange(1, 1000, _l("Enter a number from 1 to 1,000."))],
     )
     rule = SelectField(_l("Counting rule"), choices=_choices(RULES), default="greedy")
     add1_step = MoneyField(
@@ -90,7 +90,7 @@ class PotForm(FlaskForm):
     min_age = IntegerField(
         _l("Minimum age"),
         description=_l("Leave empty for no minimum."),
-        validators=[Optional(), NumberRange(0, 120, "Enter an age from 0 to 120.")],
+        validators=[Optional(), NumberRange(0, 120, _l("Enter an age from 0 to 120."))],
     )
 
     def __init__(
@@ -101,7 +101,7 @@ class PotForm(FlaskForm):
         self.currency = currency
         # Only the areas the user may manage: a ward panel cannot move a pot out of its reach.
         self.ward_id.choices = (
-            [SelectChoice("", "Council-wide (every ward)")] if council_wide else []
+            [SelectChoice("", _("Council-wide (every ward)"))] if council_wide else []
         ) + [SelectChoice(str(w.id), w.name) for w in wards]
         self.frozen = frozen
 
@@ -272,16 +272,16 @@ class PaperVoterForm(FlaskForm):
         ok = super().validate(extra_validators)
         if self.mode == "open":
             for name, message in (
-                ("name", "Enter the voter's full name."),
-                ("postcode", "Enter the voter's postcode."),
-                ("date_of_birth", "Enter the voter's date of birth."),
+                ("name", _("Enter the voter's full name.")),
+                ("postcode", _("Enter the voter's postcode.")),
+                ("date_of_birth", _("Enter the voter's date of birth.")),
             ):
                 field = getattr(self, name)
                 if not field.data and not field.errors:
                     field.errors = [message]
                     ok = False
         elif not (self.identifier.data or "").strip():
-            self.identifier.errors = ["Enter who has voted."]
+            self.identifier.errors = [_("Enter who has voted.")]
             ok = False
         return ok
 

@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
 from pb.http import absolute_url
+from pb.i18n import day
 from pb.mail import queue_mail
 from pb.money import format_money
 from pb.pots.models import PhaseError, Pot, Round
@@ -19,10 +21,10 @@ from pb.timeutil import today, utcnow
 from pb.voting import sealing
 
 PHASE_ACTIONS = {
-    "open_proposals": "Open for proposals",
-    "start_review": "Close proposals and start review",
-    "open_voting": "Open voting",
-    "close_voting": "Close voting",
+    "open_proposals": _l("Open for proposals"),
+    "start_review": _l("Close proposals and start review"),
+    "open_voting": _l("Open voting"),
+    "close_voting": _l("Close voting"),
 }
 # The phase each step starts from: only the step that fits the pot's phase is offered.
 _STEP_FROM = {
@@ -59,18 +61,21 @@ def next_steps(pot: Pot) -> list[Step]:
 
 def _why_not(pot: Pot, action: str) -> str:
     if pot.phase == _STEP_FROM[action]:
-        return "Make the ballot key and have its holders confirm it before voting opens."
-    return (
-        f"{pot.name}: {pot.phase_label.lower()}. \u201c{PHASE_ACTIONS[action]}\u201d is not "
-        "possible now; the page lists the steps that are."
+        return _("Make the ballot key and have its holders confirm it before voting opens.")
+    return _(
+        "%(name)s: %(phase)s. “%(step)s” is not possible now; the page lists the steps that are.",
+        name=pot.name,
+        phase=pot.phase_label.lower(),
+        step=PHASE_ACTIONS[action],
     )
 
 
 def _confirm_because(pot: Pot, action: str) -> str | None:
     if action == "close_voting" and pot.voting_closes_on and today() < pot.voting_closes_on:
-        return (
-            f"Voting is planned to close on {pot.voting_closes_on:%-d %B %Y}. Closing now "
-            "stops every resident who has not voted yet from voting, and cannot be undone."
+        return _(
+            "Voting is planned to close on %(day)s. Closing now stops every resident who "
+            "has not voted yet from voting, and cannot be undone.",
+            day=day(pot.voting_closes_on),
         )
     return None
 
@@ -290,7 +295,7 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
         raise PhaseError(_("Merge into a proposal that is still being considered."))
     proposal.status = "merged"
     proposal.merged_into_id = into.id
-    proposal.review_note = f"Merged into \u201c{into.title}\u201d."
+    proposal.review_note = _("Merged into “%(title)s”.", title=into.title)
     record("proposal.merged", actor=actor, pot=proposal.pot, proposal=proposal.id, into=into.id)
 
 

@@ -110,7 +110,7 @@ def change_phase(pot_id: int):
     require_manage(pot)
     action = request.form.get("action", "")
     if action not in services.PHASE_ACTIONS:
-        return _render_pot(pot, "Choose one of the listed steps.", 400)
+        return _render_pot(pot, _("Choose one of the listed steps."), 400)
     form = ConfirmStepForm()
     confirming = "reason" in request.form
     confirmed = confirming and form.validate_on_submit()
@@ -188,7 +188,7 @@ def open_envelopes(pot_id: int):
     require_manage(pot)
     form = KeyCodesForm()
     if not form.validate_on_submit():
-        return _render_pot(pot, "Enter the ballot key to open the envelopes.", 422, form)
+        return _render_pot(pot, _("Enter the ballot key to open the envelopes."), 422, form)
     try:
         opened = opening.open_envelopes(pot, current_user, form.code_list())
     except (PhaseError, opening.OpeningError) as exc:

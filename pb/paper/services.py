@@ -129,7 +129,10 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
         )
     if matches := _earlier_participations(pot, participation, voter.not_the_match):
         raise PaperError(
-            "This person has already taken part in this round: " + "; ".join(matches) + "."
+            _(
+                "This person has already taken part in this round: %(where)s.",
+                where="; ".join(matches),
+            )
         )
     try:
         with db.session.begin_nested():
@@ -205,7 +208,7 @@ def parse_batch(pot, text: str) -> tuple[list, list[LineError]]:
     parsed, errors = [], []
     lines = [line for line in (text or "").splitlines()]
     if len(lines) > 2000:
-        return [], [LineError(0, "A batch can hold at most 2,000 ballots.")]
+        return [], [LineError(0, _("A batch can hold at most 2,000 ballots."))]
     for number, line in enumerate(lines, start=1):
         line = line.strip()
         if not line:
@@ -216,7 +219,7 @@ def parse_batch(pot, text: str) -> tuple[list, list[LineError]]:
         except ballots.BallotError as exc:
             errors.append(LineError(number, f"{line!r}: {exc}"))
     if not parsed and not errors:
-        errors.append(LineError(0, "Type in at least one ballot."))
+        errors.append(LineError(0, _("Type in at least one ballot.")))
     return parsed, errors
 
 

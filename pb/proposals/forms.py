@@ -40,7 +40,7 @@ class ProposalForm(FlaskForm):
     )
     category = SelectField(
         _l("Category"),
-        choices=[SelectChoice("", "Choose a category")]
+        choices=[SelectChoice("", _l("Choose a category"))]
         + [SelectChoice(key, label) for key, label in CATEGORIES.items()],
         validators=[InputRequired(_l("Choose a category."))],
     )

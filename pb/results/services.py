@@ -120,7 +120,7 @@ def _tally_job(job: jobs.Job) -> None:
     pot = db.session.get(Pot, job.pot_id)
     actor = db.session.get(User, job.actor_id) if job.actor_id else None
     reason = json.loads(job.params or "{}").get("correction_reason")
-    job.progress = "Counting the ballots."
+    job.progress = _("Counting the ballots.")
     try:
         run_tally(pot, actor, correction_reason=reason, what_if=True)
     except (PhaseError, BallotError) as exc:

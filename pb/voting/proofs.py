@@ -7,6 +7,7 @@ every later step (and the cast itself) checks it again against the database.
 import hashlib
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from pb.electorate import services as electorate
 from pb.electorate.models import AccessCode, VoterRollEntry
@@ -29,14 +30,14 @@ class ProofError(Exception):
 PROOF_FAILURES_ALLOWED = 10
 _FAILURES_KEEP_SECONDS = 24 * 3600
 
-NO_MATCH = (
-    "These details do not match an entry on the voter roll that can be used to vote online. "
-    "Check your elector reference, postcode and date of birth are as on your poll card; if "
-    "they are, contact the council."
+NO_MATCH = _l(
+    "These details do not match an entry on the voter roll that can be used"
+    " to vote online. Check your elector reference, postcode and date of "
+    "birth are as on your poll card; if they are, contact the council."
 )
-TOO_MANY = (
-    "There have been too many attempts with these details. Try again tomorrow, vote on "
-    "paper, or contact the council."
+TOO_MANY = _l(
+    "There have been too many attempts with these details. Try again "
+    "tomorrow, vote on paper, or contact the council."
 )
 
 
