@@ -193,7 +193,7 @@ def text_direction(code: str | None = None) -> str:
 
 def language_name(code: str) -> str:
     """A language's name in itself ("Cymraeg", "polski" -> "Polski")."""
-    name = Locale.parse(code).get_display_name(code) or code
+    name = Locale.parse(code).get_language_name(code) or code
     return name[:1].upper() + name[1:]
 
 
@@ -300,7 +300,7 @@ class Shown:
     def language_here(self) -> str:
         """The text's language named in the reader's: "Saesneg" to a Welsh reader."""
         try:
-            return Locale.parse(self.locale).get_display_name(current_locale()) or self.locale
+            return Locale.parse(self.locale).get_language_name(current_locale()) or self.locale
         except (ValueError, UnknownLocaleError):  # pragma: no cover - codes come from catalogs
             return self.locale
 
