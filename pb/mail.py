@@ -38,10 +38,10 @@ def queue_mail(to: str, subject, template: str, *, locale: str | None = None, **
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = title
-    message["Content-Language"] = html_lang(locale)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="pb.localhost")
     message.set_content(body)
+    message["Content-Language"] = html_lang(locale)  # after set_content, which clears Content-*
     session = db.session()
     session.connection()  # make sure a transaction is open, so its end decides the mail's fate
     session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
