@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from pb import redirects
+from pb import i18n, redirects
 from pb.auth import lockout, services, sessions
 from pb.auth.forms import (
     AccountForm,
@@ -118,7 +118,11 @@ def login():
         db.session.commit()  # keeps the failed attempt in the audit log, or a rehash
         if user is not None:
             lockout.record_success(form.email.data)
-            session.clear()  # a fresh session at log-in: nothing carries over from before
+            chosen = session.get(i18n.SESSION_KEY)
+            session.clear()  # a fresh session at log-in: nothing carries over from before,
+            if chosen:  # but the language just chosen, which the account keeps from now on
+                session[i18n.SESSION_KEY] = chosen
+                user.locale = chosen
             sessions.start(user)
             db.session.commit()
             login_user(user)
