@@ -16,6 +16,7 @@ from pb.extensions import babel, csrf, db, limiter, login_manager, migrate
 from pb.money import format_money
 from pb.results import explain
 from pb.sqlite import make_transactional
+from pb.transaction import App
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def build_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the app: config, extensions, blueprints, error pages."""
     config = get_config(config_name)
-    app = Flask(
+    app = App(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -123,9 +124,8 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        # Last line of defence: log it, undo any half-done work, and say so plainly.
+        # Last line of defence: log it and say so plainly (pb.transaction undid the work).
         if app.testing:
             raise error  # tests must see the traceback, not a polite page
         app.logger.exception("unexpected error")
-        db.session.rollback()
         return render_template("errors/error.html", error=None), 500

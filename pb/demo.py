@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from pb import transaction
 from pb.audit import chain, package, signing
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
@@ -219,7 +220,7 @@ def seed() -> dict[str, str] | None:
                     status=status,
                 )
             )
-    db.session.commit()
+    transaction.commit()
     return keys
 
 
@@ -240,7 +241,7 @@ def import_real_election() -> str | None:
         return None
     pot = import_pabulib(path)
     signing.create_if_missing(pot.council)
-    db.session.commit()
+    transaction.commit()
     package.store(pot)
     return pot.name
 

@@ -1,7 +1,6 @@
 """Small helpers that every area's views share."""
 
 from flask import abort, current_app, render_template, request, url_for
-from flask_login import current_user
 
 from pb.extensions import db, limiter
 from pb.input import parse_id
@@ -30,48 +29,6 @@ def get_or_404(model, ident):
     if obj is None:
         abort(404)
     return obj
-
-
-def public_pot_or_404(pot_id):
-    """A pot as the public sees it: a draft is not there (its name must not leak) except for
-    the panel that is setting it up."""
-    from pb.pots.models import Pot
-
-    pot = get_or_404(Pot, pot_id)
-    if pot.phase == "draft" and not (
-        current_user.is_authenticated and current_user.has_role("panel", pot.ward_id)
-    ):
-        abort(404)
-    return pot
-
-
-def _require(allowed: bool) -> None:
-    if not current_user.is_authenticated:
-        abort(401)
-    if not allowed:
-        abort(403)
-
-
-def require_manage(pot) -> None:
-    """403 unless the user is on the panel for the pot's ward (or an admin)."""
-    _require(current_user.is_authenticated and current_user.may_manage(pot))
-
-
-def require_officer(pot) -> None:
-    """403 unless the user may run paper voting for the pot."""
-    _require(current_user.is_authenticated and current_user.is_officer_for(pot))
-
-
-def require_read(pot) -> None:
-    """403 unless the user may read the pot's panel pages: its panel, officers, auditors."""
-    _require(
-        current_user.is_authenticated
-        and (
-            current_user.may_manage(pot)
-            or current_user.is_auditor
-            or current_user.is_officer_for(pot)
-        )
-    )
 
 
 def absolute_url(endpoint: str, **values) -> str:

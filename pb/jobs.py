@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pb.extensions import db
 from pb.timeutil import utcnow
+from pb.transaction import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,8 @@ def handler(kind: str):
 
 
 def enqueue(kind: str, *, pot=None, actor=None, params: str = "") -> Job:
-    """Record a job and flush it; call :func:`start` once the caller has committed."""
+    """Record a job and flush it; it goes to the queue once the caller's transaction commits
+    (pb.transaction.after_commit), so a worker never looks for a job that is not there."""
     if kind not in HANDLERS:
         raise ValueError(f"no handler for jobs of kind {kind!r}")
     job = Job(
@@ -120,12 +122,19 @@ def enqueue(kind: str, *, pot=None, actor=None, params: str = "") -> Job:
     )
     db.session.add(job)
     db.session.flush()
+    job_id = job.id
+    after_commit(lambda: _run_job(job_id))
     return job
 
 
 def start(job: Job) -> None:
     """Hand a committed job to the queue (in tests it runs now, before this returns)."""
     _run_job(job.id)
+
+
+def run_at_once() -> bool:
+    """Whether jobs run in the caller, as soon as they are queued (tests, PB_JOBS_IMMEDIATE)."""
+    return bool(huey.immediate)
 
 
 @huey.task()
@@ -143,7 +152,9 @@ def _run_job(job_id: int) -> None:
 
 
 def run(job_id: int) -> None:
-    """Do one job: mark it running, call its handler, record done or failed. Commits."""
+    """Do one job: mark it running, call its handler, record done or failed. Commits (a job
+    has no request to commit for it); after_commit callbacks a handler registers are not run
+    from here: a job's side effects are its own."""
     job = db.session.get(Job, job_id)
     if job is None or job.finished:
         return  # already done (a retried message) or gone: nothing doubled

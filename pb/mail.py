@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from pb import transaction
 from pb.extensions import db
 from pb.i18n import current_locale, html_lang
 from pb.timeutil import utcnow
@@ -42,9 +43,8 @@ def queue_mail(to: str, subject, template: str, *, locale: str | None = None, **
     message["Message-ID"] = make_msgid(domain="pb.localhost")
     message.set_content(body)
     message["Content-Language"] = html_lang(locale)  # after set_content, which clears Content-*
-    session = db.session()
-    session.connection()  # make sure a transaction is open, so its end decides the mail's fate
-    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+    transaction.must_commit()  # a transaction is open, so its end decides the mail's fate
+    db.session().info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
 
 
 def deliver(app, message: EmailMessage) -> None:

@@ -7,6 +7,7 @@ access rule is written down here.
 import pytest
 from flask import url_for
 
+from pb.access import policy_of
 from tests.factories import make_user
 
 EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
@@ -125,6 +126,16 @@ def _fill(app, rule, world):
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})
+
+
+def test_every_route_declares_its_policy(app):
+    """Access is declared on the route (pb.access.requires), never left to the view's body."""
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and policy_of(view) is None
+    ]
+    assert undeclared == []
 
 
 def test_every_route_has_an_access_rule(app):

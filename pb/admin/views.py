@@ -1,15 +1,16 @@
 """Council admins give and take away roles."""
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
+from pb.access import admin, requires
 from pb.audit.services import record
 from pb.auth import sessions
 from pb.auth.models import ROLES, RoleGrant, User
@@ -49,19 +50,13 @@ class GrantForm(FlaskForm):
             )
 
 
-def _require_admin() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
-
-
 def _grants():
     return list(db.session.scalars(select(RoleGrant).join(User).order_by(User.email)))
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def index():
-    _require_admin()
     form = GrantForm()
     if form.validate_on_submit():
         grant = RoleGrant(
@@ -91,7 +86,6 @@ def index():
                 ward=grant.ward_id,
                 pot=grant.pot_id,
             )
-            db.session.commit()
             flash(
                 _("%(email)s is now %(role)s.", email=form.user.email, role=grant.label.lower()),
                 "success",
@@ -101,9 +95,8 @@ def index():
 
 
 @bp.route("/<int:grant_id>/revoke", methods=["POST"])
-@login_required
+@requires(admin)
 def revoke(grant_id: int):
-    _require_admin()
     grant = get_or_404(RoleGrant, grant_id)
     if grant.user_id == current_user.id and grant.role == "admin":
         flash(_("You cannot remove your own admin role."), "error")
@@ -117,7 +110,6 @@ def revoke(grant_id: int):
         pot=grant.pot_id,
     )
     db.session.delete(grant)
-    db.session.commit()
     flash(_("The role has been removed."), "success")
     return redirect(url_for("admin.index"), code=303)
 
@@ -134,16 +126,14 @@ class SignOutForm(FlaskForm):
 
 
 @bp.route("/sign-out", methods=["POST"])
-@login_required
+@requires(admin)
 def sign_out_everywhere():
     """End every session of an account at once (a lost phone, a shared computer, a leak)."""
-    _require_admin()
     form = SignOutForm()
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("admin.index"), code=303)
     sessions.end_all(form.user)
     record("account.signed_out_everywhere", actor=current_user, user=form.user.id)
-    db.session.commit()
     flash(_("%(email)s has been signed out everywhere.", email=form.user.email), "success")
     return redirect(url_for("admin.index"), code=303)

@@ -4,8 +4,9 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from pb.access import public, requires
 from pb.api import openapi, serializers, services
-from pb.extensions import csrf, db
+from pb.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Nothing here changes anything, so there is nothing for a forged request to do; without this,
@@ -61,11 +62,10 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected_error(error: Exception):
-    # As for the site's pages: log it, undo any half-done work, and say so, here in JSON.
+    # As for the site's pages: log it and say so, here in JSON (pb.transaction undid the work).
     if current_app.testing:
         raise error  # tests must see the traceback
     current_app.logger.exception("unexpected error in the API")
-    db.session.rollback()
     return error_response(500, _("Something went wrong on our side."))
 
 
@@ -77,29 +77,34 @@ def _pot_or_404(pot_id: int):
 
 
 @_route("/openapi.json")
+@requires(public)
 def document():
     return jsonify(openapi.document())
 
 
 @_route("/pots")
+@requires(public)
 def pots():
     listing = services.pot_listing()
     return jsonify({"pots": [serializers.pot(pot, count) for pot, count in listing]})
 
 
 @_route("/pots/<int:pot_id>")
+@requires(public)
 def pot(pot_id: int):
     pot = _pot_or_404(pot_id)
     return jsonify(serializers.pot(pot, services.proposal_count(pot)))
 
 
 @_route("/pots/<int:pot_id>/proposals")
+@requires(public)
 def proposals(pot_id: int):
     pot = _pot_or_404(pot_id)
     return jsonify(serializers.proposals(pot, services.proposals(pot)))
 
 
 @_route("/pots/<int:pot_id>/results")
+@requires(public)
 def results(pot_id: int):
     pot = _pot_or_404(pot_id)
     published, titles = services.published_results(pot)
@@ -109,6 +114,7 @@ def results(pot_id: int):
 
 
 @_route("/goes-local")
+@requires(public)
 def goes_local():
     # The dashboard works these figures out for its page and downloads; the API shows the same.
     from pb.dashboard import services as dashboard
@@ -127,5 +133,6 @@ def goes_local():
 
 
 @_route("/<path:unknown>")
+@requires(public)
 def unknown(unknown: str):
     abort(404, _("There is nothing at this address; see /api/v1/openapi.json."))

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, jsonify, render_template, send_file
 from sqlalchemy import select
 
+from pb.access import public, requires
 from pb.audit import package, signing
 from pb.councils.models import Council
 from pb.extensions import db, limiter
@@ -19,6 +20,7 @@ def _download_rate() -> str:
 
 @bp.route("/pots/<int:pot_id>/audit.zip")
 @limiter.limit(_download_rate)
+@requires(public)
 def download(pot_id: int):
     """The stored package, served as a static file: ETag (its SHA-256), ranges, caching.
 
@@ -46,6 +48,7 @@ def download(pot_id: int):
 
 
 @bp.route("/check-the-results")
+@requires(public)
 def how_to_check():
     councils = db.session.scalars(select(Council).order_by(Council.name))
     listed = [(c, f) for c in councils if (f := signing.fingerprint_of(c))]
@@ -53,6 +56,7 @@ def how_to_check():
 
 
 @bp.route("/councils/<int:council_id>/signing-keys.json")
+@requires(public)
 def key_list(council_id: int):
     """The council's keys, signed by each key still valid: publish it anywhere."""
     council = get_or_404(Council, council_id)

@@ -1,11 +1,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pb import i18n, redirects
+from pb.access import public, requires, signed_in
 from pb.auth import lockout, services, sessions
 from pb.auth.forms import (
     AccountForm,
@@ -60,6 +61,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -70,23 +72,23 @@ def register():
             postcode=form.postcode.data,
             date_of_birth=form.date_of_birth.data,
         )
-        db.session.commit()
         return redirect(url_for("auth.check_email"))
     return render_form("auth/register.html", form)
 
 
 @bp.route("/register/check-email")
+@requires(public)
 def check_email():
     return render_template("auth/check_email.html")
 
 
 @bp.route("/confirm/<token>")
+@requires(public)
 def confirm_email(token: str):
     try:
         user = services.confirm_email(token)
     except TokenError as exc:
         return render_template("auth/link_problem.html", message=str(exc)), 400
-    db.session.commit()
     flash(_("Thank you, your e-mail address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("pots.index"))
@@ -94,11 +96,10 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm/resend", methods=["POST"])
-@login_required
+@requires(signed_in)
 def resend_confirmation():
     if not current_user.email_confirmed:
         services.send_confirmation(current_user)
-        db.session.commit()
     flash(
         _("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success"
     )
@@ -107,6 +108,7 @@ def resend_confirmation():
 
 @bp.route("/login", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -115,7 +117,6 @@ def login():
             form.form_errors.append(LOCKED_MESSAGE)
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()  # keeps the failed attempt in the audit log, or a rehash
         if user is not None:
             lockout.record_success(form.email.data)
             chosen = session.get(i18n.SESSION_KEY)
@@ -124,7 +125,6 @@ def login():
                 session[i18n.SESSION_KEY] = chosen
                 user.locale = chosen
             sessions.start(user)
-            db.session.commit()
             login_user(user)
             response = redirect(_safe_next(request.args.get("next")))
             lockout.remember_device(response, form.email.data)
@@ -135,9 +135,9 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@requires(public)
 def logout():
     sessions.end_current()
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -146,17 +146,18 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_form("auth/forgot_password.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def reset_password(token: str):
     try:
         user = services.user_for_reset(token)
@@ -165,7 +166,6 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
-        db.session.commit()
         logout_user()
         session.clear()
         flash(_("Your password has been changed. Log in with the new one."), "success")
@@ -174,14 +174,13 @@ def reset_password(token: str):
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@requires(signed_in)
 def account():
     form = AccountForm(obj=current_user)
     if form.validate_on_submit():
         residence.update_details(
             current_user, form.display_name.data, form.postcode.data, form.date_of_birth.data
         )
-        db.session.commit()
         flash(_("Your details have been saved."), "success")
         return redirect(
             _safe_next(request.args.get("next"))

@@ -15,6 +15,7 @@ from pb.councils.models import Postcode, Ward, normalise_postcode
 from pb.electorate.csvimport import Column, read_rows
 from pb.extensions import db
 from pb.i18n import number
+from pb.transaction import atomic
 
 POSTCODE_COLUMNS = (
     Column("postcode", "postcode", ("pcds", "pcd", "pcd2", "postcode")),
@@ -134,6 +135,7 @@ def check_postcodes(text: str) -> PostcodeCheck:
     return check
 
 
+@atomic
 def import_postcodes(text: str, actor) -> PostcodeCheck:
     """Check the file again, then add its new postcodes and move the others, or do nothing.
 

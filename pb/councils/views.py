@@ -2,16 +2,17 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pb.access import admin, requires
 from pb.councils import imports
 from pb.councils.forms import ConfirmImportForm, PostcodeUploadForm
 from pb.electorate import csvimport
 from pb.electorate.csvimport import CsvFileError
-from pb.extensions import db
 from pb.http import render_form
 from pb.i18n import number
+from pb.transaction import after_commit
 
 bp = Blueprint("councils", __name__, url_prefix="/panel/postcodes")
 
@@ -23,19 +24,13 @@ def _allow_uploads(endpoint, values):
         request.max_content_length = 2 * csvimport.MAX_BYTES
 
 
-def _require_admin() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
-
-
 def _scope() -> str:
     return f"postcodes:user:{current_user.id}"
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def postcodes():
-    _require_admin()
     form = PostcodeUploadForm()
     if form.validate_on_submit():
         try:
@@ -50,9 +45,8 @@ def postcodes():
 
 
 @bp.route("/uploads/<token>", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def preview(token: str):
-    _require_admin()
     if not csvimport.valid_token(token):
         abort(404)
     upload = csvimport.load_upload(_scope(), token)
@@ -65,18 +59,15 @@ def preview(token: str):
         try:
             done = imports.import_postcodes(upload.text, current_user)
         except imports.PostcodeImportError:
-            db.session.rollback()
             problem, status = _("The file has problems now, so nothing was imported."), 422
         except IntegrityError:
-            db.session.rollback()
             problem = _(
                 "Another import added some of these postcodes at the same time. "
                 "Nothing was imported; check the file again."
             )
             status = 409
         else:
-            db.session.commit()
-            csvimport.discard_upload(token)
+            after_commit(lambda: csvimport.discard_upload(token))
             flash(
                 _(
                     "Postcodes imported: %(new)s new, %(moved)s moved to another ward, "

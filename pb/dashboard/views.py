@@ -4,6 +4,7 @@ from functools import partial
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
+from pb.access import public, requires
 from pb.councils.models import Council
 from pb.dashboard import charts, services
 from pb.dashboard.services import YearError
@@ -38,6 +39,7 @@ def _year(council) -> int:
 
 
 @bp.route("/goes-local")
+@requires(public)
 def goes_local():
     council = _council()
     try:
@@ -64,6 +66,7 @@ def goes_local():
 
 
 @bp.route("/goes-local.csv")
+@requires(public)
 def goes_local_csv():
     council = _council()
     try:
@@ -78,6 +81,7 @@ def goes_local_csv():
 
 
 @bp.route("/goes-local.json")
+@requires(public)
 def goes_local_json():
     council = _council()
     try:

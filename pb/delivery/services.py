@@ -11,6 +11,7 @@ from pb.extensions import db
 from pb.proposals.models import DELIVERY_STATUSES, DeliveryUpdate, Proposal
 from pb.results.services import latest
 from pb.timeutil import today
+from pb.transaction import atomic
 
 
 class NotFundedError(Exception):
@@ -75,6 +76,7 @@ def delivery(proposal: Proposal, funded: bool | None = None) -> Delivery | None:
     )
 
 
+@atomic
 def add_update(
     proposal: Proposal,
     actor,

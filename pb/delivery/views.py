@@ -2,12 +2,12 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from pb.access import manage_pot, manage_proposal, requires
 from pb.delivery import services
 from pb.delivery.forms import DeliveryUpdateForm
-from pb.extensions import db
-from pb.http import get_or_404, render_form, require_manage
+from pb.http import get_or_404, render_form
 from pb.pots.models import Pot
 from pb.proposals.models import DELIVERY_STATUSES, Proposal
 
@@ -27,10 +27,9 @@ def delivery_status(status: str) -> str:
 
 
 @bp.route("/pots/<int:pot_id>/delivery")
-@login_required
+@requires(manage_pot)
 def pot(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     if pot.phase != "published":
         return render_template("delivery/pot.html", pot=pot, rows=None), 409
     rows = [(p, services.delivery(p, funded=True)) for p in services.funded_proposals(pot)]
@@ -38,10 +37,9 @@ def pot(pot_id: int):
 
 
 @bp.route("/proposals/<int:proposal_id>/delivery", methods=["GET", "POST"])
-@login_required
+@requires(manage_proposal)
 def proposal(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    require_manage(proposal.pot)
     current = services.delivery(proposal)
     if current is None:
         return _not_funded(proposal)
@@ -63,13 +61,10 @@ def proposal(proposal_id: int):
                 reason=form.reason.data,
             )
         except services.NotFundedError:
-            db.session.rollback()
             return _not_funded(proposal)
         except services.DeliveryError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash(_("The update on “%(title)s” is published.", title=proposal.title), "success")
             return redirect(url_for("delivery.pot", pot_id=proposal.pot_id), code=303)
     return render_form(

@@ -16,6 +16,7 @@ from pb.extensions import db
 from pb.i18n import number
 from pb.pots.models import PhaseError, Pot
 from pb.timeutil import today
+from pb.transaction import atomic
 
 ROLL_COLUMNS = (
     Column("reference", "elector reference", ("reference", "ref", "elector_number")),
@@ -187,6 +188,7 @@ def _area_postcodes(pot: Pot) -> set[str]:
     return set(db.session.scalars(query))
 
 
+@atomic
 def import_roll(pot: Pot, text: str, actor) -> int:
     """Check the file again and add all its entries to the pot's roll, or none of them.
 

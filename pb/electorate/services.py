@@ -21,6 +21,7 @@ from pb.electorate.roll import normalise_reference
 from pb.extensions import db
 from pb.pots.models import PhaseError, Pot
 from pb.timeutil import utcnow
+from pb.transaction import atomic
 from pb.voting.models import Participation
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -106,6 +107,7 @@ def ensure_codes_open(pot: Pot) -> None:
         )
 
 
+@atomic
 def generate_batch(pot: Pot, label: str, count: int, actor) -> AccessCodeBatch:
     """Make `count` new one-time codes for `pot`, unique across every pot, as one batch."""
     ensure_codes_open(pot)
@@ -147,6 +149,7 @@ def _taken(codes: set[str]) -> set[str]:
     return taken
 
 
+@atomic
 def void_code(pot: Pot, text: str, reason: str, actor) -> AccessCode:
     """Cancel an unused code of `pot` (a lost or misprinted letter), saying why."""
     ensure_codes_open(pot)

@@ -11,9 +11,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pb.access import manage_pot, requires
 from pb.electorate import csvimport, roll, services
 from pb.electorate.csvimport import CsvFileError
 from pb.electorate.forms import (
@@ -23,10 +24,10 @@ from pb.electorate.forms import (
     VoidCodeForm,
 )
 from pb.electorate.models import AccessCodeBatch
-from pb.extensions import db
 from pb.http import absolute_url, get_or_404, render_form
 from pb.i18n import number
 from pb.pots.models import PhaseError, Pot
+from pb.transaction import after_commit
 
 bp = Blueprint("electorate", __name__)
 
@@ -43,10 +44,7 @@ def _allow_uploads(endpoint, values):
 
 
 def _managed_pot(pot_id: int) -> Pot:
-    pot = get_or_404(Pot, pot_id)
-    if not current_user.may_manage(pot):
-        abort(403)
-    return pot
+    return get_or_404(Pot, pot_id)
 
 
 def _roll_scope(pot: Pot) -> str:
@@ -54,7 +52,7 @@ def _roll_scope(pot: Pot) -> str:
 
 
 @bp.route("/panel/pots/<int:pot_id>/roll", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def roll_upload(pot_id: int):
     pot = _managed_pot(pot_id)
     form = RollUploadForm()
@@ -77,7 +75,7 @@ def _roll_page(pot: Pot, form) -> str:
 
 
 @bp.route("/panel/pots/<int:pot_id>/roll/uploads/<token>", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def roll_preview(pot_id: int, token: str):
     pot = _managed_pot(pot_id)
     if not csvimport.valid_token(token):
@@ -102,13 +100,11 @@ def roll_preview(pot_id: int, token: str):
             )
             status = 409
         else:
-            db.session.commit()
-            csvimport.discard_upload(token)
+            after_commit(lambda: csvimport.discard_upload(token))
             flash(
                 _("%(count)s entries were added to the voter roll.", count=number(count)), "success"
             )
             return redirect(url_for("electorate.roll_upload", pot_id=pot.id), 303)
-        db.session.rollback()
     check = roll.check_roll(pot, upload.text)
     return render_template(
         "electorate/roll_preview.html",
@@ -122,7 +118,7 @@ def roll_preview(pot_id: int, token: str):
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def codes(pot_id: int):
     pot = _managed_pot(pot_id)
     form = GenerateCodesForm()
@@ -131,10 +127,8 @@ def codes(pot_id: int):
         try:
             batch = services.generate_batch(pot, form.label.data, form.count.data, current_user)
         except PhaseError as exc:
-            db.session.rollback()
             problem = str(exc)
         else:
-            db.session.commit()
             flash(_("%(count)s access codes were made.", count=number(form.count.data)), "success")
             return redirect(url_for("electorate.batch", pot_id=pot.id, batch_id=batch.id), 303)
     response, status = render_form(
@@ -157,7 +151,7 @@ def _batch(pot: Pot, batch_id: int) -> AccessCodeBatch:
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes/<int:batch_id>")
-@login_required
+@requires(manage_pot)
 def batch(pot_id: int, batch_id: int):
     pot = _managed_pot(pot_id)
     batch = _batch(pot, batch_id)
@@ -165,7 +159,7 @@ def batch(pot_id: int, batch_id: int):
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes/<int:batch_id>/codes.csv")
-@login_required
+@requires(manage_pot)
 def batch_csv(pot_id: int, batch_id: int):
     pot = _managed_pot(pot_id)
     batch = _batch(pot, batch_id)
@@ -178,7 +172,7 @@ def batch_csv(pot_id: int, batch_id: int):
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes/<int:batch_id>/print")
-@login_required
+@requires(manage_pot)
 def batch_print(pot_id: int, batch_id: int):
     pot = _managed_pot(pot_id)
     batch = _batch(pot, batch_id)
@@ -195,7 +189,7 @@ def batch_print(pot_id: int, batch_id: int):
 
 
 @bp.route("/panel/pots/<int:pot_id>/codes/void", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def void_code(pot_id: int):
     pot = _managed_pot(pot_id)
     form = VoidCodeForm()
@@ -203,10 +197,8 @@ def void_code(pot_id: int):
         try:
             code = services.void_code(pot, form.code.data, form.reason.data, current_user)
         except (services.AccessCodeError, PhaseError) as exc:
-            db.session.rollback()
             form.code.errors.append(str(exc))
             return render_template("electorate/void.html", form=form, pot=pot), 409
-        db.session.commit()
         flash(
             _(
                 "%(format_code)s is void: it cannot be used to vote.",

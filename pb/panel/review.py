@@ -2,11 +2,12 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from pb.access import manage_proposal, requires
 from pb.extensions import db
-from pb.http import get_or_404, require_manage
+from pb.http import get_or_404
 from pb.panel import services
 from pb.panel.forms import FeasibleForm, MergeForm, NotFeasibleForm
 from pb.pots.models import PhaseError
@@ -46,25 +47,22 @@ def _page(proposal: Proposal, status: int = 200, error: str | None = None, **bou
 
 
 def _load(proposal_id: int) -> Proposal:
-    proposal = get_or_404(Proposal, proposal_id)
-    require_manage(proposal.pot)
-    return proposal
+    return get_or_404(Proposal, proposal_id)
 
 
 def _done(proposal: Proposal, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("panel.pot", pot_id=proposal.pot_id), code=303)
 
 
 @bp.route("/<int:proposal_id>/review")
-@login_required
+@requires(manage_proposal)
 def show(proposal_id: int):
     return _page(_load(proposal_id))
 
 
 @bp.route("/<int:proposal_id>/feasible", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def feasible(proposal_id: int):
     proposal = _load(proposal_id)
     form = FeasibleForm(proposal.pot.currency)
@@ -73,13 +71,12 @@ def feasible(proposal_id: int):
     try:
         services.mark_feasible(proposal, current_user, form.cost.data, form.note.data)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), feasible=form)
     return _done(proposal, _("“%(title)s” is feasible.", title=proposal.title))
 
 
 @bp.route("/<int:proposal_id>/not-feasible", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def not_feasible(proposal_id: int):
     proposal = _load(proposal_id)
     form = NotFeasibleForm()
@@ -88,7 +85,6 @@ def not_feasible(proposal_id: int):
     try:
         services.mark_not_feasible(proposal, current_user, form.note.data)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), not_feasible=form)
     return _done(
         proposal, _("“%(title)s” is not feasible; the proposer is told.", title=proposal.title)
@@ -96,7 +92,7 @@ def not_feasible(proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/merge", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def merge(proposal_id: int):
     proposal = _load(proposal_id)
     form = _forms(proposal, merge=MergeForm())["merge"]
@@ -106,7 +102,6 @@ def merge(proposal_id: int):
     try:
         services.merge(proposal, into, current_user)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc), merge=form)
     return _done(
         proposal, f"\u201c{proposal.title}\u201d was merged into \u201c{into.title}\u201d."
@@ -114,14 +109,13 @@ def merge(proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/ballot", methods=["POST"])
-@login_required
+@requires(manage_proposal)
 def ballot(proposal_id: int):
     proposal = _load(proposal_id)
     on_ballot = request.form.get("on_ballot") == "1"
     try:
         services.set_on_ballot(proposal, on_ballot, current_user)
     except PhaseError as exc:
-        db.session.rollback()
         return _page(proposal, 409, str(exc))
     if on_ballot:
         return _done(proposal, _("“%(title)s” is now on the ballot.", title=proposal.title))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from pb import access
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
@@ -18,6 +19,7 @@ from pb.pots.services import lock
 from pb.proposals.models import Proposal
 from pb.results.opening import channel_counts
 from pb.timeutil import today, utcnow
+from pb.transaction import atomic
 from pb.voting import sealing
 
 PHASE_ACTIONS = {
@@ -101,9 +103,7 @@ FROZEN_SETTINGS = (
 def managed_pots(user) -> list[Pot]:
     """The pots the user may manage or audit, newest first."""
     pots = db.session.scalars(select(Pot).order_by(Pot.year.desc(), Pot.name))
-    return [
-        pot for pot in pots if user.may_manage(pot) or user.is_auditor or user.is_officer_for(pot)
-    ]
+    return [pot for pot in pots if access.may_read_pot(user, pot)]
 
 
 def create_pot(council, actor, settings: dict) -> Pot:
@@ -116,12 +116,13 @@ def create_pot(council, actor, settings: dict) -> Pot:
     return pot
 
 
+@atomic
 def update_pot(pot: Pot, actor, settings: dict) -> list[str]:
     """Change a pot's set-up; the ballot rules are refused once voting has opened."""
     settings = dict(settings)
     if round_name := settings.pop("round_name", None):
         moved = round_named(pot.council, round_name).id
-        if moved != pot.round_id and not actor.has_role("admin"):
+        if moved != pot.round_id and not access.is_admin(actor):
             # A panel moving its own pot into a round of its own would let its residents
             # vote in a second ward pot: rounds are the council's to arrange.
             raise PhaseError(_("Only the council's admin can move a pot to another round."))
@@ -150,6 +151,7 @@ def _jsonable(value):
     return value
 
 
+@atomic
 def change_phase(
     pot: Pot, action: str, actor, *, reason: str | None = None, confirmed: bool = False
 ) -> None:
@@ -191,6 +193,7 @@ def change_phase(
     record("pot.phase_changed", actor=actor, pot=pot, **payload)
 
 
+@atomic
 def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.NewKey:
     """Make the pot's ballot key before voting opens; only its public half is stored.
 
@@ -214,6 +217,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
     return key
 
 
+@atomic
 def confirm_ballot_key(pot: Pot, actor, codes: list[str]) -> None:
     """The holders type the key (or k shares) back in: proof it was kept, before voting."""
     lock(pot)  # the key checked is the pot's key as it is now, not one replaced meanwhile
@@ -242,6 +246,7 @@ def _require_review(proposal: Proposal) -> None:
         raise PhaseError(_("Proposals can be reviewed only before voting opens."))
 
 
+@atomic
 def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> None:
     """Accept a proposal as feasible, possibly at a different cost (with a public reason)."""
     _require_review(proposal)
@@ -263,6 +268,7 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
     record("proposal.feasible", actor=actor, pot=proposal.pot, proposal=proposal.id, cost=cost)
 
 
+@atomic
 def mark_not_feasible(proposal: Proposal, actor, note: str) -> None:
     """Turn a proposal down with a public reason; the proposer is told by e-mail."""
     _require_review(proposal)
@@ -286,6 +292,7 @@ def mark_not_feasible(proposal: Proposal, actor, note: str) -> None:
         )
 
 
+@atomic
 def merge(proposal: Proposal, into: Proposal, actor) -> None:
     """Fold a duplicate into another proposal of the same pot."""
     _require_review(proposal)
@@ -299,6 +306,7 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
     record("proposal.merged", actor=actor, pot=proposal.pot, proposal=proposal.id, into=into.id)
 
 
+@atomic
 def set_on_ballot(proposal: Proposal, on_ballot: bool, actor) -> None:
     """Put a feasible proposal on the ballot or take it off, while the pot is under review."""
     if proposal.pot.phase != "review":

@@ -2,13 +2,14 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
+from pb.access import admin, manage_pot, may_manage_pot, may_run_paper, read_pot, requires, staff
 from pb.audit.models import AuditEvent
 from pb.councils.models import Council, Ward
 from pb.extensions import db
-from pb.http import get_or_404, render_form, require_manage, require_read
+from pb.http import get_or_404, render_form
 from pb.panel import services
 from pb.panel.forms import BallotKeyForm, ConfirmStepForm, KeyCodesForm, PotForm
 from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
@@ -20,10 +21,8 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 
 
 @bp.route("/")
-@login_required
+@requires(staff)
 def index():
-    if not current_user.is_staff:
-        abort(403)
     return render_template("panel/index.html", pots=services.managed_pots(current_user))
 
 
@@ -32,27 +31,23 @@ def _wards():
 
 
 @bp.route("/pots/new", methods=["GET", "POST"])
-@login_required
+@requires(admin)
 def new_pot():
-    if not current_user.has_role("admin"):
-        abort(403)
     council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
     if council is None:
         abort(404)
     form = PotForm(_wards(), council.currency)
     if form.validate_on_submit():
         pot = services.create_pot(council, current_user, form.settings())
-        db.session.commit()
         flash(_("%(name)s has been set up as a draft.", name=pot.name), "success")
         return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=None)
 
 
 @bp.route("/pots/<int:pot_id>/settings", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def settings(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = PotForm(
         [w for w in _wards() if current_user.may_manage_ward(w.id)],
         pot.currency,
@@ -67,22 +62,19 @@ def settings(pot_id: int):
         try:
             services.update_pot(pot, current_user, form.settings())
         except PhaseError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
             page, _status = render_form("panel/pot_form.html", form, pot=pot)
             return page, 409
         else:
-            db.session.commit()
             flash(_("The pot's settings have been saved."), "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=pot)
 
 
 @bp.route("/pots/<int:pot_id>")
-@login_required
+@requires(read_pot)
 def pot(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_read(pot)
     return _render_pot(pot)
 
 
@@ -93,8 +85,8 @@ def _render_pot(pot: Pot, error: str | None = None, status: int = 200, codes_for
         proposals=list_proposals(pot),
         steps=services.next_steps(pot),
         codes_form=codes_form or KeyCodesForm(formdata=None),
-        can_manage=current_user.may_manage(pot),
-        can_paper=current_user.is_officer_for(pot),
+        can_manage=may_manage_pot(current_user, pot),
+        can_paper=may_run_paper(current_user, pot),
         counts=opening.channel_counts(pot),
         methods=BALLOT_METHODS,
         modes=ELIGIBILITY_MODES,
@@ -104,10 +96,9 @@ def _render_pot(pot: Pot, error: str | None = None, status: int = 200, codes_for
 
 
 @bp.route("/pots/<int:pot_id>/phase", methods=["POST"])
-@login_required
+@requires(manage_pot)
 def change_phase(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     action = request.form.get("action", "")
     if action not in services.PHASE_ACTIONS:
         return _render_pot(pot, _("Choose one of the listed steps."), 400)
@@ -119,7 +110,6 @@ def change_phase(pot_id: int):
             pot, action, current_user, reason=form.reason.data, confirmed=confirmed
         )
     except services.ConfirmationNeeded as exc:
-        db.session.rollback()
         if not confirming:
             form = ConfirmStepForm(formdata=None)
         page = render_template(
@@ -132,19 +122,16 @@ def change_phase(pot_id: int):
         )
         return page, (422 if confirming else 200)
     except PhaseError as exc:
-        db.session.rollback()
         return _render_pot(pot, str(exc), 409)
-    db.session.commit()
     flash(_("%(name)s: %(phase_label)s.", name=pot.name, phase_label=pot.phase_label), "success")
     return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
 
 
 @bp.route("/pots/<int:pot_id>/key", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def ballot_key(pot_id: int):
     """Make the ballot key: the codes are shown on this one response and kept nowhere."""
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = BallotKeyForm()
     if form.validate_on_submit():
         try:
@@ -152,49 +139,41 @@ def ballot_key(pot_id: int):
                 pot, current_user, form.holders.data, form.threshold.data
             )
         except (PhaseError, BallotKeyError) as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
             page, _status = render_form("panel/key.html", form, pot=pot)
             return page, 409
-        db.session.commit()
         page = render_template("panel/key_made.html", pot=pot, key=key)
         return page, 200, {"Cache-Control": "no-store"}
     return render_form("panel/key.html", form, pot=pot)
 
 
 @bp.route("/pots/<int:pot_id>/key/confirm", methods=["GET", "POST"])
-@login_required
+@requires(manage_pot)
 def confirm_key(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = KeyCodesForm()
     if form.validate_on_submit():
         try:
             services.confirm_ballot_key(pot, current_user, form.code_list())
         except (PhaseError, BallotKeyError) as exc:
-            db.session.rollback()
             form.codes.errors = [str(exc)]
         else:
-            db.session.commit()
             flash(_("The ballot key is confirmed: voting can open."), "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/key_confirm.html", form, pot=pot)
 
 
 @bp.route("/pots/<int:pot_id>/open-envelopes", methods=["POST"])
-@login_required
+@requires(manage_pot)
 def open_envelopes(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = KeyCodesForm()
     if not form.validate_on_submit():
         return _render_pot(pot, _("Enter the ballot key to open the envelopes."), 422, form)
     try:
         opened = opening.open_envelopes(pot, current_user, form.code_list())
     except (PhaseError, opening.OpeningError) as exc:
-        db.session.rollback()
         return _render_pot(pot, str(exc), 409, form)
-    db.session.commit()
     flash(
         _(
             "The envelopes are open: %(online)s online and %(paper)s paper ballots,"
@@ -208,10 +187,9 @@ def open_envelopes(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/audit")
-@login_required
+@requires(read_pot)
 def audit_log(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_read(pot)
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.pot_id == pot.id).order_by(AuditEvent.id)
     )

@@ -26,6 +26,7 @@ from pb.pots.models import PhaseError, Pot
 from pb.pots.services import lock
 from pb.results.opening import counted_paper_ballots
 from pb.timeutil import today, utcnow
+from pb.transaction import atomic
 from pb.voting import ballots, eligibility, people
 from pb.voting.models import Participation
 from pb.voting.services import ballot_proposals
@@ -65,6 +66,7 @@ class PaperVoter:
     not_the_match: bool = False
 
 
+@atomic
 def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
     """Mark a person as having voted on paper, by elector reference (roll pots), access code
     (code pots) or name, postcode and date of birth (open pots).
@@ -248,6 +250,7 @@ def batch_for(pot, number: int) -> PaperBatch | None:
     )
 
 
+@atomic
 def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
     """Store one officer's entry of a batch; with two entries, compare them.
 

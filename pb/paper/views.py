@@ -3,10 +3,10 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from pb.extensions import db
-from pb.http import get_or_404, require_officer
+from pb.access import paper_pot, requires
+from pb.http import get_or_404
 from pb.panel.forms import PaperBatchForm, PaperVoterForm
 from pb.paper import services
 from pb.pots.models import PhaseError, Pot
@@ -21,9 +21,7 @@ IDENTIFIER_LABELS = {
 
 
 def _load(pot_id: int) -> Pot:
-    pot = get_or_404(Pot, pot_id)
-    require_officer(pot)
-    return pot
+    return get_or_404(Pot, pot_id)
 
 
 def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_errors=()):
@@ -43,13 +41,13 @@ def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_er
 
 
 @bp.route("/")
-@login_required
+@requires(paper_pot)
 def index(pot_id: int):
     return _page(_load(pot_id))
 
 
 @bp.route("/voters", methods=["POST"])
-@login_required
+@requires(paper_pot)
 def record_voter(pot_id: int):
     pot = _load(pot_id)
     form = PaperVoterForm(pot.eligibility_mode)
@@ -58,17 +56,15 @@ def record_voter(pot_id: int):
     try:
         services.record_paper_voter(pot, current_user, form.voter())
     except (services.PaperError, PhaseError) as exc:
-        db.session.rollback()
         target = form.name if pot.eligibility_mode == "open" else form.identifier
         target.errors = [str(exc)]
         return _page(pot, 409, voter_form=form)
-    db.session.commit()
     flash(_("Recorded: this person has voted on paper."), "success")
     return redirect(url_for("paper.index", pot_id=pot.id), code=303)
 
 
 @bp.route("/batches", methods=["POST"])
-@login_required
+@requires(paper_pot)
 def enter_batch(pot_id: int):
     pot = _load(pot_id)
     form = PaperBatchForm()
@@ -80,9 +76,7 @@ def enter_batch(pot_id: int):
     try:
         batch = services.enter_batch(pot, current_user, form.number.data, entered)
     except (services.PaperError, PhaseError) as exc:
-        db.session.rollback()
         return _page(pot, 409, batch_form=form, error=str(exc))
-    db.session.commit()
     flash(
         _(
             "Batch %(number)s: %(status_label)s.",
@@ -95,7 +89,7 @@ def enter_batch(pot_id: int):
 
 
 @bp.route("/batches/<int:number>")
-@login_required
+@requires(paper_pot)
 def batch(pot_id: int, number: int):
     pot = _load(pot_id)
     batch = services.batch_for(pot, number)

@@ -139,6 +139,11 @@ class Pot(db.Model):
         return translated_text(self, field, self.council.source_locale, locale)
 
     @property
+    def is_draft(self) -> bool:
+        """Still being set up by the panel: residents do not see it yet."""
+        return self.phase == "draft"
+
+    @property
     def phase_label(self) -> str:
         return str(PHASE_LABELS[self.phase])
 

@@ -1,6 +1,7 @@
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
+from pb.access import public, public_pot, requires
 from pb.http import get_or_404
 from pb.pots import services
 from pb.pots.models import BALLOT_METHODS, Pot
@@ -10,6 +11,7 @@ bp = Blueprint("pots", __name__)
 
 
 @bp.route("/")
+@requires(public)
 def index():
     pots = services.visible_pots()
     counts = services.proposal_counts([p.id for p in pots])
@@ -17,12 +19,9 @@ def index():
 
 
 @bp.route("/pots/<int:pot_id>")
+@requires(public_pot)
 def show(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    if pot.phase == "draft" and not (
-        current_user.is_authenticated and current_user.has_role("panel", pot.ward_id)
-    ):
-        abort(404)
     voted = current_user.is_authenticated and eligibility.has_taken_part(current_user, pot)
     count = services.proposal_counts([pot.id]).get(pot.id, 0)
     return render_template(

@@ -22,6 +22,7 @@ from pb.audit.services import record
 from pb.extensions import db
 from pb.paper.models import PaperBatch
 from pb.pots.services import lock
+from pb.transaction import atomic
 from pb.voting import ballots, sealing
 from pb.voting.models import Ballot, Participation, SealedBallot
 from pb.voting.services import ballot_proposals
@@ -58,6 +59,7 @@ def counted_paper_ballots(pot) -> list[list]:
     return [choices for batch in counted for choices in batch.entries[0].ballots]
 
 
+@atomic
 def open_envelopes(pot, actor, codes: list[str]) -> Opened:
     """Open the pot's sealed ballots with its key (one code, or k trustees' shares)."""
     lock(pot)

@@ -15,6 +15,7 @@ from pb.results.models import Result
 from pb.tally.fairness import side_by_side
 from pb.tally.whatif import what_it_would_take
 from pb.timeutil import utcnow
+from pb.transaction import atomic
 from pb.voting import ballots
 from pb.voting.models import Ballot
 from pb.voting.services import ballot_proposals
@@ -99,6 +100,7 @@ def tally_allowed(pot, correction_reason: str | None) -> str | None:
     return correction_reason
 
 
+@atomic
 def start_tally(pot, actor, *, correction_reason: str | None = None) -> jobs.Job:
     """Queue the pot's count (with what it would have taken to fund each project left out).
 
@@ -179,6 +181,7 @@ def document(result: Result) -> dict:
     }
 
 
+@atomic
 def publish(pot, actor, *, reason: str | None = None, at: datetime | None = None) -> Result:
     """Publish the previewed tally. The first publication moves the pot to `published`.
 

@@ -4,18 +4,20 @@ from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from pb import jobs
+from pb.access import manage_pot, may_manage_pot, public, read_pot, requires
 from pb.dashboard import charts
 from pb.extensions import db
-from pb.http import get_or_404, require_manage, require_read
+from pb.http import get_or_404
 from pb.money import format_money
 from pb.panel.forms import ConfirmStepForm, ReasonForm
 from pb.pots.models import PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, imports, services, signals
+from pb.transaction import after_commit
 
 bp = Blueprint("results", __name__)
 
@@ -31,10 +33,9 @@ def _would_take(outcome: dict, currency: str) -> dict[str, str]:
 
 
 @bp.route("/panel/pots/<int:pot_id>/tally")
-@login_required
+@requires(read_pot)
 def preview(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_read(pot)
     return _preview_page(pot)
 
 
@@ -46,7 +47,7 @@ def _preview_page(pot, status=200, error=None, form=None, publish_form=None):
         would_take=_would_take(preview.outcome, pot.council.currency) if preview else {},
         published=services.publications(pot),
         proposals=_proposals(pot),
-        can_manage=current_user.may_manage(pot),
+        can_manage=may_manage_pot(current_user, pot),
         form=form or ReasonForm(formdata=None),
         publish_form=publish_form or ConfirmStepForm(formdata=None),
         error=error,
@@ -54,10 +55,9 @@ def _preview_page(pot, status=200, error=None, form=None, publish_form=None):
 
 
 @bp.route("/panel/pots/<int:pot_id>/tally", methods=["POST"])
-@login_required
+@requires(manage_pot)
 def run_tally(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = ReasonForm()
     reason = form.reason.data if pot.phase == "published" else None
     if pot.phase == "published" and not form.validate_on_submit():
@@ -65,22 +65,26 @@ def run_tally(pot_id: int):
     try:
         job = services.start_tally(pot, current_user, correction_reason=reason)
     except PhaseError as exc:
-        db.session.rollback()
         return _preview_page(pot, 409, str(exc), form=form)
-    db.session.commit()
-    jobs.start(job)  # in the background; at once when jobs run immediately
-    if job.status == jobs.JobStatus.DONE:
-        flash(_("The tally has run. Check the outcome below before publishing."), "success")
+    # The job starts once this request has committed (jobs.enqueue); when jobs run at once
+    # (tests, PB_JOBS_IMMEDIATE) it is done before the browser follows the redirect.
+    job_id = job.id
+    after_commit(lambda: _say_if_done(job_id))
+    if jobs.run_at_once():
         return redirect(url_for("results.preview", pot_id=pot.id), code=303)
-    return redirect(url_for("results.job", pot_id=pot.id, job_id=job.id), code=303)
+    return redirect(url_for("results.job", pot_id=pot.id, job_id=job_id), code=303)
+
+
+def _say_if_done(job_id: int) -> None:
+    if db.session.get(jobs.Job, job_id).status == jobs.JobStatus.DONE:
+        flash(_("The tally has run. Check the outcome below before publishing."), "success")
 
 
 @bp.route("/panel/pots/<int:pot_id>/jobs/<int:job_id>")
-@login_required
+@requires(read_pot)
 def job(pot_id: int, job_id: int):
     """How far a background count has got; refreshes itself (no JavaScript) until it is done."""
     pot = get_or_404(Pot, pot_id)
-    require_read(pot)
     found = get_or_404(jobs.Job, job_id)
     if found.pot_id != pot.id:
         abort(404)
@@ -88,25 +92,24 @@ def job(pot_id: int, job_id: int):
 
 
 @bp.route("/panel/pots/<int:pot_id>/publish", methods=["POST"])
-@login_required
+@requires(manage_pot)
 def publish(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    require_manage(pot)
     form = ConfirmStepForm()
     if not form.validate_on_submit():
         return _preview_page(pot, 422, publish_form=form)
     try:
         result = services.publish(pot, current_user, reason=form.reason.data)
     except PhaseError as exc:
-        db.session.rollback()
         return _preview_page(pot, 409, str(exc), publish_form=form)
-    db.session.commit()
-    signals.published.send(current_app._get_current_object(), pot=pot)
+    app = current_app._get_current_object()
+    after_commit(lambda: signals.published.send(app, pot=pot))
     flash(_("Results version %(version)s are published.", version=result.version), "success")
     return redirect(url_for("results.show", pot_id=pot.id), code=303)
 
 
 @bp.route("/pots/<int:pot_id>/results")
+@requires(public)
 def show(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     published = services.publications(pot)

@@ -16,6 +16,7 @@ from pb.extensions import db
 from pb.pots.models import Pot
 from pb.pots.services import lock
 from pb.proposals.models import Proposal
+from pb.transaction import atomic
 from pb.voting import ballots, eligibility, people, sealing
 from pb.voting.models import Ballot, Participation, SealedBallot
 from pb.voting.receipts import ballot_id_for, receipt_for, receipt_hash
@@ -59,6 +60,7 @@ def insert_or_skip(model):
     return dialect.insert(model).on_conflict_do_nothing()
 
 
+@atomic
 def cast_ballot(pot, user, raw_ballot, nonce: str, proof=None, proposals=None) -> CastResult:
     """Store the user's participation, their sealed ballot and its chain event together.
 

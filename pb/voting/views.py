@@ -1,11 +1,13 @@
 from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from pb.access import public, requires, signed_in_pot
 from pb.audit import package
-from pb.extensions import db
-from pb.http import public_pot_or_404, render_form, sensitive_limit
+from pb.http import get_or_404, render_form, sensitive_limit
+from pb.pots.models import Pot
+from pb.transaction import after_commit
 from pb.voting import ballots, eligibility, proofs, services
 from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
 from pb.voting.receipts import issue_nonce, nonce_is_valid
@@ -36,9 +38,9 @@ def _ballot_page(pot, proposals, raw=None, error=None):
 
 
 @bp.route("/pots/<int:pot_id>/ballot", methods=["GET", "POST"])
-@login_required
+@requires(signed_in_pot)
 def ballot(pot_id: int):
-    pot = public_pot_or_404(pot_id)
+    pot = get_or_404(Pot, pot_id)
     if (blocked := _blocked(pot, proofs.load(session, pot))) is not None:
         return blocked
     proposals = services.ballot_proposals(pot)
@@ -65,9 +67,9 @@ def ballot(pot_id: int):
 
 @bp.route("/pots/<int:pot_id>/ballot/prove", methods=["GET", "POST"])
 @sensitive_limit
-@login_required
+@requires(signed_in_pot)
 def prove(pot_id: int):
-    pot = public_pot_or_404(pot_id)
+    pot = get_or_404(Pot, pot_id)
     if pot.eligibility_mode == "open":
         return redirect(url_for("voting.ballot", pot_id=pot.id))
     form = RollProofForm() if pot.eligibility_mode == "roll" else CodeProofForm()
@@ -92,9 +94,9 @@ def prove(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/ballot/cast", methods=["POST"])
-@login_required
+@requires(signed_in_pot)
 def cast(pot_id: int):
-    pot = public_pot_or_404(pot_id)
+    pot = get_or_404(Pot, pot_id)
     nonce = request.form.get("nonce", "")
     # Issued by the review page to this voter for this pot; anything else is a stale form.
     if not nonce_is_valid(nonce, current_user.id, pot.id):
@@ -105,24 +107,21 @@ def cast(pot_id: int):
         proof = proofs.load(session, pot)
         result = services.cast_ballot(pot, current_user, raw, nonce, proof, proposals)
     except ballots.BallotError as exc:
-        db.session.rollback()
         return _ballot_page(pot, proposals, raw, str(exc))
     except services.AlreadyVoted as exc:
-        db.session.rollback()
         return render_template("voting/already_voted.html", pot=pot, voted_in=exc.pot), 409
     except services.NotEligible as exc:
-        db.session.rollback()
         return render_template("voting/not_eligible.html", pot=pot, problems=exc.problems), 403
-    db.session.commit()
-    # pot_id, not pot.id: the commit expired the pot, and reading it would query again.
-    session[_RECEIPT_KEY] = {"pot": pot_id, "code": result.receipt}
+    # The signed session holds the code only once the cast is committed.
+    shown = {"pot": pot_id, "code": result.receipt}
+    after_commit(lambda: session.__setitem__(_RECEIPT_KEY, shown))
     return redirect(url_for("voting.receipt", pot_id=pot_id), code=303)
 
 
 @bp.route("/pots/<int:pot_id>/ballot/receipt")
-@login_required
+@requires(signed_in_pot)
 def receipt(pot_id: int):
-    pot = public_pot_or_404(pot_id)
+    pot = get_or_404(Pot, pot_id)
     shown = session.get(_RECEIPT_KEY)
     code = shown["code"] if shown and shown.get("pot") == pot.id else None
     # The signed session only holds a code after the cast was committed.
@@ -136,6 +135,7 @@ def receipt(pot_id: int):
 
 @bp.route("/receipts/check", methods=["GET", "POST"])
 @sensitive_limit
+@requires(public)
 def check_receipt():
     form = ReceiptCheckForm()
     if form.validate_on_submit():
