@@ -17,7 +17,7 @@ from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
 from pb.extensions import db
 from pb.money import format_money
-from pb.pots.models import Pot, Round
+from pb.pots.models import Phase, Pot, Round
 from pb.proposals.models import Proposal
 from pb.results.imports import import_pabulib
 from pb.timeutil import today, utcnow
@@ -174,7 +174,7 @@ def seed() -> dict[str, str] | None:
             round=this_round,
             **_timeline(start, phases[name]),
         )
-        if pot.phase == "voting":
+        if pot.phase == Phase.VOTING:
             key = sealing.new_key()
             pot.sealing_key, pot.key_holders, pot.key_threshold = key.public_hex, 1, 1
             pot.key_confirmed_at = utcnow()
@@ -185,7 +185,7 @@ def seed() -> dict[str, str] | None:
     db.session.add_all(pots.values())
     db.session.flush()
     for pot in pots.values():
-        if pot.phase == "voting":  # as opening voting does: commit to the seed and the key
+        if pot.phase == Phase.VOTING:  # as opening voting does: commit to the seed and the key
             chain.append(pot, "voting_opened", chain.sha256_hex(chain.opening_payload(pot)))
 
     users = {}

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pb.electorate import csvimport
+from pb import csvimport
 from pb.extensions import db
 from tests.factories import make_user
 from tests.test_no_500 import _paths

@@ -1,9 +1,12 @@
 import smtplib
 
 import pytest
+from sqlalchemy import select
 
+from pb.auth.models import User
 from pb.extensions import db
 from pb.mail import queue_mail
+from tests.factories import make_user
 
 
 def test_mail_waits_for_the_commit(app, outbox):
@@ -67,5 +70,11 @@ def test_a_failed_send_does_not_undo_the_commit(app, outbox, monkeypatch, failur
     monkeypatch.setattr(smtplib, "SMTP", broken)
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
     with app.test_request_context():
+        user = make_user(email="before@example.org", confirmed=False)
+        user.display_name = "Changed with the mail"
         queue_mail("c@example.org", "Hi", "mail/confirm_email.txt", user=None, url="x")
         db.session.commit()  # does not raise
+        db.session.rollback()  # whatever the failed send left, the change is stored
+        stored = db.session.scalar(select(User.display_name).where(User.id == user.id))
+    assert stored == "Changed with the mail"
+    assert outbox.messages == []  # and nothing pretends it was sent

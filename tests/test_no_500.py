@@ -2,6 +2,10 @@
 
 import pytest
 
+from pb.electorate.models import AccessCodeBatch
+from pb.extensions import db
+from pb.jobs import Job
+from pb.paper.models import PaperBatch
 from tests.factories import make_user
 
 JUNK = [
@@ -20,14 +24,36 @@ JUNK = [
 ]
 
 
+def _real_ids(world, proposal_id) -> dict:
+    """A real row for every int id a route takes, so each route is reached, not just its 404."""
+    pot = world.voting_pot
+    job = Job(kind="tally", pot_id=pot.id)
+    batch = PaperBatch(pot_id=pot.id, number=1)
+    codes = AccessCodeBatch(pot_id=pot.id, label="Letters")
+    grant = make_user(roles=[("panel", world.north.id)]).roles[0]
+    db.session.add_all([job, batch, codes])
+    db.session.commit()
+    return {
+        "pot_id": pot.id,
+        "proposal_id": proposal_id,
+        "job_id": job.id,
+        "council_id": world.council.id,
+        "number": batch.number,
+        "batch_id": codes.id,
+        "grant_id": grant.id,
+        "token": "bad.token",
+    }
+
+
 def _paths(app, world, proposal_id):
-    values = {"pot_id": world.voting_pot.id, "proposal_id": proposal_id, "token": "bad.token"}
+    values = _real_ids(world, proposal_id)
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
         path = rule.rule
         for name, value in values.items():
             path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+        assert "<int:" not in path, f"{rule.rule}: give its id a real row in _real_ids"
         yield path, rule.methods
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pb.http import absolute_url
 from pb.i18n import html_lang
 from pb.money import minor_from_json
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain
 from pb.results.models import Result
@@ -45,7 +45,7 @@ def _versions(row, fields: tuple[str, ...]) -> dict:
 
 
 def pot(pot: Pot, proposal_count: int) -> dict:
-    published = pot.phase == "published"
+    published = pot.phase == Phase.PUBLISHED
     return {
         "id": pot.id,
         "name": pot.name,

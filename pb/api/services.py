@@ -6,7 +6,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.pots import services as pots
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.proposals.models import Proposal
 from pb.proposals.services import list_proposals
 from pb.results.models import Result
@@ -45,7 +45,7 @@ def visible_pot(pot_id: int) -> Pot | None:
     if pot_id > MAX_ID:
         return None
     pot = db.session.get(Pot, pot_id)
-    if pot is None or pot.phase == "draft":
+    if pot is None or pot.phase == Phase.DRAFT:
         return None
     return pot
 

@@ -24,6 +24,7 @@ from pb.audit.models import ChainEvent
 from pb.extensions import db
 from pb.money import minor_digits
 from pb.paper.models import PaperBatch
+from pb.pots.models import BallotMethod
 from pb.pots.services import eligible_count
 from pb.results import explain, signals
 from pb.results.imports import imported_source
@@ -37,7 +38,6 @@ from pb.voting.services import ballot_proposals
 FORMAT = "pb-audit-package/1"
 FILES = ("manifest.json", "ballots.pb", "results.json", "events.jsonl")
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same pot always gives the same zip
-VOTE_TYPES = {"approval": "approval", "ranked": "ordinal", "points": "cumulative"}
 
 
 class NotPublished(Exception):
@@ -132,20 +132,22 @@ def _meta(pot) -> dict[str, str]:
             "subunit": pot.area_name,
             "instance": str(pot.year),
         }
-    meta.update(budget=str(pot.amount), vote_type=VOTE_TYPES[pot.ballot_method], rule=pot.rule)
+    meta.update(
+        budget=str(pot.amount), vote_type=BallotMethod(pot.ballot_method).vote_type, rule=pot.rule
+    )
     for key in ("min_length", "max_length", "max_sum_cost", "max_sum_points", "max_points"):
         meta.pop(key, None)
     if not source:  # the days voting opened and closed; the format allows the year alone
         opened, closed = pot.voting_opened_at, pot.voting_closed_at
         meta["date_begin"] = opened.strftime("%d.%m.%Y") if opened else str(pot.year)
         meta["date_end"] = closed.strftime("%d.%m.%Y") if closed else str(pot.year)
-    if pot.ballot_method != "points":
+    if pot.ballot_method != BallotMethod.POINTS:
         meta["min_length"] = str(pot.min_picks)
         if pot.max_picks is not None:
             meta["max_length"] = str(pot.max_picks)
     if pot.spending_cap is not None:
         meta["max_sum_cost"] = str(pot.spending_cap)
-    if pot.ballot_method == "points":
+    if pot.ballot_method == BallotMethod.POINTS:
         if pot.points_total is not None:
             meta["max_sum_points"] = str(pot.points_total)
         if pot.points_max is not None:
@@ -167,7 +169,7 @@ def _projects(pot, result) -> list[pabulib_export.Project]:
         if result
         else {}
     )
-    scored = pot.ballot_method in ("points", "ranked")
+    scored = pot.ballot_method in (BallotMethod.POINTS, BallotMethod.RANKED)
     projects = []
     for p in sorted(ballot_proposals(pot), key=lambda p: (order.get(str(p.id), len(order)), p.id)):
         tallied = counted.get(str(p.id), {})
@@ -192,12 +194,12 @@ def _projects(pot, result) -> list[pabulib_export.Project]:
 
 def _vote(pot, ballot_id: str, choices, channel: str, cells, length: int):
     """One stored ballot as ballots.pb writes it (pabulib_export.Vote)."""
-    if pot.ballot_method == "points":
+    if pot.ballot_method == BallotMethod.POINTS:
         ordered = sorted(choices, key=lambda pair: (-pair[1], pair[0]))
         return pabulib_export.Vote(
             ballot_id, [str(p) for p, _ in ordered], channel, [n for _, n in ordered], cells
         )
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         earned = [length - rank for rank in range(len(choices))]
         return pabulib_export.Vote(ballot_id, [str(c) for c in choices], channel, earned, cells)
     return pabulib_export.Vote(ballot_id, [str(c) for c in choices], channel, None, cells)
@@ -240,7 +242,7 @@ def ballots_file(pot, result) -> pabulib.PabulibFile:
         pot.currency,
         _projects(pot, result),
         votes,
-        points=pot.ballot_method != "approval",
+        points=pot.ballot_method != BallotMethod.APPROVAL,
         rule_note=_rule_note(pot, result),
     )
 
@@ -311,7 +313,7 @@ def _write_ballots(archive, pot, result) -> str:
 
 
 def _stream_native_ballots(text, pot, result) -> None:
-    points = pot.ballot_method != "approval"
+    points = pot.ballot_method != BallotMethod.APPROVAL
     header = pabulib_export.build(
         _meta(pot),
         pot.currency,
@@ -463,14 +465,14 @@ def ballot_line(pot, ballot_id: str) -> int | None:
     if exists is None:
         return None
     projects = _projects(pot, None)
-    points = pot.ballot_method != "approval"
+    points = pot.ballot_method != BallotMethod.APPROVAL
     meta = pabulib_export.build(_meta(pot), pot.currency, projects, [], points=points).meta
     # META title, key;value header, its rows; PROJECTS title, header, rows; VOTES title, header.
     header = 2 + len(meta) + 2 + len(projects) + 2
     before = db.session.scalar(
         select(func.count()).where(Ballot.pot_id == pot.id, Ballot.id < ballot_id)
     )
-    return header + before + 1
+    return header + (before or 0) + 1
 
 
 @signals.published.connect

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -63,11 +63,6 @@ def fingerprint(public_hex: str) -> str:
 def public_key_hex(key: Ed25519PrivateKey) -> str:
     public = key.public_key()
     return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
-
-
-def load_public_key(hex_text: str) -> Ed25519PublicKey:
-    """A public key from its hex form, as the manifest and the site show it."""
-    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(hex_text.strip()))
 
 
 def _key_dir() -> Path:

@@ -476,7 +476,11 @@ def _check_what_it_would_take(report, election, outcome, rule, seed, step, unit,
 
 
 def _in_minor_units(election, manifest):
-    """The election read from ballots.pb (money in major units) with money in minor units."""
+    """The election read from ballots.pb (money in major units) with money in minor units.
+
+    Deliberately not pb.results.services.election_for: the verifier re-derives the counting
+    unit from the package alone, so that a fault in the app's code cannot vouch for itself;
+    tests/audit/test_counting_unit.py shows the two agree."""
     scale = minor_per_major(manifest.get("pot", {}).get("currency") or DEFAULT_CURRENCY)
     return Election(
         {pid: int(Fraction(cost) * scale) for pid, cost in election.projects.items()},

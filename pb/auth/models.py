@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.extensions import db
@@ -98,10 +98,6 @@ class User(UserMixin, db.Model):
     def is_auditor(self) -> bool:
         return any(g.role in ("auditor", "admin") for g in self.roles)
 
-    def has_role_anywhere(self, role: str) -> bool:
-        """True for an admin, or for a grant of `role` for any ward."""
-        return any(grant.role in (role, "admin") for grant in self.roles)
-
     @property
     def is_staff(self) -> bool:
         return bool(self.roles)
@@ -133,7 +129,25 @@ class RoleGrant(db.Model):
     """A role given to a user: for one ward, one pot (officers), or the whole council."""
 
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "role", "ward_id", "pot_id"),)
+    # The plain unique key never fires when ward or pot is NULL (NULLs differ in SQL), so each
+    # shape of grant has a partial unique index of its own (migration 0009).
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "ward_id", "pot_id"),
+        *(
+            Index(
+                f"uq_role_grants_{name}",
+                *columns,
+                unique=True,
+                sqlite_where=text(where),
+                postgresql_where=text(where),
+            )
+            for name, columns, where in (
+                ("council_wide", ("user_id", "role"), "ward_id IS NULL AND pot_id IS NULL"),
+                ("ward", ("user_id", "role", "ward_id"), "pot_id IS NULL"),
+                ("pot", ("user_id", "role", "pot_id"), "ward_id IS NULL"),
+            )
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select, update
 
 from pb.audit.services import record
 from pb.councils.models import Postcode, Ward, normalise_postcode
-from pb.electorate.csvimport import Column, read_rows
+from pb.csvimport import Column, read_rows
 from pb.extensions import db
 from pb.i18n import number
 from pb.transaction import atomic

@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pb import csvimport
 from pb.access import admin, requires
 from pb.councils import imports
 from pb.councils.forms import ConfirmImportForm, PostcodeUploadForm
-from pb.electorate import csvimport
-from pb.electorate.csvimport import CsvFileError
+from pb.csvimport import CsvFileError
 from pb.http import render_form
 from pb.i18n import number
 from pb.transaction import after_commit

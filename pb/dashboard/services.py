@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from pb.councils.models import Council
 from pb.extensions import db
 from pb.money import minor_from_json
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
+from pb.pots.services import eligible_count
 from pb.proposals.models import Proposal
-from pb.results.figures import eligible_residents, per_head, percent
+from pb.results.figures import per_head, percent
 from pb.results.services import latest
 from pb.timeutil import today
 from pb.voting.models import Ballot
@@ -100,7 +101,7 @@ def current_council() -> Council | None:
 
 def _public_pots(council: Council):
     # Drafts are not announced yet, so they are not money residents can see going local.
-    return select(Pot).where(Pot.council_id == council.id, Pot.phase != "draft")
+    return select(Pot).where(Pot.council_id == council.id, Pot.phase != Phase.DRAFT)
 
 
 def years(council: Council) -> list[int]:
@@ -130,7 +131,7 @@ def pot_figures(pots: list[Pot]) -> dict[int, dict]:
     ballots = _counts(Ballot.pot_id, counted)
     figures = {}
     for pot in pots:
-        result = latest(pot, published=True) if pot.phase == "published" else None
+        result = latest(pot, published=True) if pot.phase == Phase.PUBLISHED else None
         funded_ids, costs = [], {}
         if result is not None:
             costs = {
@@ -143,7 +144,7 @@ def pot_figures(pots: list[Pot]) -> dict[int, dict]:
             "amount": pot.amount,
             "proposals": proposals.get(pot.id, 0),
             "ballots": ballots.get(pot.id, 0),
-            "eligible": eligible_residents(pot) if pot.phase in COUNTED_PHASES else 0,
+            "eligible": eligible_count(pot) if pot.phase in COUNTED_PHASES else 0,
             "funded_projects": len(funded_ids),
             "funded": minor_from_json(result.outcome["total_cost"]) if result else 0,
             "delivered_projects": len(delivered_ids),

@@ -4,9 +4,10 @@ from functools import partial
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
+from pb import charts
 from pb.access import public, requires
 from pb.councils.models import Council
-from pb.dashboard import charts, services
+from pb.dashboard import services
 from pb.dashboard.services import YearError
 from pb.extensions import db
 from pb.input import parse_id

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from pb.audit.services import record
 from pb.extensions import db
-from pb.proposals.models import DELIVERY_STATUSES, DeliveryUpdate, Proposal
+from pb.pots.models import Phase
+from pb.proposals.models import DELIVERY_STATUSES, DeliveryStatus, DeliveryUpdate, Proposal
 from pb.results.services import latest
 from pb.timeutil import today
 from pb.transaction import atomic
@@ -24,7 +25,7 @@ class DeliveryError(ValueError):
 
 def funded_ids(pot) -> list[int]:
     """Proposal ids funded by the pot's latest published result, in the order chosen."""
-    if pot.phase != "published":
+    if pot.phase != Phase.PUBLISHED:
         return []
     result = latest(pot, published=True)
     return [int(pid) for pid in result.outcome["selected"]] if result else []
@@ -128,7 +129,7 @@ def add_update(
         author_id=actor.id if actor else None,
     )
     db.session.add(update)
-    proposal.delivery_status = status
+    proposal.delivery_status = DeliveryStatus(status)
     proposal.delivery_progress = progress
     proposal.delivery_note = reason if status == "cancelled" else None
     record(

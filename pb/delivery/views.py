@@ -8,7 +8,7 @@ from pb.access import manage_pot, manage_proposal, requires
 from pb.delivery import services
 from pb.delivery.forms import DeliveryUpdateForm
 from pb.http import get_or_404, render_form
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.proposals.models import DELIVERY_STATUSES, Proposal
 
 bp = Blueprint("delivery", __name__, url_prefix="/panel")
@@ -30,7 +30,7 @@ def delivery_status(status: str) -> str:
 @requires(manage_pot)
 def pot(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    if pot.phase != "published":
+    if pot.phase != Phase.PUBLISHED:
         return render_template("delivery/pot.html", pot=pot, rows=None), 409
     rows = [(p, services.delivery(p, funded=True)) for p in services.funded_proposals(pot)]
     return render_template("delivery/pot.html", pot=pot, rows=rows)

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 
 from pb.audit.services import record
 from pb.councils.models import Postcode, Ward, normalise_postcode
-from pb.electorate.csvimport import Column, read_rows
+from pb.csvimport import Column, read_rows
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
 from pb.i18n import number

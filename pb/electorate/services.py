@@ -19,7 +19,7 @@ from pb.councils.models import normalise_postcode
 from pb.electorate.models import AccessCode, AccessCodeBatch, VoterRollEntry
 from pb.electorate.roll import normalise_reference
 from pb.extensions import db
-from pb.pots.models import PhaseError, Pot
+from pb.pots.models import Phase, PhaseError, Pot
 from pb.timeutil import utcnow
 from pb.transaction import atomic
 from pb.voting.models import Participation
@@ -97,7 +97,7 @@ def roll_entry_used(entry: VoterRollEntry) -> bool:
 
 
 def ensure_codes_open(pot: Pot) -> None:
-    if pot.phase in ("closed", "published"):
+    if pot.phase in (Phase.CLOSED, Phase.PUBLISHED):
         raise PhaseError(
             _(
                 "%(name)s is %(phase)s, so its access codes can no longer change.",

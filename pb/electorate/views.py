@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pb import csvimport
 from pb.access import manage_pot, requires
-from pb.electorate import csvimport, roll, services
-from pb.electorate.csvimport import CsvFileError
+from pb.csvimport import CsvFileError
+from pb.electorate import roll, services
 from pb.electorate.forms import (
     ConfirmImportForm,
     GenerateCodesForm,

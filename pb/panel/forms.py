@@ -2,7 +2,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -13,10 +12,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from pb.forms import MoneyField, PostcodeField, use_currency
+from pb.forms import MoneyField, use_currency
 from pb.money import format_money
-from pb.paper.services import PaperVoter
-from pb.pots.models import BALLOT_METHODS, DEFAULT_ADD1_STEP, ELIGIBILITY_MODES, RULES
+from pb.pots.models import BALLOT_METHODS, DEFAULT_ADD1_STEP, ELIGIBILITY_MODES, POT_SETTINGS, RULES
 
 
 def _choices(mapping) -> list[SelectChoice]:
@@ -101,7 +99,7 @@ class PotForm(FlaskForm):
         self.currency = currency
         # Only the areas the user may manage: a ward panel cannot move a pot out of its reach.
         self.ward_id.choices = (
-            [SelectChoice("", _("Council-wide (every ward)"))] if council_wide else []
+            [SelectChoice(_(""), _("Council-wide (every ward)"))] if council_wide else []
         ) + [SelectChoice(str(w.id), w.name) for w in wards]
         self.frozen = frozen
 
@@ -109,8 +107,8 @@ class PotForm(FlaskForm):
         if field.data is not None and field.data <= 0:
             raise ValidationError(
                 _(
-                    "The amount must be more than %(money)s.",
-                    money=format_money(0, self.currency),
+                    "The amount must be more than %(format_money)s.",
+                    format_money=format_money(0, self.currency),
                 )
             )
 
@@ -133,15 +131,15 @@ class PotForm(FlaskForm):
         if field.data <= 0:
             raise ValidationError(
                 _(
-                    "The spending cap must be more than %(money)s.",
-                    money=format_money(0, self.currency),
+                    "The spending cap must be more than %(format_money)s.",
+                    format_money=format_money(0, self.currency),
                 )
             )
         if self.amount.data and field.data > self.amount.data:
             raise ValidationError(
                 _(
-                    "The spending cap cannot be more than the pot, %(money)s.",
-                    money=format_money(self.amount.data, self.currency),
+                    "The spending cap cannot be more than the pot, %(format_money)s.",
+                    format_money=format_money(self.amount.data, self.currency),
                 )
             )
 
@@ -149,12 +147,7 @@ class PotForm(FlaskForm):
         if field.data is None:
             field.data = DEFAULT_ADD1_STEP
         elif field.data <= 0:
-            raise ValidationError(
-                _(
-                    "The Add1 step must be more than %(money)s.",
-                    money=format_money(0, self.currency),
-                )
-            )
+            raise ValidationError(_("The Add1 step must be more than £0."))
         elif self.amount.data and field.data > self.amount.data:
             raise ValidationError(_("The Add1 step cannot be more than the pot."))
 
@@ -176,31 +169,7 @@ class PotForm(FlaskForm):
 
     def settings(self) -> dict:
         """The form's values as Pot attributes."""
-        data = {
-            name: getattr(self, name).data
-            for name in (
-                "name",
-                "description",
-                "amount",
-                "year",
-                "proposals_open_on",
-                "review_starts_on",
-                "voting_opens_on",
-                "voting_closes_on",
-                "results_on",
-                "ballot_method",
-                "min_picks",
-                "max_picks",
-                "spending_cap",
-                "points_total",
-                "points_max",
-                "rule",
-                "add1_step",
-                "eligibility_mode",
-                "min_age",
-                "round_name",
-            )
-        }
+        data = {name: getattr(self, name).data for name in (*POT_SETTINGS, "round_name")}
         data["description"] = data["description"] or ""
         data["ward_id"] = int(self.ward_id.data) if self.ward_id.data else None
         if data["ballot_method"] == "points":
@@ -242,72 +211,6 @@ class MergeForm(FlaskForm):
     into = SelectField(_l("Merge into"), coerce=str)
 
 
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason for the correction"),
-        description=_l("Published with the corrected results."),
-        validators=[InputRequired(_l("Give the reason for the correction.")), Length(max=2000)],
-    )
-
-
-class PaperVoterForm(FlaskForm):
-    """Who has come to vote on paper: the fields the pot's eligibility mode asks for."""
-
-    identifier = StringField(_l("Voter"), validators=[Optional(), Length(max=40)])
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
-    postcode = PostcodeField(_l("Postcode"), validators=[Optional()])
-    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
-    not_the_match = BooleanField(
-        _l(
-            "I have checked: this is not the person who voted online with the same "
-            "postcode and date of birth"
-        )
-    )
-
-    def __init__(self, mode: str, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mode = mode
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.mode == "open":
-            for name, message in (
-                ("name", _("Enter the voter's full name.")),
-                ("postcode", _("Enter the voter's postcode.")),
-                ("date_of_birth", _("Enter the voter's date of birth.")),
-            ):
-                field = getattr(self, name)
-                if not field.data and not field.errors:
-                    field.errors = [message]
-                    ok = False
-        elif not (self.identifier.data or "").strip():
-            self.identifier.errors = [_("Enter who has voted.")]
-            ok = False
-        return ok
-
-    def voter(self) -> PaperVoter:
-        if self.mode == "open":
-            return PaperVoter(
-                name=self.name.data,
-                postcode=self.postcode.data,
-                date_of_birth=self.date_of_birth.data,
-                not_the_match=bool(self.not_the_match.data),
-            )
-        if self.mode == "roll":
-            return PaperVoter(reference=self.identifier.data)
-        return PaperVoter(code=self.identifier.data)
-
-
-class PaperBatchForm(FlaskForm):
-    number = IntegerField(
-        _l("Batch number"),
-        validators=[InputRequired(_l("Enter the batch number.")), NumberRange(1, 100_000)],
-    )
-    ballots = TextAreaField(
-        _l("Ballots, one per line"), validators=[InputRequired(_l("Type in the batch's ballots."))]
-    )
-
-
 class BallotKeyForm(FlaskForm):
     """How the pot's ballot key is held: one returning officer, or k of n trustees."""
 
@@ -339,20 +242,3 @@ class KeyCodesForm(FlaskForm):
 
     def code_list(self) -> list[str]:
         return [line for line in (self.codes.data or "").splitlines() if line.strip()]
-
-
-class ConfirmStepForm(FlaskForm):
-    """A step that cannot be undone: the panel confirms it and gives a reason."""
-
-    reason = TextAreaField(
-        _l("Reason"),
-        description=_l("Kept in the pot's audit log."),
-        validators=[
-            InputRequired(_l("Give the reason.")),
-            Length(min=5, max=2000, message=_l("Give the reason in 5 to 2,000 characters.")),
-        ],
-    )
-    confirm = BooleanField(
-        _l("I understand this cannot be undone"),
-        validators=[InputRequired(_l("Tick the box to confirm."))],
-    )

@@ -1,7 +1,6 @@
 """Panel review of proposals: feasible (maybe at a new cost), not feasible, merged, on ballot."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -72,7 +71,7 @@ def feasible(proposal_id: int):
         services.mark_feasible(proposal, current_user, form.cost.data, form.note.data)
     except PhaseError as exc:
         return _page(proposal, 409, str(exc), feasible=form)
-    return _done(proposal, _("“%(title)s” is feasible.", title=proposal.title))
+    return _done(proposal, f"\u201c{proposal.title}\u201d is feasible.")
 
 
 @bp.route("/<int:proposal_id>/not-feasible", methods=["POST"])
@@ -86,9 +85,7 @@ def not_feasible(proposal_id: int):
         services.mark_not_feasible(proposal, current_user, form.note.data)
     except PhaseError as exc:
         return _page(proposal, 409, str(exc), not_feasible=form)
-    return _done(
-        proposal, _("“%(title)s” is not feasible; the proposer is told.", title=proposal.title)
-    )
+    return _done(proposal, f"\u201c{proposal.title}\u201d is not feasible; the proposer is told.")
 
 
 @bp.route("/<int:proposal_id>/merge", methods=["POST"])
@@ -99,6 +96,8 @@ def merge(proposal_id: int):
     if not form.validate_on_submit():
         return _page(proposal, 422, merge=form)
     into = db.session.get(Proposal, int(form.into.data))
+    if into is None:  # the form offers only this pot's proposals; one may have gone since
+        abort(404)
     try:
         services.merge(proposal, into, current_user)
     except PhaseError as exc:
@@ -117,6 +116,5 @@ def ballot(proposal_id: int):
         services.set_on_ballot(proposal, on_ballot, current_user)
     except PhaseError as exc:
         return _page(proposal, 409, str(exc))
-    if on_ballot:
-        return _done(proposal, _("“%(title)s” is now on the ballot.", title=proposal.title))
-    return _done(proposal, _("“%(title)s” has been taken off the ballot.", title=proposal.title))
+    verb = "is now on" if on_ballot else "has been taken off"
+    return _done(proposal, f"\u201c{proposal.title}\u201d {verb} the ballot.")

@@ -9,14 +9,15 @@ from sqlalchemy import func, select
 from pb import access
 from pb.audit import chain
 from pb.audit.services import record
+from pb.councils.models import Council
 from pb.extensions import db
 from pb.http import absolute_url
 from pb.i18n import day
 from pb.mail import queue_mail
 from pb.money import format_money
-from pb.pots.models import PhaseError, Pot, Round
+from pb.pots.models import FROZEN_SETTINGS, PhaseError, Pot, Round
 from pb.pots.services import lock
-from pb.proposals.models import Proposal
+from pb.proposals.models import Proposal, ProposalStatus
 from pb.results.opening import channel_counts
 from pb.timeutil import today, utcnow
 from pb.transaction import atomic
@@ -55,7 +56,7 @@ def next_steps(pot: Pot) -> list[Step]:
     for action, start in _STEP_FROM.items():
         if pot.phase != start:
             continue
-        if action == "open_voting" and pot.key_confirmed_at is None:
+        if action == "open_voting" and not pot.can_open_voting:
             continue  # the ballot key comes first; the page offers that step instead
         steps.append(Step(action, PHASE_ACTIONS[action], _confirm_because(pot, action)))
     return steps
@@ -82,22 +83,10 @@ def _confirm_because(pot: Pot, action: str) -> str | None:
     return None
 
 
-# Settings that decide how the ballot is counted: fixed once voting opens.
-FROZEN_SETTINGS = (
-    "ballot_method",
-    "min_picks",
-    "max_picks",
-    "spending_cap",
-    "points_total",
-    "points_max",
-    "rule",
-    "add1_step",
-    "eligibility_mode",
-    "min_age",
-    "ward_id",
-    "amount",
-    "round_id",
-)
+def council_for_new_pot() -> Council | None:
+    """The council a new pot belongs to: the site's own, the first one set up (one site
+    serves one council; councils that imported elections bring come later)."""
+    return db.session.scalar(select(Council).order_by(Council.id).limit(1))
 
 
 def managed_pots(user) -> list[Pot]:
@@ -174,12 +163,14 @@ def change_phase(
     before = pot.phase
     if action == "open_voting":
         on_ballot = db.session.scalar(
-            select(func.count()).where(Proposal.pot_id == pot.id, Proposal.status == "on_ballot")
+            select(func.count()).where(
+                Proposal.pot_id == pot.id, Proposal.status == ProposalStatus.ON_BALLOT
+            )
         )
-        pot.open_voting(on_ballot)
+        pot.open_voting(on_ballot or 0)
     else:
         getattr(pot, action)()
-    payload = {"before": before, "after": pot.phase}
+    payload: dict[str, object] = {"before": before, "after": pot.phase}
     if reason:
         payload["reason"] = reason
     if action == "open_voting":
@@ -201,7 +192,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
     replaces an unconfirmed or confirmed earlier one until voting opens.
     """
     lock(pot)  # not while another member opens voting or confirms the key
-    if pot.phase not in ("draft", "proposals", "review"):
+    if not pot.can_make_ballot_key:
         raise PhaseError(_("The ballot key is made before voting opens, and cannot change after."))
     key = sealing.new_key(holders, threshold)
     pot.sealing_key, pot.key_holders, pot.key_threshold = key.public_hex, holders, key.threshold
@@ -221,7 +212,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
 def confirm_ballot_key(pot: Pot, actor, codes: list[str]) -> None:
     """The holders type the key (or k shares) back in: proof it was kept, before voting."""
     lock(pot)  # the key checked is the pot's key as it is now, not one replaced meanwhile
-    if pot.phase not in ("draft", "proposals", "review"):
+    if not pot.can_make_ballot_key:
         raise PhaseError(_("The ballot key is confirmed before voting opens."))
     sealing.private_key_for(pot, codes)  # raises BallotKeyError when it does not fit
     pot.key_confirmed_at = utcnow()
@@ -242,7 +233,7 @@ def round_named(council, name: str) -> Round:
 
 
 def _require_review(proposal: Proposal) -> None:
-    if proposal.pot.phase not in ("proposals", "review"):
+    if not proposal.pot.proposals_reviewable:
         raise PhaseError(_("Proposals can be reviewed only before voting opens."))
 
 
@@ -253,9 +244,9 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
     if cost <= 0 or cost > proposal.pot.amount:
         raise PhaseError(
             _(
-                "The cost must be between %(money)s and %(money2)s.",
-                money=format_money(1, proposal.pot.currency),
-                money2=format_money(proposal.pot.amount, proposal.pot.currency),
+                "The cost must be between %(format_money)s and %(format_money2)s.",
+                format_money=format_money(1, proposal.pot.currency),
+                format_money2=format_money(proposal.pot.amount, proposal.pot.currency),
             )
         )
     if cost != proposal.cost:
@@ -263,7 +254,7 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
             raise PhaseError(_("Give the reason for changing the cost; it is shown publicly."))
         proposal.proposed_cost = proposal.proposed_cost or proposal.cost
         proposal.cost = cost
-    proposal.status = "feasible"
+    proposal.status = ProposalStatus.FEASIBLE
     proposal.review_note = (note or "").strip() or None
     record("proposal.feasible", actor=actor, pot=proposal.pot, proposal=proposal.id, cost=cost)
 
@@ -272,11 +263,11 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
 def mark_not_feasible(proposal: Proposal, actor, note: str) -> None:
     """Turn a proposal down with a public reason; the proposer is told by e-mail."""
     _require_review(proposal)
-    proposal.status = "not_feasible"
+    proposal.status = ProposalStatus.NOT_FEASIBLE
     proposal.review_note = note.strip()
     record("proposal.not_feasible", actor=actor, pot=proposal.pot, proposal=proposal.id)
     if proposal.proposer is not None:
-        locale = proposal.proposer.locale
+        locale = proposal.proposer.locale or proposal.pot.council.source_locale
 
         def subject():
             title = proposal.shown("title").text
@@ -300,7 +291,7 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
         raise PhaseError(_("Merge into another proposal of the same pot."))
     if into.status in ("merged", "not_feasible"):
         raise PhaseError(_("Merge into a proposal that is still being considered."))
-    proposal.status = "merged"
+    proposal.status = ProposalStatus.MERGED
     proposal.merged_into_id = into.id
     proposal.review_note = _("Merged into “%(title)s”.", title=into.title)
     record("proposal.merged", actor=actor, pot=proposal.pot, proposal=proposal.id, into=into.id)
@@ -309,13 +300,13 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
 @atomic
 def set_on_ballot(proposal: Proposal, on_ballot: bool, actor) -> None:
     """Put a feasible proposal on the ballot or take it off, while the pot is under review."""
-    if proposal.pot.phase != "review":
+    if not proposal.pot.ballot_editable:
         raise PhaseError(_("The ballot can only be chosen while proposals are under review."))
     if on_ballot and proposal.status != "feasible":
         raise PhaseError(_("Only proposals marked feasible can go on the ballot."))
     if not on_ballot and proposal.status != "on_ballot":
         raise PhaseError(_("This proposal is not on the ballot."))
-    proposal.status = "on_ballot" if on_ballot else "feasible"
+    proposal.status = ProposalStatus.ON_BALLOT if on_ballot else ProposalStatus.FEASIBLE
     record(
         "proposal.ballot_changed",
         actor=actor,

@@ -7,14 +7,15 @@ from sqlalchemy import select
 
 from pb.access import admin, manage_pot, may_manage_pot, may_run_paper, read_pot, requires, staff
 from pb.audit.models import AuditEvent
-from pb.councils.models import Council, Ward
+from pb.councils.models import Ward
 from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.panel import services
-from pb.panel.forms import BallotKeyForm, ConfirmStepForm, KeyCodesForm, PotForm
+from pb.panel.forms import BallotKeyForm, KeyCodesForm, PotForm
 from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
 from pb.proposals.services import list_proposals
 from pb.results import opening
+from pb.results.forms import ConfirmStepForm
 from pb.voting.sealing import BallotKeyError
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
@@ -33,7 +34,7 @@ def _wards():
 @bp.route("/pots/new", methods=["GET", "POST"])
 @requires(admin)
 def new_pot():
-    council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    council = services.council_for_new_pot()
     if council is None:
         abort(404)
     form = PotForm(_wards(), council.currency)

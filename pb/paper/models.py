@@ -1,16 +1,25 @@
 """Paper ballots from community hubs, entered twice by different officers before they count."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pb.columns import EnumText, enum_check
 from pb.extensions import db
 from pb.timeutil import utcnow
 
+
+class BatchStatus(StrEnum):
+    OPEN = "open"
+    MISMATCH = "mismatch"
+    COUNTED = "counted"
+
+
 BATCH_STATUSES = {
-    "open": _l("Waiting for a second entry"),
+    _l("open"): _l(_l("Waiting for a second entry")),
     "mismatch": _l("Entries differ: correct one of them"),
     "counted": _l("Counted"),
 }
@@ -20,12 +29,14 @@ class PaperBatch(db.Model):
     """A numbered bundle of paper ballots. Its ballots count once two entries agree."""
 
     __tablename__ = "paper_batches"
-    __table_args__ = (UniqueConstraint("pot_id", "number"),)
+    __table_args__ = (UniqueConstraint("pot_id", "number"), enum_check("status", BatchStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[BatchStatus] = mapped_column(
+        EnumText(BatchStatus, length=10), default=BatchStatus.OPEN
+    )
     counted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     entries: Mapped[list["PaperBatchEntry"]] = relationship(

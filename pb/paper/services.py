@@ -21,8 +21,8 @@ from pb.councils.models import Postcode, normalise_postcode
 from pb.electorate import services as electorate
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
-from pb.paper.models import PaperBatch, PaperBatchEntry
-from pb.pots.models import PhaseError, Pot
+from pb.paper.models import BatchStatus, PaperBatch, PaperBatchEntry
+from pb.pots.models import BallotMethod, PhaseError, Pot
 from pb.pots.services import lock
 from pb.results.opening import counted_paper_ballots
 from pb.timeutil import today, utcnow
@@ -49,7 +49,7 @@ def _require_voting(pot, *, alone: bool = False) -> None:
     two batches counted at once cannot both pass the check against the paper voters.
     """
     lock(pot, shared=not alone)
-    if pot.phase != "voting":
+    if not pot.takes_paper_ballots:
         raise PhaseError(_("Paper voting is recorded only while voting is open."))
 
 
@@ -196,7 +196,15 @@ def _earlier_participations(pot, new: Participation, not_the_match: bool) -> lis
         if exact or (near and not not_the_match):
             channel = "online" if earlier.channel == "online" else "on paper"
             who = name or f"elector {earlier.elector_ref}"
-            found.append(f"{channel} in {pot_name} ({who}, {earlier.recorded_on:%-d %B %Y})")
+            found.append(
+                _(
+                    "%(channel)s in %(pot_name)s (%(who)s, %(recorded_on)s)",
+                    channel=channel,
+                    pot_name=pot_name,
+                    who=who,
+                    recorded_on=format(earlier.recorded_on, "%-d %B %Y"),
+                )
+            )
     return found
 
 
@@ -227,7 +235,7 @@ def parse_batch(pot, text: str) -> tuple[list, list[LineError]]:
 
 def _raw_from_line(pot, line: str):
     parts = [p.strip() for p in line.replace(";", ",").split(",") if p.strip()]
-    if pot.ballot_method == "points":
+    if pot.ballot_method == BallotMethod.POINTS:
         raw = {}
         for part in parts:
             project, sep, amount = part.partition(":")
@@ -237,7 +245,7 @@ def _raw_from_line(pot, line: str):
                 raise ballots.BallotError(_("a project appears twice."))
             raw[project.strip()] = amount.strip()
         return raw
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         if len(set(parts)) != len(parts):
             raise ballots.BallotError(_("a project appears twice."))
         return {project: rank for rank, project in enumerate(parts, start=1)}
@@ -263,7 +271,7 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
     if batch is None:
         batch = PaperBatch(pot_id=pot.id, number=number)
         db.session.add(batch)
-    if batch.status == "counted":
+    if batch.status is BatchStatus.COUNTED:
         raise PaperError(_("Batch %(number)s has already been counted.", number=number))
     mine = next((e for e in batch.entries if e.officer_id == officer.id), None)
     if mine is None:
@@ -311,7 +319,7 @@ def batch_payload(number: int, ballots: int) -> bytes:
 def _compare(pot, batch: PaperBatch, officer) -> None:
     first, second = batch.entries
     if first.ballots != second.ballots:
-        batch.status = "mismatch"
+        batch.status = BatchStatus.MISMATCH
         record("paper.batch_mismatch", actor=officer, pot=pot, batch=batch.number)
         return
     _check_paper_voters(pot, batch.number, len(first.ballots))
@@ -320,7 +328,7 @@ def _compare(pot, batch: PaperBatch, officer) -> None:
     chain.append(
         pot, "paper_batch", chain.sha256_hex(batch_payload(batch.number, len(first.ballots)))
     )
-    batch.status = "counted"
+    batch.status = BatchStatus.COUNTED
     batch.counted_at = utcnow()
     record(
         "paper.batch_counted",

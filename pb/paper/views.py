@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from pb.access import paper_pot, requires
 from pb.http import get_or_404
-from pb.panel.forms import PaperBatchForm, PaperVoterForm
 from pb.paper import services
+from pb.paper.forms import PaperBatchForm, PaperVoterForm
 from pb.pots.models import PhaseError, Pot
 from pb.voting.services import ballot_proposals
 

@@ -3,17 +3,61 @@
 import hashlib
 import secrets
 from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from pb.columns import EnumText, enum_check
 from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.timeutil import utcnow
 
-PHASES = ("draft", "proposals", "review", "voting", "closed", "published")
+
+class Phase(StrEnum):
+    """A pot's life cycle, in order; the model's methods move it on (`pot.open_voting()`)."""
+
+    DRAFT = "draft"
+    PROPOSALS = "proposals"
+    REVIEW = "review"
+    VOTING = "voting"
+    CLOSED = "closed"
+    PUBLISHED = "published"
+
+
+class BallotMethod(StrEnum):
+    APPROVAL = "approval"
+    RANKED = "ranked"
+    POINTS = "points"
+
+    @property
+    def vote_type(self) -> "VoteType":
+        """The pabulib `vote_type` of this method's ballots (the audit package, the count)."""
+        return _VOTE_TYPES[self]
+
+    @classmethod
+    def for_vote_type(cls, vote_type: str) -> "BallotMethod":
+        """The method that holds a pabulib file's ballots (KeyError for an unknown type)."""
+        return _METHODS_OF_VOTE_TYPES[vote_type]
+
+
+VoteType = Literal["approval", "ordinal", "cumulative"]
+_VOTE_TYPES: dict[BallotMethod, VoteType] = {
+    BallotMethod.APPROVAL: "approval",
+    BallotMethod.RANKED: "ordinal",
+    BallotMethod.POINTS: "cumulative",
+}
+# Scoring ballots (points with no total) are kept as points ballots.
+_METHODS_OF_VOTE_TYPES: dict[str, BallotMethod] = {
+    **{vote_type: method for method, vote_type in _VOTE_TYPES.items()},
+    "scoring": BallotMethod.POINTS,
+}
+
+
+PHASES = tuple(Phase)
 PHASE_LABELS = {
     "draft": _l("Being set up"),
     "proposals": _l("Open for proposals"),
@@ -44,6 +88,36 @@ RULES = {
 DEFAULT_ADD1_STEP = 100
 
 
+# The settings that decide how the ballot is cast and counted; with the pot's area, amount and
+# round they are frozen once voting opens (pb.panel.services.update_pot).
+BALLOT_SETTINGS = (
+    "ballot_method",
+    "min_picks",
+    "max_picks",
+    "spending_cap",
+    "points_total",
+    "points_max",
+    "rule",
+    "add1_step",
+    "eligibility_mode",
+    "min_age",
+)
+FROZEN_SETTINGS = (*BALLOT_SETTINGS, "ward_id", "amount", "round_id")
+# Everything the panel's pot form sets directly on the pot.
+POT_SETTINGS = (
+    "name",
+    "description",
+    "amount",
+    "year",
+    "proposals_open_on",
+    "review_starts_on",
+    "voting_opens_on",
+    "voting_closes_on",
+    "results_on",
+    *BALLOT_SETTINGS,
+)
+
+
 class PhaseError(Exception):
     """A phase change that the pot's life cycle does not allow, with the reason why."""
 
@@ -70,6 +144,7 @@ class Round(db.Model):
 
 class Pot(db.Model):
     __tablename__ = "pots"
+    __table_args__ = (enum_check("phase", Phase), enum_check("ballot_method", BallotMethod))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
@@ -82,10 +157,12 @@ class Pot(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger)  # minor units of the council's currency
     year: Mapped[int]
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
-    phase: Mapped[str] = mapped_column(String(20), default="draft")
+    phase: Mapped[Phase] = mapped_column(EnumText(Phase), default=Phase.DRAFT)
 
     # Ballot settings; frozen once voting opens.
-    ballot_method: Mapped[str] = mapped_column(String(20), default="approval")
+    ballot_method: Mapped[BallotMethod] = mapped_column(
+        EnumText(BallotMethod), default=BallotMethod.APPROVAL
+    )
     # Approval: how many projects to tick. Ranked: how many to rank.
     min_picks: Mapped[int] = mapped_column(default=1)
     max_picks: Mapped[int | None]
@@ -138,10 +215,65 @@ class Pot(db.Model):
 
         return translated_text(self, field, self.council.source_locale, locale)
 
+    @validates("phase")
+    def _phase_member(self, key: str, value: str) -> Phase:
+        return Phase(value)  # a member, even when set from a string ("voting")
+
+    @validates("ballot_method")
+    def _method_member(self, key: str, value: str) -> BallotMethod:
+        return BallotMethod(value)
+
     @property
     def is_draft(self) -> bool:
         """Still being set up by the panel: residents do not see it yet."""
-        return self.phase == "draft"
+        return self.phase is Phase.DRAFT
+
+    # What the pot's phase allows now: templates and services ask these, never the phase.
+    @property
+    def can_make_ballot_key(self) -> bool:
+        """The ballot key is made (or made again) before voting opens."""
+        return self.phase in (Phase.DRAFT, Phase.PROPOSALS, Phase.REVIEW)
+
+    @property
+    def proposals_reviewable(self) -> bool:
+        return self.phase in (Phase.PROPOSALS, Phase.REVIEW)
+
+    @property
+    def ballot_editable(self) -> bool:
+        """Proposals go on (or come off) the ballot during the review."""
+        return self.phase is Phase.REVIEW
+
+    @property
+    def can_open_voting(self) -> bool:
+        """Voting opens from review once the ballot key's holders have confirmed it."""
+        return self.phase is Phase.REVIEW and self.key_confirmed_at is not None
+
+    @property
+    def takes_paper_ballots(self) -> bool:
+        return self.phase is Phase.VOTING
+
+    @property
+    def ballots_sealed(self) -> bool:
+        return self.phase in (Phase.VOTING, Phase.CLOSED) and self.envelopes_opened_at is None
+
+    @property
+    def can_open_envelopes(self) -> bool:
+        return self.phase is Phase.CLOSED and self.envelopes_opened_at is None
+
+    @property
+    def is_published(self) -> bool:
+        return self.phase is Phase.PUBLISHED
+
+    @property
+    def has_tally(self) -> bool:
+        """The tally can run (or has run) once the envelopes are open."""
+        return self.is_published or (
+            self.phase is Phase.CLOSED and self.envelopes_opened_at is not None
+        )
+
+    @property
+    def uses_points(self) -> bool:
+        return self.ballot_method is BallotMethod.POINTS
 
     @property
     def phase_label(self) -> str:
@@ -180,7 +312,7 @@ class Pot(db.Model):
         return [(label, day, reached >= index) for label, day, index in steps]
 
     # Phase changes. Each checks its rule here so that no view can skip it.
-    def _advance(self, expected: str, new: str) -> None:
+    def _advance(self, expected: Phase, new: Phase) -> None:
         if self.phase != expected:
             raise PhaseError(
                 _(
@@ -193,28 +325,28 @@ class Pot(db.Model):
         self.phase = new
 
     def open_proposals(self) -> None:
-        self._advance("draft", "proposals")
+        self._advance(Phase.DRAFT, Phase.PROPOSALS)
 
     def start_review(self) -> None:
-        self._advance("proposals", "review")
+        self._advance(Phase.PROPOSALS, Phase.REVIEW)
 
     @property
     def settings_frozen(self) -> bool:
         """Ballot rules cannot change once voting has opened."""
-        return PHASES.index(self.phase) >= PHASES.index("voting")
+        return PHASES.index(self.phase) >= PHASES.index(Phase.VOTING)
 
     def open_voting(self, proposals_on_ballot: int) -> None:
         """Open voting, committing to a fresh tie-break seed by publishing its SHA-256."""
         if proposals_on_ballot == 0:
             raise PhaseError(_("Voting cannot open with no proposal on the ballot."))
-        if self.phase == "review" and self.key_confirmed_at is None:
+        if self.phase is Phase.REVIEW and self.key_confirmed_at is None:
             raise PhaseError(
                 _(
                     "Voting opens once the ballot key has been made and its holders have "
                     "confirmed they kept it."
                 )
             )
-        self._advance("review", "voting")
+        self._advance(Phase.REVIEW, Phase.VOTING)
         self.commit_to_seed()
         self.voting_opened_at = utcnow()
 
@@ -224,23 +356,32 @@ class Pot(db.Model):
         self.seed_sha256 = hashlib.sha256(self.seed.encode()).hexdigest()
 
     def close_voting(self) -> None:
-        self._advance("voting", "closed")
+        self._advance(Phase.VOTING, Phase.CLOSED)
         self.voting_closed_at = utcnow()
 
     @property
     def public_seed(self) -> str | None:
         """The seed itself, revealed only with the results."""
-        return self.seed if self.phase == "published" else None
+        return self.seed if self.phase is Phase.PUBLISHED else None
 
     def open_envelopes(self) -> None:
         """Mark the sealed ballots opened; the tally needs this."""
-        if self.phase != "closed":
+        if self.phase is not Phase.CLOSED:
             raise PhaseError(_("The envelopes are opened once voting has closed."))
         if self.envelopes_opened_at is not None:
             raise PhaseError(_("The envelopes of this pot have already been opened."))
         self.envelopes_opened_at = utcnow()
 
+    def close_imported(self, opened_at: datetime | None, closed_at: datetime | None) -> None:
+        """An imported election arrives with its voting over and its ballots in the clear
+        (nothing was sealed): from draft straight to closed and opened, at the file's dates."""
+        if self.phase is not Phase.REVIEW:
+            raise PhaseError(_("An imported election closes from review, where it is created."))
+        self.voting_opened_at, self.voting_closed_at = opened_at, closed_at
+        self.phase = Phase.CLOSED
+        self.envelopes_opened_at = closed_at or utcnow()
+
     def publish(self, tallied: bool) -> None:
         if not tallied:
             raise PhaseError(_("Results cannot be published before the tally."))
-        self._advance("closed", "published")
+        self._advance(Phase.CLOSED, Phase.PUBLISHED)

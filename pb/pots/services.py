@@ -4,13 +4,13 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pb.extensions import db
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.proposals.models import Proposal
 
 
 def visible_pots() -> list[Pot]:
     """Every pot residents can see (drafts stay with the panel), newest year first."""
-    query = select(Pot).where(Pot.phase != "draft").order_by(Pot.year.desc(), Pot.name)
+    query = select(Pot).where(Pot.phase != Phase.DRAFT).order_by(Pot.year.desc(), Pot.name)
     return list(db.session.scalars(query))
 
 

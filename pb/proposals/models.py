@@ -1,26 +1,46 @@
 """Projects that residents propose for a pot."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from pb.auth.models import User
+from pb.columns import EnumText, enum_check
 from pb.extensions import db
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.timeutil import utcnow
 
 CATEGORIES = {
-    "environment": _l("Environment and green spaces"),
-    "community": _l("Community and neighbourhood"),
+    _l("environment"): _l(_l("Environment and green spaces")),
+    _l("community"): _l(_l("Community and neighbourhood")),
     "young-people": _l("Children and young people"),
-    "older-people": _l("Older people"),
-    "health": _l("Health and wellbeing"),
-    "transport": _l("Streets and transport"),
+    _l("older-people"): _l(_l("Older people")),
+    _l("health"): _l(_l("Health and wellbeing")),
+    _l("transport"): _l(_l("Streets and transport")),
     "culture": _l("Culture, arts and sport"),
     "safety": _l("Community safety"),
 }
+
+
+class ProposalStatus(StrEnum):
+    SUBMITTED = "submitted"
+    FEASIBLE = "feasible"
+    NOT_FEASIBLE = "not_feasible"
+    MERGED = "merged"
+    ON_BALLOT = "on_ballot"
+    WITHDRAWN = "withdrawn"
+
+
+class DeliveryStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
 DELIVERY_STATUSES = {
     "not_started": _l("Not started"),
     "in_progress": _l("In progress"),
@@ -30,8 +50,8 @@ DELIVERY_STATUSES = {
 STATUSES = {
     "submitted": _l("Submitted"),
     "feasible": _l("Feasible"),
-    "not_feasible": _l("Not feasible"),
-    "merged": _l("Merged into another proposal"),
+    _l("not_feasible"): _l(_l("Not feasible")),
+    _l("merged"): _l(_l("Merged into another proposal")),
     "on_ballot": _l("On the ballot"),
     "withdrawn": _l("Withdrawn"),  # an imported project the source lists at cost 0
 }
@@ -39,6 +59,10 @@ STATUSES = {
 
 class Proposal(db.Model):
     __tablename__ = "proposals"
+    __table_args__ = (
+        enum_check("status", ProposalStatus),
+        enum_check("delivery_status", DeliveryStatus),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
@@ -52,13 +76,15 @@ class Proposal(db.Model):
     translations: Mapped[dict | None] = mapped_column(JSON)
     cost: Mapped[int] = mapped_column(BigInteger)  # minor units of the council's currency
     category: Mapped[str] = mapped_column(String(30))
-    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    status: Mapped[ProposalStatus] = mapped_column(
+        EnumText(ProposalStatus), default=ProposalStatus.SUBMITTED
+    )
     # The panel's review, shown publicly: why it is not feasible, or why the cost changed.
     review_note: Mapped[str | None] = mapped_column(Text)
     proposed_cost: Mapped[int | None] = mapped_column(BigInteger)  # before a panel adjustment
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     # "We said, we did": set once a proposal is funded.
-    delivery_status: Mapped[str | None] = mapped_column(String(20))
+    delivery_status: Mapped[DeliveryStatus | None] = mapped_column(EnumText(DeliveryStatus))
     delivery_progress: Mapped[int] = mapped_column(default=0, server_default="0")  # percent
     delivery_note: Mapped[str | None] = mapped_column(Text)  # e.g. why it was cancelled
     # An imported project: its id in the source file (Łódź's "L010"), shown beside pb's own,
@@ -77,6 +103,23 @@ class Proposal(db.Model):
     updates: Mapped[list["DeliveryUpdate"]] = relationship(
         back_populates="proposal", order_by="DeliveryUpdate.on, DeliveryUpdate.id"
     )
+
+    @validates("status")
+    def _status_member(self, key: str, value: str) -> ProposalStatus:
+        return ProposalStatus(value)
+
+    @validates("delivery_status")
+    def _delivery_member(self, key: str, value: str | None) -> DeliveryStatus | None:
+        return None if value is None else DeliveryStatus(value)
+
+    @property
+    def on_ballot(self) -> bool:
+        return self.status is ProposalStatus.ON_BALLOT
+
+    @property
+    def may_go_on_ballot(self) -> bool:
+        """Feasible proposals may be put on the ballot (and those on it taken off)."""
+        return self.status in (ProposalStatus.FEASIBLE, ProposalStatus.ON_BALLOT)
 
     def shown(self, field: str, locale: str | None = None):
         """The proposal's `title` or `summary` in the reader's language, or marked fallback."""
@@ -100,7 +143,9 @@ class Proposal(db.Model):
     def editable_by(self, user) -> bool:
         """The proposer may edit until the pot's review starts."""
         return (
-            user.is_authenticated and self.proposer_id == user.id and self.pot.phase == "proposals"
+            user.is_authenticated
+            and self.proposer_id == user.id
+            and self.pot.phase == Phase.PROPOSALS
         )
 
 
@@ -108,11 +153,12 @@ class DeliveryUpdate(db.Model):
     """A dated progress note from the panel on a funded project."""
 
     __tablename__ = "delivery_updates"
+    __table_args__ = (enum_check("status", DeliveryStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[DeliveryStatus] = mapped_column(EnumText(DeliveryStatus))
     progress: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

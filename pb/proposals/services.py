@@ -5,6 +5,7 @@ from sqlalchemy import or_, select
 
 from pb.audit.services import record
 from pb.extensions import db
+from pb.pots.models import Phase
 from pb.proposals.models import Proposal
 
 EDITABLE_FIELDS = ("title", "summary", "description", "cost", "category")
@@ -16,7 +17,7 @@ class ProposalError(Exception):
 
 def submit_proposal(pot, proposer, **fields) -> Proposal:
     """Add a resident's proposal to a pot that is open for proposals."""
-    if pot.phase != "proposals":
+    if pot.phase != Phase.PROPOSALS:
         raise ProposalError(_("%(name)s is not taking proposals at the moment.", name=pot.name))
     proposal = Proposal(pot=pot, ward_id=pot.ward_id, proposer=proposer, **fields)
     db.session.add(proposal)

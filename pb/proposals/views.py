@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from pb.access import own_proposal, public_pot, public_proposal, requires, signed_in_pot
 from pb.http import get_or_404, render_form
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.proposals import services
 from pb.proposals.forms import ProposalForm
 from pb.proposals.models import CATEGORIES, Proposal
@@ -43,17 +43,9 @@ def show(proposal_id: int):
 @requires(signed_in_pot)
 def new(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    if pot.phase != "proposals":
+    if pot.phase != Phase.PROPOSALS:
         return render_template("proposals/closed.html", pot=pot), 409
-    problems = [
-        p
-        for p in (
-            eligibility.confirmation_problem(current_user),
-            eligibility.area_problem(current_user, pot),
-        )
-        if p is not None
-    ]
-    if problems:
+    if problems := eligibility.proposing_problems(current_user, pot):
         return render_template("proposals/not_eligible.html", pot=pot, problems=problems), 403
     form = ProposalForm(pot)
     if form.validate_on_submit():

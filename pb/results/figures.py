@@ -6,12 +6,8 @@ Shared by the results page and the "goes local" dashboard, so both count the sam
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import func, select
-
-from pb.councils.models import Ward
-from pb.electorate.models import AccessCode, VoterRollEntry
-from pb.extensions import db
 from pb.money import minor_from_json
+from pb.pots.services import eligible_count
 from pb.results.models import Result
 
 
@@ -28,33 +24,6 @@ def per_head(amount: int, people: int | None) -> int | None:
     if not people or people <= 0:
         return None
     return (2 * amount + people) // (2 * people)
-
-
-def area_population(pot) -> int | None:
-    """Residents of the pot's area: its ward, or every ward of the council; None when a
-    ward's population is not known."""
-    if pot.ward_id is not None:
-        return pot.ward.population
-    query = select(Ward.population).where(Ward.council_id == pot.council_id)
-    populations = list(db.session.scalars(query))
-    return None if any(n is None for n in populations) else sum(populations)
-
-
-def eligible_residents(pot) -> int | None:
-    """How many people could vote in the pot, by its eligibility mode.
-
-    A voter roll counts its entries, access codes the codes not made void, and an open pot
-    the population of its area (the wards' own figures; None when not known).
-    """
-    if pot.eligibility_mode == "roll":
-        query = select(func.count()).where(VoterRollEntry.pot_id == pot.id)
-    elif pot.eligibility_mode == "codes":
-        query = select(func.count()).where(
-            AccessCode.pot_id == pot.id, AccessCode.voided_at.is_(None)
-        )
-    else:
-        return area_population(pot)
-    return int(db.session.scalar(query))
 
 
 @dataclass(frozen=True)
@@ -83,7 +52,7 @@ def result_figures(pot, result: Result) -> ResultFigures:
     spent = minor_from_json(outcome["total_cost"])
     by_id = {p["project_id"]: p for p in outcome["projects"]}
     ballots = result.ballots_online + result.ballots_paper
-    eligible = eligible_residents(pot)
+    eligible = eligible_count(pot)
     return ResultFigures(
         budget=budget,
         spent=spent,

@@ -24,15 +24,13 @@ from pb.audit import chain
 from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.money import from_major, known_currency
-from pb.pots.models import Pot
+from pb.pots.models import BallotMethod, Pot
 from pb.proposals.models import Proposal
 from pb.results.models import ImportedElection, ImportedVote
 from pb.results.services import publish, run_tally
 from pb.tally import pabulib, rule_name
-from pb.timeutil import utcnow
 from pb.voting.models import Ballot
 
-METHODS = {"approval": "approval", "ordinal": "ranked", "cumulative": "points", "scoring": "points"}
 # Cells that pb holds in its own columns; every other cell is kept in `source` / `cells`.
 PROJECT_OWN = ("project_id", "cost", "name", "public_id")
 VOTE_OWN = ("vote", "points")
@@ -90,7 +88,7 @@ def import_pabulib(source, *, population: int | None = None) -> Pot:
     data = pabulib.read(source)
     meta = data.meta
     currency = currency_for(meta)
-    method = METHODS[data.vote_type]
+    method = BallotMethod.for_vote_type(data.vote_type)
     unit = (meta.get("unit") or "").strip() or "Imported council"
     council = db.session.scalar(select(Council).where(Council.name == unit))
     if council is None:
@@ -161,9 +159,7 @@ def import_pabulib(source, *, population: int | None = None) -> Pot:
             report={"zero_cost": list(data.zero_cost)},
         )
     )
-    pot.voting_opened_at, pot.voting_closed_at = begin, end
-    pot.phase = "closed"
-    pot.envelopes_opened_at = end or utcnow()  # nothing was sealed: the file's ballots are clear
+    pot.close_imported(opened_at=begin, closed_at=end)
     run_tally(pot, None)
     publish(pot, None, at=end)
     return pot
@@ -228,7 +224,7 @@ def _ballots(pot, data, vcols, proposal_ids, end) -> None:
         names = [c.strip() for c in row[vote_col].split(",") if c.strip()]
         if row[vote_col].strip().lower() == "none":
             names = []
-        if pot.ballot_method == "points" and points_col is not None:
+        if pot.ballot_method == BallotMethod.POINTS and points_col is not None:
             points = [int(p) for p in row[points_col].split(",") if p.strip()]
             choices = sorted(
                 [proposal_ids[c], p]
@@ -237,7 +233,7 @@ def _ballots(pot, data, vcols, proposal_ids, end) -> None:
             )
         else:
             chosen = [proposal_ids[c] for c in names if c in proposal_ids]
-            choices = sorted(chosen) if pot.ballot_method == "approval" else chosen
+            choices = sorted(chosen) if pot.ballot_method == BallotMethod.APPROVAL else chosen
         method = row[method_col].strip().lower() if method_col is not None else ""
         channel = "paper" if method == "paper" else "online"
         counts[channel] += 1

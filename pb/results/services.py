@@ -10,7 +10,7 @@ from pb import jobs, tally
 from pb.audit import chain
 from pb.audit.services import record
 from pb.extensions import db
-from pb.pots.models import PhaseError
+from pb.pots.models import BallotMethod, Phase, PhaseError
 from pb.results.models import Result
 from pb.tally.fairness import side_by_side
 from pb.tally.whatif import what_it_would_take
@@ -33,8 +33,8 @@ def election_for(pot) -> tally.Election:
         {str(p.id): p.cost for p in proposals},
         pot.amount,
         (ballots.tally_form(pot, choices) for choices in stored),
-        ballots.METHOD_VOTE_TYPES[pot.ballot_method],
-        max_length=pot.max_picks if pot.ballot_method == "ranked" else None,
+        BallotMethod(pot.ballot_method).vote_type,
+        max_length=pot.max_picks if pot.ballot_method == BallotMethod.RANKED else None,
     )
 
 
@@ -89,11 +89,11 @@ def tally_allowed(pot, correction_reason: str | None) -> str | None:
     Before the first publication the pot must be closed (no reason); afterwards a tally is a
     correction, which needs one.
     """
-    if pot.phase not in ("closed", "published"):
+    if pot.phase not in (Phase.CLOSED, Phase.PUBLISHED):
         raise PhaseError(_("The tally runs once voting has closed."))
     if pot.envelopes_opened_at is None:
         raise PhaseError(_("Open the envelopes first: the tally counts the opened ballots."))
-    if pot.phase == "closed":
+    if pot.phase == Phase.CLOSED:
         return None
     if not (correction_reason or "").strip():
         raise PhaseError(_("A correction needs a reason, which is published with it."))
@@ -189,9 +189,9 @@ def publish(pot, actor, *, reason: str | None = None, at: datetime | None = None
     when it was published, for an imported election (its source's end date).
     """
     preview = latest(pot, published=False)
-    if pot.phase == "closed":
+    if pot.phase == Phase.CLOSED:
         pot.publish(tallied=preview is not None)
-    elif pot.phase != "published":
+    elif pot.phase != Phase.PUBLISHED:
         raise PhaseError(_("Results can be published once voting has closed and been tallied."))
     if preview is None:
         raise PhaseError(_("Run the tally and check the preview before publishing."))

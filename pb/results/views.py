@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from pb import jobs
+from pb import charts, jobs
 from pb.access import manage_pot, may_manage_pot, public, read_pot, requires
-from pb.dashboard import charts
 from pb.extensions import db
 from pb.http import get_or_404
 from pb.money import format_money
-from pb.panel.forms import ConfirmStepForm, ReasonForm
-from pb.pots.models import PhaseError, Pot
+from pb.pots.models import BallotMethod, Phase, PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, imports, services, signals
+from pb.results.forms import ConfirmStepForm, ReasonForm
 from pb.transaction import after_commit
 
 bp = Blueprint("results", __name__)
@@ -59,8 +58,8 @@ def _preview_page(pot, status=200, error=None, form=None, publish_form=None):
 def run_tally(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     form = ReasonForm()
-    reason = form.reason.data if pot.phase == "published" else None
-    if pot.phase == "published" and not form.validate_on_submit():
+    reason = form.reason.data if pot.phase == Phase.PUBLISHED else None
+    if pot.phase == Phase.PUBLISHED and not form.validate_on_submit():
         return _preview_page(pot, 422, form=form)
     try:
         job = services.start_tally(pot, current_user, correction_reason=reason)
@@ -132,7 +131,7 @@ def show(pot_id: int):
             explain.in_order(result.outcome),
             {pid: p.title for pid, p in proposals.items()},
             numbers.budget,
-            "vote" if pot.ballot_method == "approval" else "point",
+            "vote" if pot.ballot_method == BallotMethod.APPROVAL else "point",
             partial(format_money, currency=pot.currency),
         ),
     )

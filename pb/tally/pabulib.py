@@ -377,11 +377,6 @@ def from_election(
     return PabulibFile(info, project_columns, projects, vote_columns, votes)
 
 
-def _next_section(section: str) -> str:
-    i = SECTIONS.index(section)
-    return SECTIONS[i + 1] if i + 1 < len(SECTIONS) else "nothing"
-
-
 def _records(text: str, first: int = 1) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the line each starts on (a quoted cell may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")

@@ -12,8 +12,7 @@ from flask_babel import ngettext
 
 from pb.i18n import number
 from pb.money import format_money
-
-METHOD_VOTE_TYPES = {"approval": "approval", "ranked": "ordinal", "points": "cumulative"}
+from pb.pots.models import BallotMethod
 
 
 class BallotError(Exception):
@@ -26,18 +25,18 @@ def _points(n: int) -> str:
 
 def read_form(pot, proposals, form) -> list | dict:
     """Pull the raw ballot for `pot` out of submitted form data (no checks yet)."""
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return form.getlist("choices")
-    prefix = "rank-" if pot.ballot_method == "ranked" else "points-"
+    prefix = "rank-" if pot.ballot_method == BallotMethod.RANKED else "points-"
     return {p.id: form.get(f"{prefix}{p.id}", "").strip() for p in proposals}
 
 
 def check(pot, proposals, raw) -> list:
     """Validate a raw ballot and return it in canonical form, or raise BallotError."""
     costs = {p.id: p.cost for p in proposals}
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return _check_approval(pot, costs, raw)
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         return _check_ranked(pot, costs, raw)
     return _check_points(pot, costs, raw)
 
@@ -171,9 +170,9 @@ def _items(raw):
 
 def tally_form(pot, choices: list):
     """A stored ballot as pb.tally takes it: a set, a ranking, or a points map."""
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return {str(c) for c in choices}
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         return [str(c) for c in choices]
     return {str(project): amount for project, amount in choices}
 
@@ -181,9 +180,9 @@ def tally_form(pot, choices: list):
 def describe(pot, proposals, choices: list) -> list[tuple[str, str]]:
     """(project title, what the ballot gives it) for showing a ballot back to its voter."""
     titles = {p.id: p.title for p in proposals}
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return [(titles[c], _("Chosen")) for c in choices]
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         return [
             (titles[c], _("Choice %(rank)s", rank=rank)) for rank, c in enumerate(choices, start=1)
         ]
@@ -193,7 +192,7 @@ def describe(pot, proposals, choices: list) -> list[tuple[str, str]]:
 def instructions(pot) -> str:
     """What the voter is asked to do, in one sentence."""
     low, high = pot.min_picks, pot.max_picks
-    if pot.ballot_method == "points":
+    if pot.ballot_method == BallotMethod.POINTS:
         total = pot.points_total or 0
         if pot.points_max:
             return ngettext(
@@ -207,7 +206,7 @@ def instructions(pot) -> str:
             "Spread up to %(num)s points over the projects.",
             total,
         )
-    tick = pot.ballot_method == "approval"
+    tick = pot.ballot_method == BallotMethod.APPROVAL
     if high is None:
         text = (
             ngettext("Tick at least %(num)s project.", "Tick at least %(num)s projects.", low)
@@ -244,7 +243,7 @@ def instructions(pot) -> str:
                 low=low,
             )
         )
-    if pot.ballot_method == "approval" and pot.spending_cap is not None:
+    if pot.ballot_method == BallotMethod.APPROVAL and pot.spending_cap is not None:
         text += " " + _(
             "Together they may cost up to %(money)s.",
             money=format_money(pot.spending_cap, pot.currency),
@@ -254,9 +253,9 @@ def instructions(pot) -> str:
 
 def as_form_fields(pot, choices: list) -> list[tuple[str, str]]:
     """A canonical ballot as the (name, value) pairs its form would send."""
-    if pot.ballot_method == "approval":
+    if pot.ballot_method == BallotMethod.APPROVAL:
         return [("choices", str(c)) for c in choices]
-    if pot.ballot_method == "ranked":
+    if pot.ballot_method == BallotMethod.RANKED:
         return [(f"rank-{c}", str(rank)) for rank, c in enumerate(choices, start=1)]
     return [(f"points-{c}", str(n)) for c, n in choices]
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb.extensions import db
+from pb.pots.models import Phase
 from pb.timeutil import today
 from pb.voting.models import Participation
 from pb.voting.people import normal_name, person_key
@@ -175,6 +176,13 @@ def _age_problem(pot, age: int | None) -> Problem | None:
     )
 
 
+def proposing_problems(user, pot) -> list[Problem]:
+    """Why the user may not propose in the pot (empty: they may): a confirmed account, and
+    a home in the pot's area."""
+    problems = (confirmation_problem(user), area_problem(user, pot))
+    return [p for p in problems if p is not None]
+
+
 def voting_problems(
     user, pot, proof: "Proof | None" = None, *, check_participation: bool = True
 ) -> list[Problem]:
@@ -184,7 +192,7 @@ def voting_problems(
     need one. Casting leaves out the participation check: the database's unique keys decide.
     """
     problems: list[Problem] = []
-    if pot.phase != "voting" or not pot.sealing_key:
+    if pot.phase != Phase.VOTING or not pot.sealing_key:
         problems.append(
             Problem(
                 "phase",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pb.audit.services import record
 from pb.councils.models import Postcode
 from pb.extensions import db
-from pb.pots.models import Pot, Round
+from pb.pots.models import Phase, Pot, Round
 from pb.timeutil import utcnow
 from pb.voting.models import Participation
 
@@ -26,7 +26,7 @@ def _ward_of(postcode: str | None) -> int | None:
 
 def _voting_since(moment) -> bool:
     """Whether a pot that had opened by `moment` is still voting."""
-    query = select(Pot.id).where(Pot.phase == "voting", Pot.voting_opened_at <= moment).limit(1)
+    query = select(Pot.id).where(Pot.phase == Phase.VOTING, Pot.voting_opened_at <= moment).limit(1)
     return db.session.scalar(query) is not None
 
 
@@ -75,7 +75,7 @@ def current_rounds(user) -> list[RoundVote]:
     voting = list(
         db.session.scalars(
             select(Pot).where(
-                Pot.phase == "voting", Pot.ward_id.is_not(None), Pot.round_id.is_not(None)
+                Pot.phase == Phase.VOTING, Pot.ward_id.is_not(None), Pot.round_id.is_not(None)
             )
         )
     )

@@ -6,7 +6,7 @@ from flask_login import current_user
 from pb.access import public, requires, signed_in_pot
 from pb.audit import package
 from pb.http import get_or_404, render_form, sensitive_limit
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.transaction import after_commit
 from pb.voting import ballots, eligibility, proofs, services
 from pb.voting.forms import CodeProofForm, ReceiptCheckForm, RollProofForm
@@ -141,7 +141,7 @@ def check_receipt():
     if form.validate_on_submit():
         found = services.find_receipt(form.code.data)
         pot = found.pot if found else None
-        published = found is not None and not found.sealed and pot.phase == "published"
+        published = found is not None and not found.sealed and pot.phase == Phase.PUBLISHED
         return render_template(
             "voting/check_receipt.html",
             form=form,

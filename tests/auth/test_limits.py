@@ -1,8 +1,9 @@
 """Rate limits on guessable forms, and growing lockouts after failed log-ins."""
 
-import time
+import time as real_time
 
 import pytest
+from limits.storage import memory as memory_storage
 from sqlalchemy import func, select
 
 from pb.audit.models import AuditEvent
@@ -80,11 +81,26 @@ def test_repeated_failures_lock_the_address_even_for_the_right_password(client):
     )
 
 
-def test_the_lock_wears_off(app, client):
+class _Clock:
+    """The rate-limit storage's clock, moved on by the test instead of slept through."""
+
+    def __init__(self):
+        self.now = real_time.time()
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_the_lock_wears_off(app, client, monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(memory_storage, "time", clock)  # tests use memory:// (config.py)
     user = make_user(email="wait@example.org")
     for _ in range(3):
         client.post("/login", data={"email": user.email, "password": "wrong"})
-    time.sleep(1.1)  # the first lock lasts 2^0 seconds
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    )
+    clock.now += 1.1  # the first lock lasts 2^0 seconds
     assert (
         client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
     )

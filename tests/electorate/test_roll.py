@@ -4,9 +4,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from pb import create_app
+from pb import create_app, csvimport
 from pb.audit.models import AuditEvent
-from pb.electorate import csvimport
 from pb.electorate.models import VoterRollEntry
 from pb.electorate.services import match_roll_entry, roll_entry_used
 from pb.extensions import db

@@ -1,3 +1,5 @@
+import pytest
+import sqlalchemy.exc
 from sqlalchemy import select
 
 from pb.audit.models import AuditEvent
@@ -54,3 +56,17 @@ def test_an_auditor_reads_but_cannot_act(client, login, world):
         == 403
     )
     assert pot.phase == "voting"
+
+
+@pytest.mark.parametrize("ward, pot", [(False, False), (True, False), (False, True)])
+def test_the_database_refuses_a_second_identical_grant_with_null_ward_or_pot(world, ward, pot):
+    """The unique key alone never fired with a NULL ward or pot; the partial indexes do, so
+    two admins granting at once cannot make a duplicate (the form's message comes from it)."""
+    user = make_user()
+    ward_id = world.north.id if ward else None
+    pot_id = world.voting_pot.id if pot else None
+    role = "officer" if pot else "panel"
+    db.session.add(RoleGrant(user_id=user.id, role=role, ward_id=ward_id, pot_id=pot_id))
+    db.session.flush()
+    with pytest.raises(sqlalchemy.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(RoleGrant(user_id=user.id, role=role, ward_id=ward_id, pot_id=pot_id))

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from pb.electorate.csvimport import Column, CsvFileError, decode, read_rows
+from pb.csvimport import Column, CsvFileError, decode, read_rows
 
 COLUMNS = (
     Column("postcode", "postcode", ("pcds", "pcd", "postcode")),

@@ -1,0 +1,64 @@
+"""Forms of the officers' paper voting pages."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from pb.forms import PostcodeField
+from pb.paper.services import PaperVoter
+
+
+class PaperVoterForm(FlaskForm):
+    """Who has come to vote on paper: the fields the pot's eligibility mode asks for."""
+
+    identifier = StringField("Voter", validators=[Optional(), Length(max=40)])
+    name = StringField("Full name", validators=[Optional(), Length(max=120)])
+    postcode = PostcodeField("Postcode", validators=[Optional()])
+    date_of_birth = DateField("Date of birth", validators=[Optional()])
+    not_the_match = BooleanField(
+        "I have checked: this is not the person who voted online with the same postcode and "
+        "date of birth"
+    )
+
+    def __init__(self, mode: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mode = mode
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.mode == "open":
+            for name, message in (
+                ("name", "Enter the voter's full name."),
+                ("postcode", "Enter the voter's postcode."),
+                ("date_of_birth", "Enter the voter's date of birth."),
+            ):
+                field = getattr(self, name)
+                if not field.data and not field.errors:
+                    field.errors = [message]
+                    ok = False
+        elif not (self.identifier.data or "").strip():
+            self.identifier.errors = ["Enter who has voted."]
+            ok = False
+        return ok
+
+    def voter(self) -> PaperVoter:
+        if self.mode == "open":
+            return PaperVoter(
+                name=self.name.data,
+                postcode=self.postcode.data,
+                date_of_birth=self.date_of_birth.data,
+                not_the_match=bool(self.not_the_match.data),
+            )
+        if self.mode == "roll":
+            return PaperVoter(reference=self.identifier.data)
+        return PaperVoter(code=self.identifier.data)
+
+
+class PaperBatchForm(FlaskForm):
+    number = IntegerField(
+        "Batch number",
+        validators=[InputRequired("Enter the batch number."), NumberRange(1, 100_000)],
+    )
+    ballots = TextAreaField(
+        "Ballots, one per line", validators=[InputRequired("Type in the batch's ballots.")]
+    )
