@@ -53,15 +53,6 @@ def _known(code: str) -> bool:
     return True
 
 
-def _site_council():
-    from sqlalchemy import select
-
-    from pb.councils.models import Council
-    from pb.extensions import db
-
-    return db.session.scalar(select(Council).order_by(Council.id).limit(1))
-
-
 # The council's choice, read at most every CACHE_SECONDS per process: every page needs it, and
 # the ballot's path counts its queries. Saving the choice forgets it at once in this process;
 # other workers see it within CACHE_SECONDS.
@@ -82,9 +73,18 @@ def _council_choice() -> tuple[list[str] | None, str | None]:
     now = time.monotonic()
     if _cache and _cache["until"] > now:
         return _cache["languages"], _cache["default"]
-    council = _site_council()
-    languages = council.language_list if council is not None else None
-    default = council.default_locale if council is not None else None
+    # The site's council (the first set up), read from its table: pb.i18n sits below the
+    # models (pb.money formats through it), so it does not import them.
+    from sqlalchemy import select
+
+    from pb.extensions import db
+
+    table = db.metadata.tables["councils"]
+    row = db.session.execute(
+        select(table.c.languages, table.c.default_locale).order_by(table.c.id).limit(1)
+    ).first()
+    languages = row.languages.split() if row is not None and row.languages else None
+    default = row.default_locale if row is not None else None
     _cache.update(until=now + CACHE_SECONDS, languages=languages, default=default)
     return languages, default
 

@@ -13,7 +13,8 @@ AREAS = ["admin", "api", "audit", "auth", "councils", "dashboard", "delivery", "
 LAYERS = [
     ("tally", ["pb.tally"]),
     ("core", ["pb.__version__", "pb.extensions", "pb.sqlite", "pb.columns", "pb.timeutil",
-              "pb.money", "pb.input", "pb.transaction", "pb.redirects", "pb.mail", "pb.jobs"]),
+              "pb.i18n", "pb.money", "pb.input", "pb.transaction", "pb.redirects", "pb.mail",
+              "pb.jobs"]),
     ("tables", [f"pb.{area}.models" for area in AREAS]),
     ("web helpers", ["pb.http", "pb.access", "pb.forms", "pb.charts", "pb.csvimport"]),
     ("audit log", ["pb.audit", "pb.audit.services", "pb.audit.chain", "pb.audit.signing",
@@ -28,9 +29,10 @@ LAYERS = [
     ("audit package", ["pb.audit.package", "pb.audit.verify", "pb.audit.pabulib_export",
                        "pb.audit.keytrust", "pb.audit.shapes"]),
     ("panel, paper, delivery, dashboard, api, admin",
-     ["pb.panel", "pb.paper", "pb.delivery", "pb.dashboard", "pb.api", "pb.admin"]),
+     ["pb.panel", "pb.paper", "pb.delivery", "pb.dashboard", "pb.api", "pb.admin",
+      "pb.languages"]),
     ("web", ["pb", "pb.app", "pb.models", "pb.cli", "pb.demo", "pb.entry", "pb.security",
-             "pb.backup", "pb.create_app"]),
+             "pb.backup", "pb.create_app", "pb.catalogs"]),
 ]  # fmt: skip
 # Imports against the order that are there on purpose, each with its reason.
 ALLOWED = {

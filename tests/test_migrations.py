@@ -18,7 +18,6 @@ def test_0009_keeps_existing_rows_and_the_database_refuses_an_unknown_phase(tmp_
     import sqlalchemy as sa
     from flask_migrate import upgrade
     from sqlalchemy.exc import IntegrityError
-    from sqlalchemy.orm import Session
 
     from pb import create_app
     from pb.councils.models import Council, Ward
@@ -31,23 +30,45 @@ def test_0009_keeps_existing_rows_and_the_database_refuses_an_unknown_phase(tmp_
     with app.app_context():
         engine = db.engine
         upgrade(revision="0008")
-        with Session(engine) as session:
-            council = Council(name="Oldshire", annual_budget=1_000_000)
-            ward = Ward(council=council, name="East", code="E1", population=10)
-            pot = Pot(council=council, ward=ward, name="East fund", amount=5_000, year=2025)
-            pot.phase = "voting"
-            session.add(pot)
-            session.flush()
-            session.add(
-                Proposal(pot=pot, title="Benches", summary="s", description="d", cost=100,
-                         category="community", status="on_ballot")
-            )  # fmt: skip
-            session.commit()
+        # Core inserts of the columns 0008 has: the models have gained columns since.
+        with engine.begin() as connection:
+            council_id = connection.execute(
+                sa.insert(Council.__table__).values(name="Oldshire", annual_budget=1_000_000)
+            ).inserted_primary_key[0]
+            ward_id = connection.execute(
+                sa.insert(Ward.__table__).values(
+                    council_id=council_id, name="East", code="E1", population=10
+                )
+            ).inserted_primary_key[0]
+            pot_id = connection.execute(
+                sa.insert(Pot.__table__).values(
+                    council_id=council_id,
+                    ward_id=ward_id,
+                    name="East fund",
+                    amount=5_000,
+                    year=2025,
+                    phase="voting",
+                    description="",
+                )
+            ).inserted_primary_key[0]
+            connection.execute(
+                sa.insert(Proposal.__table__).values(
+                    pot_id=pot_id,
+                    title="Benches",
+                    summary="s",
+                    description="d",
+                    cost=100,
+                    category="community",
+                    status="on_ballot",
+                )
+            )
         upgrade(revision="0009")
-        with Session(engine) as session:
-            kept = session.scalars(sa.select(Pot)).one()
+        with engine.connect() as connection:
+            pots, proposals = Pot.__table__.c, Proposal.__table__.c
+            kept = connection.execute(sa.select(pots.name, pots.phase)).one()
             assert (kept.name, kept.phase) == ("East fund", Phase.VOTING)
-            assert session.scalars(sa.select(Proposal)).one().status is ProposalStatus.ON_BALLOT
+            status = connection.execute(sa.select(proposals.status)).scalar_one()
+            assert status is ProposalStatus.ON_BALLOT
         with engine.connect() as connection, pytest.raises(IntegrityError):
             connection.execute(sa.text("UPDATE pots SET phase = 'finished'"))
         engine.dispose()

@@ -99,7 +99,7 @@ class PotForm(FlaskForm):
         self.currency = currency
         # Only the areas the user may manage: a ward panel cannot move a pot out of its reach.
         self.ward_id.choices = (
-            [SelectChoice(_(""), _("Council-wide (every ward)"))] if council_wide else []
+            [SelectChoice("", _("Council-wide (every ward)"))] if council_wide else []
         ) + [SelectChoice(str(w.id), w.name) for w in wards]
         self.frozen = frozen
 
@@ -107,8 +107,8 @@ class PotForm(FlaskForm):
         if field.data is not None and field.data <= 0:
             raise ValidationError(
                 _(
-                    "The amount must be more than %(format_money)s.",
-                    format_money=format_money(0, self.currency),
+                    "The amount must be more than %(money)s.",
+                    money=format_money(0, self.currency),
                 )
             )
 
@@ -131,15 +131,15 @@ class PotForm(FlaskForm):
         if field.data <= 0:
             raise ValidationError(
                 _(
-                    "The spending cap must be more than %(format_money)s.",
-                    format_money=format_money(0, self.currency),
+                    "The spending cap must be more than %(money)s.",
+                    money=format_money(0, self.currency),
                 )
             )
         if self.amount.data and field.data > self.amount.data:
             raise ValidationError(
                 _(
-                    "The spending cap cannot be more than the pot, %(format_money)s.",
-                    format_money=format_money(self.amount.data, self.currency),
+                    "The spending cap cannot be more than the pot, %(money)s.",
+                    money=format_money(self.amount.data, self.currency),
                 )
             )
 
@@ -147,7 +147,12 @@ class PotForm(FlaskForm):
         if field.data is None:
             field.data = DEFAULT_ADD1_STEP
         elif field.data <= 0:
-            raise ValidationError(_("The Add1 step must be more than £0."))
+            raise ValidationError(
+                _(
+                    "The Add1 step must be more than %(money)s.",
+                    money=format_money(0, self.currency),
+                )
+            )
         elif self.amount.data and field.data > self.amount.data:
             raise ValidationError(_("The Add1 step cannot be more than the pot."))
 

@@ -244,9 +244,9 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
     if cost <= 0 or cost > proposal.pot.amount:
         raise PhaseError(
             _(
-                "The cost must be between %(format_money)s and %(format_money2)s.",
-                format_money=format_money(1, proposal.pot.currency),
-                format_money2=format_money(proposal.pot.amount, proposal.pot.currency),
+                "The cost must be between %(money)s and %(money2)s.",
+                money=format_money(1, proposal.pot.currency),
+                money2=format_money(proposal.pot.amount, proposal.pot.currency),
             )
         )
     if cost != proposal.cost:

@@ -19,7 +19,7 @@ class BatchStatus(StrEnum):
 
 
 BATCH_STATUSES = {
-    _l("open"): _l(_l("Waiting for a second entry")),
+    "open": _l("Waiting for a second entry"),
     "mismatch": _l("Entries differ: correct one of them"),
     "counted": _l("Counted"),
 }

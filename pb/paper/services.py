@@ -21,6 +21,7 @@ from pb.councils.models import Postcode, normalise_postcode
 from pb.electorate import services as electorate
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
+from pb.i18n import day
 from pb.paper.models import BatchStatus, PaperBatch, PaperBatchEntry
 from pb.pots.models import BallotMethod, PhaseError, Pot
 from pb.pots.services import lock
@@ -194,16 +195,12 @@ def _earlier_participations(pot, new: Participation, not_the_match: bool) -> lis
         near |= new.postcode is not None and new.postcode in (user_postcode, earlier.postcode)
         name = display_name or earlier.name or ""
         if exact or (near and not not_the_match):
-            channel = "online" if earlier.channel == "online" else "on paper"
-            who = name or f"elector {earlier.elector_ref}"
+            who = name or _("elector %(reference)s", reference=earlier.elector_ref)
+            where = dict(pot=pot_name, who=who, day=day(earlier.recorded_on))
             found.append(
-                _(
-                    "%(channel)s in %(pot_name)s (%(who)s, %(recorded_on)s)",
-                    channel=channel,
-                    pot_name=pot_name,
-                    who=who,
-                    recorded_on=format(earlier.recorded_on, "%-d %B %Y"),
-                )
+                _("online in %(pot)s (%(who)s, %(day)s)", **where)
+                if earlier.channel == "online"
+                else _("on paper in %(pot)s (%(who)s, %(day)s)", **where)
             )
     return found
 

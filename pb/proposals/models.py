@@ -14,12 +14,12 @@ from pb.pots.models import Phase, Pot
 from pb.timeutil import utcnow
 
 CATEGORIES = {
-    _l("environment"): _l(_l("Environment and green spaces")),
-    _l("community"): _l(_l("Community and neighbourhood")),
+    "environment": _l("Environment and green spaces"),
+    "community": _l("Community and neighbourhood"),
     "young-people": _l("Children and young people"),
-    _l("older-people"): _l(_l("Older people")),
-    _l("health"): _l(_l("Health and wellbeing")),
-    _l("transport"): _l(_l("Streets and transport")),
+    "older-people": _l("Older people"),
+    "health": _l("Health and wellbeing"),
+    "transport": _l("Streets and transport"),
     "culture": _l("Culture, arts and sport"),
     "safety": _l("Community safety"),
 }
@@ -50,8 +50,8 @@ DELIVERY_STATUSES = {
 STATUSES = {
     "submitted": _l("Submitted"),
     "feasible": _l("Feasible"),
-    _l("not_feasible"): _l(_l("Not feasible")),
-    _l("merged"): _l(_l("Merged into another proposal")),
+    "not_feasible": _l("Not feasible"),
+    "merged": _l("Merged into another proposal"),
     "on_ballot": _l("On the ballot"),
     "withdrawn": _l("Withdrawn"),  # an imported project the source lists at cost 0
 }

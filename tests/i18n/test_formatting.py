@@ -94,9 +94,11 @@ def test_hostile_or_ambiguous_amounts_are_refused_with_a_reason(text, locale):
 
 
 def test_the_refusal_is_in_the_reader_s_language(app):
-    with force_locale("pl"):
-        with pytest.raises(ValueError, match="Podaj kwotę w walucie: złote polskie"):
-            parse_money("1.500", "PLN")
+    with (
+        force_locale("pl"),
+        pytest.raises(ValueError, match="Podaj kwotę w walucie: złote polskie"),
+    ):
+        parse_money("1.500", "PLN")
     with force_locale("cy"), pytest.raises(ValueError, match="Rhowch swm"):
         parse_money("abc", "GBP")
 
