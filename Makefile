@@ -69,6 +69,7 @@ chromium:
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --follow-imports=silent pb/tally
 
 format: dev
 	$(BIN)/ruff format .

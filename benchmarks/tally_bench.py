@@ -10,8 +10,10 @@ pass/fail; the targets are shown next to them:
 - the whole process, `pb tally FILE --rule equalshares` (start, read, count, print) at least
   20x faster than pabutools' whole process (start, parse_pabulib, method_of_equal_shares), each
   a fresh process on the same Łódź-size files;
-- Add1 whose time hardly depends on the step: Łódź 2020 in grosze with one cost raised by one
-  grosz, stepping a whole złoty per voter (as the app does) and stepping one grosz.
+- Add1 whose time hardly depends on the step: Łódź 2020, Warszawa 2017 Wars and Wieliczka 2023
+  in grosze with one cost raised by one grosz, stepping a whole złoty per voter (as the app
+  does) and one grosz, beside pabutools' exhaustion_by_budget_increase where it finishes
+  within ``--pabutools-limit`` seconds (``--add1-only`` prints just these rows).
 
 ``--quick`` skips pabutools (minutes on these instances); ``--voters`` sizes the synthetic run.
 """
@@ -133,16 +135,72 @@ def whole_process(quick: bool) -> list[dict]:
     return rows
 
 
-def odd_pence_add1() -> list[dict]:
-    """Add1 on Łódź 2020 counted in grosze with one odd grosz: a złoty a step, and a grosz."""
-    election = pabulib.load(PABULIB / "poland_lodz_2020_.pb")
-    costs = {pid: int(c) * 100 for pid, c in election.projects.items()}
-    costs[next(iter(costs))] += 1
-    pence = Election(costs, int(election.budget) * 100, election.vote_type, election.profile)
+ODD_PENCE = [
+    ("Łódź 2020", "poland_lodz_2020_.pb"),
+    # Warszawa 2017 Sawa is not among the shared files; Wars, its Śródmieście neighbour, is.
+    ("Warszawa 2017 Wars", "poland_warszawa_2017_wars.pb"),
+    ("Wieliczka 2023", "poland_wieliczka_2023.pb"),
+]
+PABUTOOLS_ADD1 = """
+import sys, time
+from pabutools.rules import exhaustion_by_budget_increase, method_of_equal_shares
+from pb.tally.crosscheck import pabutools_setup
+instance, multiprofile, sat_profile, ties, _ = pabutools_setup(sys.argv[1])
+kwargs = {"sat_profile": sat_profile, "tie_breaking": ties}
+start = time.perf_counter()
+method_of_equal_shares(instance, multiprofile, **kwargs)
+one = time.perf_counter() - start
+if one * float(sys.argv[3]) > float(sys.argv[4]):
+    print(one, -1)
+    sys.exit()
+start = time.perf_counter()
+exhaustion_by_budget_increase(
+    instance, multiprofile, method_of_equal_shares, kwargs,
+    budget_step=multiprofile.num_ballots() * int(sys.argv[2]), exhaustive_stop=False,
+)
+print(one, time.perf_counter() - start)
+"""
+
+
+def odd_pence_add1(quick: bool, limit: float) -> list[dict]:
+    """Add1 counted in grosze with one cost raised by one grosz: a złoty a step, and a grosz.
+
+    pabutools reruns Equal Shares at every step; it is run only when one of its runs times
+    the number of steps fits in ``limit`` seconds, otherwise that product is shown as an
+    estimate (it ignores that later runs fund more projects, so it is a low one).
+    """
+    import tempfile
+
     rows = []
-    for step in (100, 1):
-        seconds, outcome = timed(partial(run, pence, "equalshares/add1", add1_step=step))
-        rows.append({"step": step, "seconds": seconds, "steps": outcome.add1_steps})
+    for label, name in ODD_PENCE:
+        election = pabulib.load(PABULIB / name)
+        costs = {pid: int(c) * 100 for pid, c in election.projects.items()}
+        costs[next(iter(costs))] += 1
+        pence = Election(costs, int(election.budget) * 100, election.vote_type, election.profile)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "pence.pb"
+            meta = {}
+            if pence.vote_type == "ordinal":
+                meta["max_length"] = str(int(pence.profile.weights.max()))
+            pabulib.write(pabulib.from_election(pence, meta), path)
+            for step in (100, 1):
+                seconds, outcome = timed(partial(run, pence, "equalshares/add1", add1_step=step))
+                row = {"election": label, "step": step, "seconds": seconds}
+                row["steps"] = outcome.add1_steps
+                if not quick:
+                    runs = str((outcome.add1_steps or 0) + 2)
+                    args = [str(path), str(step), runs, str(limit)]
+                    done = subprocess.run(
+                        [sys.executable, "-c", PABUTOOLS_ADD1, *args],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                        cwd=ROOT,
+                    )
+                    one, whole = (float(x) for x in done.stdout.split())
+                    row["pabutools"] = whole if whole >= 0 else None
+                    row["estimate"] = one * ((outcome.add1_steps or 0) + 2)
+                rows.append(row)
     return rows
 
 
@@ -165,7 +223,13 @@ def synthetic(voters: int, projects: int = 200, seed: int = 2024):
 def synthetic_job(voters: int, rule: str) -> dict:
     """One synthetic measurement; runs in its own process so its peak memory is its own."""
     projects, budget, indptr, items = synthetic(voters)
-    group_s, election = timed(partial(Election.from_arrays, projects, budget, indptr, items))
+    ids = list(projects)
+    named = [ids[i] for i in items.tolist()]
+    ballots = [
+        set(named[a:b]) for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist(), strict=True)
+    ]
+    # Grouped as the app groups a pot's ballots (Election.from_ballots).
+    group_s, election = timed(partial(Election.from_ballots, projects, budget, ballots))
     run_s, outcome = timed(partial(run, election, rule))
     return {
         "rule": rule,
@@ -203,9 +267,23 @@ def report_whole(whole: list[dict], odd: list[dict]) -> None:
             )
         else:
             print(f"{r['instance']:<20}{r['ours']:>11.2f}{'-':>13}{'-':>8}")
-    print("\nAdd1 on Lodz 2020 in grosze, one cost raised by 1 grosz\n")
+    report_add1(odd)
+
+
+def report_add1(odd: list[dict]) -> None:
+    print("\nAdd1 counted in grosze, one cost raised by 1 grosz (pabutools: measured, or ~ one")
+    print("of its Equal Shares runs times the steps, when that is over the --pabutools-limit)\n")
+    print(f"{'election':<20}{'step':>10}{'steps':>8}{'pb.tally s':>12}{'pabutools s':>14}")
     for r in odd:
-        print(f"  step {r['step']:>3} grosze per voter: {r['seconds']:.2f} s, {r['steps']:,} steps")
+        step = "1 zł" if r["step"] == 100 else "1 grosz"
+        theirs = "-"
+        if r.get("pabutools") is not None:
+            theirs = f"{r['pabutools']:.2f}"
+        elif "estimate" in r:
+            theirs = f"~{r['estimate']:,.0f}"
+        print(
+            f"{r['election']:<20}{step:>10}{r['steps'] or 0:>8,}{r['seconds']:>12.2f}{theirs:>14}"
+        )
 
 
 def report(real: list[dict], synth: list[dict], voters: int) -> None:
@@ -267,6 +345,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip pabutools")
     parser.add_argument("--voters", type=int, default=1_000_000)
+    parser.add_argument(
+        "--pabutools-limit", type=float, default=60.0, help="longest pabutools Add1 run, s"
+    )
+    parser.add_argument("--add1-only", action="store_true", help="only the Add1 step rows")
     parser.add_argument("--job", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.job:
@@ -274,8 +356,12 @@ def main() -> None:
         return
     if not PABULIB.is_dir():
         sys.exit(f"shared pabulib data not found at {PABULIB.resolve()}")
+    odd = odd_pence_add1(args.quick, args.pabutools_limit)
+    if args.add1_only:
+        report_add1(odd)
+        return
     report(real_elections(args.quick), synthetic_rows(args.voters), args.voters)
-    report_whole(whole_process(args.quick), odd_pence_add1())
+    report_whole(whole_process(args.quick), odd)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,15 @@ def same_outcome(
 
 
 class _Interval:
-    def __init__(self, support, costs, ranks, counts, low, high) -> None:
+    def __init__(
+        self,
+        support: Support,
+        costs: list[int],
+        ranks: list[int],
+        counts: np.ndarray,
+        low: float,
+        high: float,
+    ) -> None:
         self.s = support
         self.costs = costs
         self.ranks = ranks
@@ -86,6 +94,8 @@ class _Interval:
             if not candidates:
                 return chosen
             winner = min(candidates, key=lambda c: (c[1], self.ranks[c[2]]))
+            if winner[1] == math.inf:
+                raise _Unsure  # only projects that may not be affordable are left
             for rho_lo, _, p, _, _ in candidates:
                 if p != winner[2] and rho_lo <= winner[1]:
                     raise _Unsure  # the two could swap somewhere in the interval
@@ -100,7 +110,10 @@ class _Interval:
     def _bounds(self, p: int) -> tuple[float, float, float, float] | None:
         """Bounds on p's price per unit of utility (rho) and per unit of weight (t).
 
-        None if p is unaffordable for every endowment of the interval.
+        None if p is unaffordable for every endowment of the interval. A project affordable for
+        some endowments only gets no upper bound (it cannot be shown to win) but keeps its lower
+        one: if that is above the winner's price, it loses wherever it is affordable at all,
+        so becoming affordable without winning does not stop a range from being proven.
         """
         s = self.s
         part = s.slice(p)
@@ -112,14 +125,22 @@ class _Interval:
         lo, hi = self.lo[groups], self.hi[groups]
         if float(m @ hi) * (1 + err) < cost:
             return None
-        if float(m @ lo) * (1 - err) < cost:
-            raise _Unsure  # affordable for some endowments and not for others
-        t_hi = self._price_bound(lo, w, m, cost, err, upper=True)
         t_lo = self._price_bound(hi, w, m, cost, err, upper=False)
+        if float(m @ lo) * (1 - err) < cost:  # affordable for some endowments, maybe not all
+            return _down(t_lo / cost), math.inf, t_lo, math.inf
+        t_hi = self._price_bound(lo, w, m, cost, err, upper=True)
         return _down(t_lo / cost), _up(t_hi / cost), t_lo, t_hi
 
     @staticmethod
-    def _price_bound(b, w, m, cost, err, *, upper: bool) -> float:
+    def _price_bound(
+        b: np.ndarray,
+        w: np.ndarray | None,
+        m: np.ndarray,
+        cost: float,
+        err: float,
+        *,
+        upper: bool,
+    ) -> float:
         """A price proven to raise at least (upper) or less than (lower) the cost from b."""
 
         def raised(t: float) -> float:

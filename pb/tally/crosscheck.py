@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from pabutools.election import Instance, parse_pabulib
 from pabutools.election.ballot import AbstractCardinalBallot, AbstractOrdinalBallot
@@ -24,8 +25,9 @@ from pabutools.rules import (
 from pabutools.tiebreaking import TieBreakingRule
 
 
-def _weight_times_cost(length: int):
-    def sat(instance, profile, ballot, project, precomputed):
+def _weight_times_cost(length: int) -> type[Any]:
+    # pabutools has no type hints: its objects are Any here.
+    def sat(instance: Any, profile: Any, ballot: Any, project: Any, precomputed: Any) -> Any:
         if isinstance(ballot, AbstractCardinalBallot):
             return ballot.get(project, 0) * project.cost
         if isinstance(ballot, AbstractOrdinalBallot):
@@ -34,14 +36,14 @@ def _weight_times_cost(length: int):
             return (length - list(ballot).index(project)) * project.cost
         return project.cost if project in ballot else 0
 
-    class WeightTimesCost(AdditiveSatisfaction):
-        def __init__(self, instance, profile, ballot):
+    class WeightTimesCost(AdditiveSatisfaction):  # type: ignore[misc]  # untyped base class
+        def __init__(self, instance: Any, profile: Any, ballot: Any) -> None:
             super().__init__(instance, profile, ballot, sat)
 
     return WeightTimesCost
 
 
-def pabutools_setup(path: Path, seed: str = ""):
+def pabutools_setup(path: Path, seed: str = "") -> tuple[Any, Any, Any, Any, dict[str, int]]:
     """pabutools' instance, multiprofile, weight x cost satisfaction profile and pb.tally's tie
     order for a pabulib file, plus each project's supporters."""
     instance, profile = parse_pabulib(str(path))

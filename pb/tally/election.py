@@ -17,8 +17,6 @@ from typing import Literal, TypeAlias
 
 import numpy as np
 
-from pb.tally.grouping import group_rows
-
 VoteType: TypeAlias = Literal["approval", "ordinal", "cumulative", "scoring"]
 VOTE_TYPES: tuple[VoteType, ...] = ("approval", "ordinal", "cumulative", "scoring")
 
@@ -72,8 +70,8 @@ class Profile:
 class Election:
     """A pot ready to be tallied: project costs, the budget and the grouped ballots.
 
-    Build one with :meth:`from_ballots` (what the web app has) or :meth:`from_arrays` (bulk
-    data already in sparse form); :func:`pb.tally.pabulib.load` builds one from a file.
+    Build one with :meth:`from_ballots` (what the web app has); :func:`pb.tally.pabulib.load`
+    builds one from a file.
     """
 
     projects: Mapping[str, Money]
@@ -122,30 +120,6 @@ class Election:
                 raise BallotError(f"ballot {number + 1}: {exc}") from None
             grouped[key] = grouped.get(key, 0) + count
         return cls(costs, _check_budget(budget), vote_type, _profile_from_keys(grouped))
-
-    @classmethod
-    def from_arrays(
-        cls,
-        projects: Mapping[str, Money],
-        budget: Money,
-        indptr: np.ndarray,
-        items: np.ndarray,
-        weights: np.ndarray | None = None,
-        counts: np.ndarray | None = None,
-        vote_type: VoteType = "approval",
-    ) -> Election:
-        """Build an election from ballots in compressed sparse row form.
-
-        Ballot ``i`` names project indices ``items[indptr[i]:indptr[i + 1]]`` (positions in
-        ``projects``) with ``weights`` (default 1) and is cast by ``counts[i]`` voters (default
-        1). Identical ballots are grouped; no Python loop runs over the ballots, so a million
-        of them is fine.
-        """
-        costs = _check_projects(projects)
-        if vote_type not in VOTE_TYPES:
-            raise ValueError(f"unknown vote type {vote_type!r}")
-        profile = Profile(*group_rows(len(costs), indptr, items, weights, counts))
-        return cls(costs, _check_budget(budget), vote_type, profile)
 
     @cached_property
     def project_ids(self) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from fractions import Fraction
 from pb.tally.certify import same_outcome
 from pb.tally.coverage import replay_coverage
 from pb.tally.election import Election, Money, as_money, covered_voters
-from pb.tally.mes import EqualSharesRun, RunResult
+from pb.tally.mes import EqualSharesRun, RunResult, balance_error
 from pb.tally.outcome import Outcome, ProjectResult, format_money
 from pb.tally.support import Support, support_of
 from pb.tally.ties import tie_ranks
@@ -60,10 +60,12 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
 
     Doubling jumps while whole ranges are proven to keep the outcome; halving when a range
     cannot be proven; an exact run at the next step when even one step cannot be skipped.
+    A jump that was just halved is not doubled at once: next to a change, proofs of about one
+    size succeed and twice that fail, so doubling straight back would fail every other time.
     """
     costs = tally.costs
     current = tally.run(tally.base).chosen
-    k, jump, changed = 0, 1, False
+    k, jump, changed, grow = 0, 1, False, True
     while True:
         # Right after a change the next step often changes too: try it exactly, not a proof.
         if not (changed and jump == 1):
@@ -71,8 +73,10 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
             high = _float_up(tally.base + (k + jump) * unit)
             if tally.same_outcome(low, high) == current:
                 k += jump
-                jump *= 2
+                jump *= 2 if grow else 1
+                grow = True
                 continue
+            grow = False
             if jump > 1:
                 jump //= 2
                 continue
@@ -141,8 +145,9 @@ class _Tally:
             money = None
             if p in explained:
                 money, share = explained[p]
-                # Rounded down, so a project that fell short never reads as 100%; the nudge
-                # keeps a tie lost on the lottery (exactly 100%) from reading 99.9%.
+                # Rounded down, so a project that fell short reads below 100% (unless short by
+                # under a millionth of a permille); the nudge keeps a tie lost on the lottery
+                # (exactly 100%) from reading 99.9%. A figure shown, not a decision: EXACTNESS.md.
                 effective = math.floor(share * 1000 + 1e-6) / 10
                 reason = (
                     f"its supporters had {format_money(money)} of the "
@@ -181,11 +186,12 @@ class _Tally:
     def _money_left(self, p: int, left: float, result: RunResult) -> int | Fraction:
         """Supporters' money at the end, rounded down to a hundredth of a currency unit.
 
-        Floats give it unless they are too close to a hundredth to tell; then the ledger does.
+        Floats give it unless they are too close to a hundredth to tell; then the ledger does
+        (the slack is derived in EXACTNESS.md section 6).
         """
         ledger, scale = result.ledger, self.election.scale
         part = self.support.slice(p)
-        drift = (ledger.rounds + 2) * float(ledger.endowment) * 2.0**-48
+        drift = balance_error(ledger.rounds, float(ledger.endowment))
         slack = (
             drift * float(self.support.voters[p]) + (part.stop - part.start + 8) * 2.0**-52 * left
         )

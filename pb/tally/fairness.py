@@ -110,7 +110,9 @@ def _ejr_up_to_one(election: Election, funded: np.ndarray) -> bool | None:
     return True
 
 
-def side_by_side(election: Election, chosen_rule: str, chosen: tuple[str, ...], seed: str = ""):
+def side_by_side(
+    election: Election, chosen_rule: str, chosen: tuple[str, ...], seed: str = ""
+) -> dict[str, dict[str, Any]]:
     """Figures for the chosen outcome and for the other family of rule (greedy vs equal shares)."""
     from pb.tally.rules import run
 

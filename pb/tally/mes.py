@@ -7,6 +7,7 @@ ballots are grouped; a project's price is recomputed only when it could be the n
 found in floats. Exactness comes from the float work being only a filter: every float price
 carries a proven interval, any projects whose intervals overlap the best one are settled in
 exact rational arithmetic, and the winner's charge is always computed exactly (see ledger.py).
+Every float bound used here is derived in EXACTNESS.md (its section numbers are cited below).
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ from pb.tally.ledger import Ledger
 from pb.tally.support import Support
 
 _EPS = 2.0**-52
+#: Passes of the fixed-point iteration in :func:`_root` before it sorts instead.
+_PASSES = 12
+
+
+def balance_error(rounds: int, endowment: float) -> float:
+    """A bound on how far any float balance is from the voter's exact money after ``rounds``
+    charges: EXACTNESS.md section 2 proves (rounds + 1) * endowment * 2**-52; this is 4x that."""
+    return (rounds + 2) * endowment * 2.0**-50
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +73,6 @@ class EqualSharesRun:
     ) -> None:
         self.s = support
         self.costs = costs
-        self.costs_f = np.array(costs, dtype=np.float64)
         self.ranks = ranks
         self.counts = counts
         self.endowment = endowment
@@ -76,8 +84,7 @@ class EqualSharesRun:
 
     @property
     def _err(self) -> float:
-        # Each charge moves a float balance by at most ~3 ulps of the endowment; 8x headroom.
-        return (self.ledger.rounds + 2) * self.endowment_f * 2.0**-50
+        return balance_error(self.ledger.rounds, self.endowment_f)
 
     def run(self) -> RunResult:
         """Select projects until none is affordable; return them in order of selection."""
@@ -90,9 +97,7 @@ class EqualSharesRun:
             candidates: list[tuple[int, float, float, float, float]] = []
             best_hi = math.inf
             while heap and heap[0][0] <= best_hi:
-                _, _, p = heapq.heappop(heap)
-                if not self.alive[p]:
-                    continue
+                _, _, p = heapq.heappop(heap)  # only live projects are ever in the heap
                 bounds = self._bounds(p, exact)
                 if bounds is None:
                     self.alive[p] = False
@@ -106,6 +111,8 @@ class EqualSharesRun:
             solutions = []
             for p, rho_lo, _, t_lo, t_hi in candidates:
                 if rho_lo <= best_hi:
+                    # The retry and the unaffordable case cannot happen while the bounds hold
+                    # (EXACTNESS.md section 5); they keep the run exact if one ever did not.
                     solution = self._solve(p, t_lo, t_hi) or self._solve(p, 0.0, math.inf)
                     if solution is None:
                         self.alive[p] = False
@@ -159,11 +166,12 @@ class EqualSharesRun:
         cost = float(self.costs[p])
         mb = m * b
         total = float(mb.sum())
-        # What float rounding and the drift of the balances can hide, in money.
+        # What float rounding and the drift of the balances can hide, in money (section 3).
         slack = self._err * float(s.voters[p]) + (len(b) + 8) * _EPS * (total + cost)
         if total + slack < cost:
             return None
-        if total - slack <= cost:
+        # Within 2 slack of the cost, settle it exactly: beyond, the upward widening ends.
+        if total - 2 * slack <= cost:
             solution = self._solve(p, 0.0, math.inf)
             if solution is None:
                 return None
@@ -171,18 +179,20 @@ class EqualSharesRun:
             return _down(t), _up(t)
         ratio = b if w is None else b / w
         paid, slope, rich = _root(ratio, mb, m if w is None else m * w, cost)
-        # Between the richest voter paying all and the poorest paying t * w, the money raised
-        # is paid + t * slope exactly; any t there raising cost -/+ 2 slack bounds the price.
+        # Whoever _root calls poor or rich, the money raised at t is at most paid + t * slope,
+        # so t_lo (raising cost - 2 slack by that line) is a lower bound (section 4). Between
+        # the richest poor voter's ratio and the poorest rich one's the line is the money raised,
+        # so there t_hi is an upper bound; elsewhere (near a kink) widen until one is checked.
         t_lo = max((cost - 2 * slack - paid) / slope, 0.0)
         t_hi = (cost + 2 * slack - paid) / slope
         if t_lo >= np.max(ratio, where=~rich, initial=0.0) and t_hi <= np.min(
             ratio, where=rich, initial=math.inf
         ):
             return _down(t_lo), _up(t_hi)
-        return self._widen(b, w, m, cost, slack, (cost - paid) / slope, slope)
+        return _down(t_lo), _up(self._widen(b, w, m, cost, slack, (cost - paid) / slope, slope))
 
+    @staticmethod
     def _widen(
-        self,
         b: np.ndarray,
         w: np.ndarray | None,
         m: np.ndarray,
@@ -190,20 +200,17 @@ class EqualSharesRun:
         slack: float,
         t: float,
         slope: float,
-    ) -> tuple[float, float]:
-        """Bounds for a price near a kink of the payment curve: step out until they hold."""
+    ) -> float:
+        """An upper bound on a price near a kink of the payment curve: step up until the
+        supporters are checked to raise the cost there (EXACTNESS.md section 4)."""
 
         def raised(x: float) -> float:
             return float(m @ np.minimum(b, x if w is None else x * w))
 
         gap = 2 * slack / slope
-        while t - gap > 0 and raised(t - gap) + slack > cost:
-            gap *= 4
-        t_lo = max(t - gap, 0.0)
-        gap = 2 * slack / slope
         while raised(t + gap) - slack < cost:
             gap *= 4
-        return _down(t_lo), _up(t + gap)
+        return t + gap
 
     def _solve(self, p: int, t_lo: float, t_hi: float) -> _Solution | None:
         """Project p's exact price, trusting only that it lies in [t_lo, t_hi].
@@ -283,7 +290,7 @@ def _root(
     """
     rich = np.ones(len(ratio), dtype=bool)
     paid, slope = 0.0, float(mw.sum())
-    for _ in range(12):
+    for _ in range(_PASSES):
         short = rich & (ratio < (target - paid) / slope)
         if not short.any():
             return paid, slope, rich
@@ -292,6 +299,13 @@ def _root(
         rich &= ~short
         if slope <= 0:
             break
+    return _root_by_sorting(ratio, mb, mw, target)
+
+
+def _root_by_sorting(
+    ratio: np.ndarray, mb: np.ndarray, mw: np.ndarray, target: float
+) -> tuple[float, float, np.ndarray]:
+    """:func:`_root` for long tails: sort by ratio and find the break where the target falls."""
     order = np.argsort(ratio, kind="stable")
     paid_before = np.concatenate(([0.0], np.cumsum(mb[order])[:-1]))
     slope_from = mw[order][::-1].cumsum()[::-1]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import chain, repeat
 from pathlib import Path
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -104,9 +105,21 @@ def parse(text: str, source: str = "<text>") -> PabulibFile:
     return _parse_records(_records(text), source)
 
 
+@overload
+def _parse_records(
+    records: Iterator[tuple[int, list[str]]], source: str, *, finish: Literal[True] = ...
+) -> PabulibFile: ...
+
+
+@overload
+def _parse_records(
+    records: Iterator[tuple[int, list[str]]], source: str, *, finish: Literal[False]
+) -> _Head | None: ...
+
+
 def _parse_records(
     records: Iterator[tuple[int, list[str]]], source: str, *, finish: bool = True
-) -> PabulibFile | None:
+) -> PabulibFile | _Head | None:
     """The general reader. With ``finish=False`` (META and PROJECTS only) it returns None
     when the head is not exactly META then PROJECTS with a header, so the caller falls back."""
     meta: dict[str, str] = {}
@@ -262,7 +275,7 @@ def _finish(head: _Head, title_line: int, votes_text: str, source: str) -> Pabul
         yield title_line, ["VOTES"]
         yield from _records(votes_text, title_line + 1)
 
-    return _parse_records(all_records(), source)  # type: ignore[return-value]
+    return _parse_records(all_records(), source)
 
 
 class _Rows(Sequence[list[str]]):
@@ -274,7 +287,13 @@ class _Rows(Sequence[list[str]]):
     def __len__(self) -> int:
         return len(self.lines)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, i: int | slice) -> list[str] | list[list[str]]:
         if isinstance(i, slice):
             return [line.split(";") for line in self.lines[i]]
         return self.lines[i].split(";")
@@ -309,7 +328,13 @@ class _LineNumbers(Sequence[int]):
     def __len__(self) -> int:
         return len(self.rows) + 1
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+
+    def __getitem__(self, i: int | slice) -> int | list[int]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
@@ -391,8 +416,20 @@ def _is_none(cell: str) -> bool:
 
 
 def _number(value: Money) -> str:
+    """A cost or budget as a file writes it: the exact decimal ("12.5", "0.00001"), never a
+    rounded float (whose repr drops digits past 17 and writes 1e-05, which no reader takes)."""
     amount = Fraction(value)
-    return str(amount.numerator) if amount.denominator == 1 else str(float(amount))
+    rest, places = amount.denominator, 0
+    for prime in (2, 5):
+        power = 0
+        while rest % prime == 0:
+            rest, power = rest // prime, power + 1
+        places = max(places, power)
+    if rest != 1:
+        raise ValueError(f"{amount} has no decimal expansion to write")
+    digits = str(abs(amount.numerator * 10**places // amount.denominator)).rjust(places + 1, "0")
+    whole, decimals = digits[: len(digits) - places], digits[len(digits) - places :]
+    return ("-" if amount < 0 else "") + whole + ("." + decimals if places else "")
 
 
 def _money(cell: str, what: str, line: int | None, source: str) -> Fraction:
@@ -457,16 +494,19 @@ def _to_election(data: PabulibFile) -> Election:
     # Cities' voters cast few distinct ballots: read each distinct (vote, points) once.
     votes = data.votes
     vote_cells = _column(votes, vote_col)
+    keyed: dict[tuple[str, str | None], int]
     if points_col is None:
         keyed = {(cell, None): n for cell, n in Counter(vote_cells).items()}
     else:
         keyed = dict(Counter(zip(vote_cells, _column(votes, points_col), strict=True)))
     approval = vote_type == "approval" and points_col is None
-    grouped: dict = {}
+    # Keys: sorted project indices (approval) or sorted (index, weight) pairs (the rest).
+    grouped: dict[Any, int] = {}
     for (cell, points), count in keyed.items():
         try:
+            ballot: tuple[int, ...] | tuple[tuple[int, int], ...]
             if approval:
-                ballot: tuple = _approval_ballot(cell, index, left_out)
+                ballot = _approval_ballot(cell, index, left_out)
             else:
                 ballot = _ballot(cell, points, vote_type, length, index, left_out)
         except ValueError as exc:
@@ -503,8 +543,6 @@ def _ballot(
     left_out: set[str],
 ) -> tuple[tuple[int, int], ...]:
     """One ballot's sorted (project index, weight) pairs; ValueError says what is wrong."""
-    if vote_type == "approval" and points is None:
-        return _approval_ballot(cell, index, left_out)
     names = [] if _is_none(cell) else [n.strip() for n in cell.split(",") if n.strip()]
     weights = _weights(names, points, vote_type, length)
     pairs: dict[int, int] = {}

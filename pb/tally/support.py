@@ -75,10 +75,12 @@ def _levels(
     if len(weight) == 0:
         return tuple(() for _ in range(num_projects))
     # Weights are small integers (points, ranks): count them per project without sorting.
-    values, code = np.arange(int(weight.max()) + 1), weight
-    if len(values) > 4096:  # unusually large points: number the distinct ones instead
+    top = int(weight.max())
+    if top >= 4096:  # unusually large points: number the distinct ones instead
         values, code = np.unique(weight, return_inverse=True)
         code = code.reshape(-1)
+    else:
+        values, code = np.arange(top + 1), weight
     span = len(values)
     voters = np.bincount(project_of * span + code, weights=count, minlength=num_projects * span)
     table = voters.reshape(num_projects, span).astype(np.int64)[:, ::-1]

@@ -119,6 +119,10 @@ def _lottery(seed: str, project_id: str) -> str:
     return lottery_key(seed, project_id)
 
 
+#: A project's place in the greedy walk: (-score, cost, -supporters, lottery), smallest first.
+_Key = tuple[int, int, int, str]
+
+
 class _Greedy:
     def __init__(self, election: Election, seed: str) -> None:
         self.e = election
@@ -128,7 +132,15 @@ class _Greedy:
         self.lots = [_lottery(seed, pid) for pid in election.project_ids]
         self.budget = Fraction(election.budget) * election.scale
 
-    def _key(self, i, cost=None, score=None, supporters=None):
+    def _key(
+        self,
+        i: int,
+        cost: int | None = None,
+        score: int | None = None,
+        supporters: int | None = None,
+    ) -> _Key:
+        """Project i's place in the greedy walk (higher score first; ties: cheaper, more
+        supporters, lottery), or the place it would have with another cost, score or support."""
         return (
             -(self.scores[i] if score is None else score),
             self.costs[i] if cost is None else cost,
@@ -136,7 +148,7 @@ class _Greedy:
             self.lots[i],
         )
 
-    def _left_at(self, p: int, key) -> Fraction:
+    def _left_at(self, p: int, key: _Key) -> Fraction:
         """Money left when the walk reaches p, if p's ranking key is ``key``."""
         left = self.budget
         others = sorted(
@@ -194,7 +206,14 @@ class _Greedy:
 class _Counted:
     """Equal Shares and the rules built on it: exact counts settle every figure."""
 
-    def __init__(self, election, rule, seed, add1_step, endowment) -> None:
+    def __init__(
+        self,
+        election: Election,
+        rule: str,
+        seed: str,
+        add1_step: Money | None,
+        endowment: Fraction | None,
+    ) -> None:
         self.e = election
         self.rule = rule
         self.seed = seed

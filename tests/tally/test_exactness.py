@@ -139,7 +139,8 @@ def brute_root(ratio, mb, mw, target):
 def test_float_root_matches_a_plain_sort_even_on_long_tails(n):
     rng = random.Random(n)
     for shape in ("geometric", "uniform"):
-        if shape == "geometric":  # each pass finds one more voter short: the sort fallback
+        # Both converge in a few passes; test_fallbacks.py builds the tail that needs the sort.
+        if shape == "geometric":
             ratio = np.array([2.0**i for i in range(n)])
         else:
             ratio = np.array([rng.uniform(0, 10) for _ in range(n)])
@@ -152,3 +153,13 @@ def test_float_root_matches_a_plain_sort_even_on_long_tails(n):
         assert slope == want_slope
         assert paid == pytest.approx(want_paid, rel=1e-12)
         assert rich.sum() == sum(1 for r in ratio if r >= (target - paid) / slope)
+
+
+def test_points_beyond_a_table_are_counted_without_one():
+    # 10**12 points: the per-project table of weights would have 10**12 rows (terabytes).
+    election = Election.from_ballots(
+        {"A": 10, "B": 10}, 20, [{"A": 10**12, "B": 1}, {"B": 2}], "cumulative"
+    )
+    assert run(election, "equalshares").selected == tuple(
+        naive({"A": 10, "B": 10}, 20, [{"A": 10**12, "B": 1}, {"B": 2}], "equalshares")[0]
+    )

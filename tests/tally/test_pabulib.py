@@ -253,3 +253,19 @@ def test_approval_profiles_are_built_as_the_election_builds_them(name):
     again = Election.from_ballots(dict(election.projects), election.budget, ballots, "approval")
     for part in ("indptr", "items", "weights", "counts"):
         assert getattr(election.profile, part).tolist() == getattr(again.profile, part).tolist()
+
+
+@pytest.mark.parametrize(
+    ("cost", "written"),
+    [
+        (Fraction(25, 2), "12.5"),
+        (Fraction(1, 100_000), "0.00001"),
+        (Fraction(123456789012345678901, 100), "1234567890123456789.01"),
+        (7, "7"),
+    ],
+)
+def test_decimal_money_is_written_exactly_and_reads_back(cost, written):
+    election = Election.from_ballots({"a": cost, "b": 1}, 10, [{"a"}, {"b"}])
+    text = pabulib.dumps(pabulib.from_election(election, {}))
+    assert f"a;{written};" in text
+    assert pabulib.parse(text).election.projects["a"] == cost

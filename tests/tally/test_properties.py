@@ -2,7 +2,6 @@
 
 import random
 
-import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,17 +90,3 @@ def test_outcome_does_not_depend_on_ballot_order(data, rule, rnd: random.Random)
     first = run(Election.from_ballots(costs, budget, ballots, vote_type), rule, "s")
     second = run(Election.from_ballots(costs, budget, shuffled, vote_type), rule, "s")
     assert first.to_dict() == second.to_dict()
-
-
-@settings(max_examples=100, deadline=None)
-@given(elections(), st.sampled_from(RULES))
-def test_sparse_arrays_give_the_same_outcome_as_ballots(data, rule):
-    costs, budget, ballots, vote_type = data
-    index = {pid: i for i, pid in enumerate(costs)}
-    rows = [weights_of(b, vote_type, len(costs)) for b in ballots]
-    indptr = np.cumsum([0] + [len(r) for r in rows])
-    items = np.array([index[p] for r in rows for p in r], dtype=np.int64)
-    weights = np.array([w for r in rows for w in r.values()], dtype=np.int64)
-    from_arrays = Election.from_arrays(costs, budget, indptr, items, weights, vote_type=vote_type)
-    from_ballots = Election.from_ballots(costs, budget, ballots, vote_type)
-    assert run(from_arrays, rule).to_dict() == run(from_ballots, rule).to_dict()
