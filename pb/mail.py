@@ -68,6 +68,8 @@ def deliver(app, message: EmailMessage) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint released inside the transaction: not yet committed
     for app, message in session.info.pop(_PENDING, []):
         try:
             deliver(app, message)

@@ -114,7 +114,9 @@ def _executed(state) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    # SQLAlchemy calls this for the session's outermost transaction only.
+    # SQLAlchemy calls this for a savepoint's release too: only the outermost commit counts.
+    if session.get_nested_transaction() is not None:
+        return
     session.info.pop(_WROTE, None)
     if pending := session.info.pop(_PENDING, None):
         session.info.setdefault(_READY, []).extend(callback for _, callback in pending)

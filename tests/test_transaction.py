@@ -109,3 +109,41 @@ def test_no_view_commits_or_rolls_back():
         if has_routes and (lines := _calls(tree, {"commit", "rollback"})):
             offenders[str(path.relative_to(PB))] = lines
     assert offenders == {}
+
+
+def test_a_request_commits_for_real_even_after_a_savepoint(tmp_path):
+    """Tests share one session with the app, so they would read a write that was never
+    committed; here the app has a database of its own and the result is read afresh."""
+    from flask_migrate import upgrade
+
+    from pb import create_app
+    from pb.proposals.models import Proposal, ProposalStatus
+    from tests import factories
+
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'own.sqlite3'}",
+        INSTANCE_DIR=tmp_path,
+        MAIL_OUTBOX=tmp_path / "outbox",
+    )
+    with app.app_context():
+        original = db.session
+        db.session = db._make_scoped_session({})  # the app's own, not the test's connection
+        try:
+            upgrade()
+            world = factories.World.build()
+            pot = factories.make_pot(world.council, world.north, phase="review")
+            proposal_id = factories.make_proposal(pot, status="submitted").id
+            email = factories.make_user(roles=[("panel", world.north.id)]).email
+            db.session.remove()
+            client = app.test_client()
+            client.post("/login", data={"email": email, "password": factories.PASSWORD})
+            # mark_feasible is @atomic: its savepoint is released before the request commits.
+            response = client.post(f"/panel/proposals/{proposal_id}/feasible", data={"cost": "100"})
+            assert response.status_code == 303
+            db.session.remove()
+            assert db.session.get(Proposal, proposal_id).status is ProposalStatus.FEASIBLE
+        finally:
+            db.session.remove()
+            db.session = original
+            db.engine.dispose()
