@@ -55,7 +55,7 @@ def sign_out_everywhere():
     """End every session of an account at once (a lost phone, a shared computer, a leak)."""
     form = SignOutForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("admin.index"), code=303)
     services.sign_out_everywhere(current_user, form.user)
     flash(_("%(email)s has been signed out everywhere.", email=form.user.email), "success")
