@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format install dev bench clean chromium translations catalogs
+.PHONY: run test lint format install dev bench clean chromium assets leaflet translations catalogs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pb needs Python 3.11 or newer"'
@@ -21,13 +21,29 @@ $(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-# axe-core for the accessibility checks in tests/e2e (a test-only tool; nothing is served).
+# npm packages: GOV.UK Frontend and Sass build the stylesheet the app serves; axe-core is injected
+# into pages by tests/e2e (a test-only tool).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: $(VENV)/.installed
-dev: $(VENV)/.dev-installed node_modules/.installed catalogs
+# The stylesheet the app serves, from its own static files (no CDN): GOV.UK Frontend's Sass with
+# the council's theme (static/src). Built, not kept in git.
+static/vendor/pb.css: static/src/pb.scss static/src/_theme.scss node_modules/.installed
+	@mkdir -p static/vendor
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules static/src/pb.scss $@
+
+# Leaflet for the JavaScript maps, served by the app from static/vendor (gitignored; no CDN).
+LEAFLET := static/vendor/leaflet/leaflet.js
+$(LEAFLET): node_modules/.installed
+	mkdir -p static/vendor/leaflet
+	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images static/vendor/leaflet/
+	@touch $@
+leaflet: $(LEAFLET)
+
+assets: static/vendor/pb.css $(LEAFLET)
+install: $(VENV)/.installed static/vendor/pb.css catalogs
+dev: $(VENV)/.dev-installed node_modules/.installed static/vendor/pb.css $(LEAFLET) catalogs
 
 # Translations (TRANSLATING.md): `make translations` extracts every marked string and updates
 # pb/translations/*/LC_MESSAGES/messages.po; the compiled .mo files are built, never committed.
@@ -37,7 +53,9 @@ catalogs: $(VENV)/.installed
 	@$(BIN)/python -m pb.catalogs compile
 
 run: export PB_ENV ?= development
-run: install catalogs  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000 with a job worker
+run: export BASE_URL ?= http://$(HOST):$(PORT)
+run: install  ## migrate, seed the demo when the database is empty, serve on 127.0.0.1:5000 with a job worker
+	@$(MAKE) --no-print-directory leaflet || echo "(npm is missing: the maps work without JavaScript)"
 	$(BIN)/pb db upgrade
 	$(BIN)/pb demo
 	$(BIN)/pb worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
@@ -79,4 +97,4 @@ bench: dev  ## benchmarks: figures for the README, not pass/fail
 	$(BIN)/python benchmarks/tally_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache static/vendor

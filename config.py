@@ -104,8 +104,12 @@ class Config:
     # PEM file per key; a folder of secrets every app server mounts. Default instance/keys.
     SIGNING_KEY_DIR = os.environ.get("SIGNING_KEY_DIR")
 
-    # Links in mail are absolute, so the app must know where it is served.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Links in mail, on printed sheets and in the API are absolute, so the app must know where
+    # it is served. Production refuses to start without it (a link built from the request's
+    # Host header could be pointed elsewhere by whoever sends the request). In development and
+    # tests, unset means the address the server itself listens on (pb.http.absolute_url);
+    # `make run` sets it to http://HOST:PORT.
+    BASE_URL = os.environ.get("BASE_URL") or None
     EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 3600
 
@@ -124,12 +128,27 @@ class Config:
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # Map tiles for the JavaScript maps, e.g. https://tile.example.org/{z}/{x}/{y}.png, with
+    # the attribution its terms ask for. Unset: the ward boundaries are the base map, so no
+    # map needs the internet. The tile server's origin is added to the CSP's img-src.
+    TILE_URL = os.environ.get("TILE_URL", "")
+    TILE_ATTRIBUTION = os.environ.get("TILE_ATTRIBUTION", "")
+
     # Rate limits (Flask-Limiter) on the forms people could hammer: log-in, registration,
     # password reset, receipt check and access-code entry. Per client address and route.
     # Shared between workers through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "10/minute")
     RATELIMIT_HEADERS_ENABLED = True
+    # Comments, edits and flags, per address (pb.conversation): enough to talk, not to flood.
+    COMMENT_RATE = os.environ.get("COMMENT_RATE", "10/minute;60/hour")
+    # Proposal pictures (pb.proposals.pictures, pb.storage): a folder under the instance dir,
+    # or an S3-compatible bucket when S3_BUCKET is set (several app servers).
+    PICTURE_DIR = os.environ.get("PICTURE_DIR")
+    PICTURE_MAX_BYTES = int(os.environ.get("PICTURE_MAX_BYTES", str(5 * 1024 * 1024)))
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION")
     # Audit package downloads, per address: the file is static, but it is large.
     AUDIT_DOWNLOAD_RATE = os.environ.get("AUDIT_DOWNLOAD_RATE", "30/minute")
     # Where built audit packages are kept (shared between app servers; pb/audit/storage.py).
@@ -166,6 +185,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_SENSITIVE = "10000/minute"
     AUDIT_DOWNLOAD_RATE = "10000/minute"
+    COMMENT_RATE = "10000/minute"
 
     @classmethod
     def init(cls) -> None:
@@ -190,6 +210,11 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "production needs DATABASE_URL pointing at PostgreSQL "
                 "(set PB_ALLOW_SQLITE=1 to run on SQLite anyway)"
+            )
+        if not cls.BASE_URL or not cls.BASE_URL.startswith(("https://", "http://")):
+            raise RuntimeError(
+                "production needs BASE_URL, the site's address as residents reach it "
+                "(e.g. https://pb.example.gov.uk): links in mail and the API are built from it"
             )
 
 

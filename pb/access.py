@@ -58,6 +58,11 @@ def is_staff(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_staff)
 
 
+def may_review_assets(user: Any) -> bool:
+    """The community asset register is council-wide: any ward's panel, or an admin."""
+    return bool(user.is_authenticated and any(g.role in ("panel", "admin") for g in user.roles))
+
+
 def _pot(args: dict) -> Any:
     from pb.http import get_or_404
     from pb.pots.models import Pot
@@ -114,6 +119,18 @@ signed_in = Policy("signed_in", login=True)
 signed_in_pot = Policy("signed_in_pot", login=True, load=_visible_pot)
 staff = Policy("staff", login=True, allows=lambda user, _: is_staff(user))
 admin = Policy("admin", login=True, allows=lambda user, _: is_admin(user))
+
+
+# The new-pot page: admins, and panels (for their own wards; the form and the service see to
+# which, as pb.panel.services.create_pot says).
+def may_set_up_pots(user, _=None) -> bool:
+    """An admin, or a panel member for any ward (who sets up pots for their own wards)."""
+    return bool(
+        user.is_authenticated and any(grant.role in ("panel", "admin") for grant in user.roles)
+    )
+
+
+sets_up_pots = Policy("sets_up_pots", login=True, allows=may_set_up_pots)
 manage_pot = Policy("manage_pot", login=True, allows=may_manage_pot, load=_pot)
 read_pot = Policy("read_pot", login=True, allows=may_read_pot, load=_pot)
 paper_pot = Policy("paper_pot", login=True, allows=may_run_paper, load=_pot)
@@ -129,6 +146,8 @@ own_proposal = Policy(
     allows=lambda user, proposal: proposal.proposer_id == user.id,
     load=_proposal,
 )
+
+review_assets = Policy("review_assets", login=True, allows=lambda user, _: may_review_assets(user))
 
 POLICY_ATTRIBUTE = "access_policy"
 

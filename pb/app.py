@@ -12,10 +12,12 @@ from config import get_config
 from pb import i18n, security
 from pb import input as request_input
 from pb.audit import signing
+from pb.councils import identity
 from pb.extensions import babel, csrf, db, limiter, login_manager, migrate
 from pb.money import format_money
 from pb.results import explain
 from pb.sqlite import make_transactional
+from pb.timeutil import today
 from pb.transaction import App
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,19 +51,29 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb import jobs, models  # noqa: F401  (every table registered before anything queries)
 
     jobs.configure(app)
+    from pb.admin.mail import bp as mail_admin_bp
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
+    from pb.assets.views import bp as assets_bp
     from pb.audit.views import bp as audit_bp
     from pb.auth.views import bp as auth_bp
+    from pb.conversation import schedule  # noqa: F401  (the worker's periodic tasks)
+    from pb.conversation.views import bp as conversation_bp
     from pb.councils.views import bp as councils_bp
+    from pb.councils.views import site_bp as identity_bp
     from pb.dashboard.views import bp as dashboard_bp
     from pb.delivery.views import bp as delivery_bp
+    from pb.delivery.views import public_bp as we_did_bp
     from pb.electorate.views import bp as electorate_bp
     from pb.languages.views import bp as languages_bp
+    from pb.maps.views import bp as maps_bp
+    from pb.meetings.views import bp as meetings_bp
+    from pb.panel.conversation import bp as moderation_bp
     from pb.panel.review import bp as review_bp
     from pb.panel.views import bp as panel_bp
     from pb.paper.views import bp as paper_bp
     from pb.pots.views import bp as pots_bp
+    from pb.proposals.picture_views import bp as pictures_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.results.views import bp as results_bp
     from pb.voting.views import bp as voting_bp
@@ -79,9 +91,18 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         audit_bp,
         electorate_bp,
         councils_bp,
+        identity_bp,
         dashboard_bp,
         delivery_bp,
+        we_did_bp,
+        maps_bp,
+        assets_bp,
         api_bp,
+        conversation_bp,
+        moderation_bp,
+        mail_admin_bp,
+        pictures_bp,
+        meetings_bp,
         languages_bp,
     ):
         app.register_blueprint(blueprint)
@@ -90,8 +111,11 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     app.add_template_filter(_reason, "reason")
     app.add_template_filter(explain.in_order, "in_order")
     i18n.register_template_helpers(app)
+    app.add_template_filter(_rule_words, "rule_words")
     app.jinja_env.globals["app_version"] = pb.__version__
     app.jinja_env.globals["signing_fingerprint"] = signing.fingerprint_of
+    app.jinja_env.globals["council_of"] = identity.council_of
+    app.jinja_env.globals["today"] = today
     _register_error_pages(app)
     return app
 
@@ -99,6 +123,13 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
 def _money(amount, currency: str) -> str:
     """The `money` filter: `{{ pot.amount|money(pot.currency) }}`; the currency is required."""
     return format_money(amount, currency)
+
+
+def _rule_words(rule: str) -> str:
+    """The `rule_words` filter: a counting rule in words ("Equal Shares, topped up")."""
+    from pb.pots.models import RULE_WORDS
+
+    return str(RULE_WORDS.get(rule, rule))
 
 
 def _reason(project: dict, currency: str) -> str:

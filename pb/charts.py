@@ -16,7 +16,7 @@ from pb.money import minor_from_json
 
 WIDTH = 360
 PAD = 8
-ROW = 40  # height of one project row: its name and figures on one line, then its bars
+ROW = 54  # height of one project row: its name, then its figures, then its bars (no overlap)
 AREA_ROW = 54  # height of one area row: its name, its figures, then its bar
 BAR = 12  # height of a bar
 HEADER = 44  # room for column headings and the budget label

@@ -39,6 +39,7 @@ class Column:
     key: str
     label: str
     headers: tuple[str, ...]
+    required: bool = True  # an optional column may be absent; its cells then read ""
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,11 @@ def read_rows(
                     max_rows=number(max_rows),
                 )
             )
-        values = {
-            key: record[index].strip() if index < len(record) else ""
+        values = {column.key: "" for column in columns}
+        values.update(
+            (key, record[index].strip() if index < len(record) else "")
             for key, index in positions.items()
-        }
+        )
         rows.append(Row(line, values))
     if positions is None:
         raise CsvFileError(_("The file is empty."))
@@ -143,7 +145,8 @@ def _find_columns(header: list[str], columns: tuple[Column, ...]) -> dict[str, i
         # The first accepted name wins, so that "pcds" is preferred to "pcd" in the ONSPD.
         found = next((names.index(h) for h in column.headers if h in names), None)
         if found is None:
-            missing.append(column)
+            if column.required:
+                missing.append(column)
         else:
             positions[column.key] = found
     if missing:

@@ -11,12 +11,15 @@ import click
 from sqlalchemy import select
 
 from pb import transaction
+from pb.assets.services import propose_asset, review_asset
 from pb.audit import chain, package, signing
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
 from pb.extensions import db
 from pb.money import format_money
+from pb.places.boundaries import import_boundaries
+from pb.places.geometry import Place
 from pb.pots.models import Phase, Pot, Round
 from pb.proposals.models import Proposal
 from pb.results.imports import import_pabulib
@@ -29,6 +32,62 @@ WARDS = [
     ("Riverside", "E05900001", 11850, ["RV1 1AA", "RV1 1AB", "RV1 2BD", "RV1 3CX"]),
     ("Hillcrest", "E05900002", 9420, ["RV2 4DE", "RV2 4DF", "RV2 5GH"]),
     ("Old Town", "E05900003", 13210, ["RV3 6JK", "RV3 6JL", "RV3 7MN"]),
+]
+# Invented places inside the invented wards of demo_data/wards.geojson (latitude, longitude).
+POSTCODE_PLACES = {
+    "RV1 1AA": (52.052, -1.045), "RV1 1AB": (52.060, -1.050), "RV1 2BD": (52.040, -1.035),
+    "RV1 3CX": (52.066, -1.030), "RV2 4DE": (52.058, -1.005), "RV2 4DF": (52.064, -0.995),
+    "RV2 5GH": (52.054, -0.990), "RV3 6JK": (52.036, -1.005), "RV3 6JL": (52.040, -0.995),
+    "RV3 7MN": (52.033, -0.990),
+}  # fmt: skip
+PROPOSAL_PLACES = {
+    "Benches along Hillcrest Walk": (52.061, -1.010),
+    "Hillcrest community orchard": (52.067, -0.998),
+    "Youth club Friday sessions": (52.056, -0.992),
+    "Safer crossing at Mill Lane": (52.053, -1.013),
+    "Riverside path lighting": (52.045, -1.050),
+    "Play area refresh": (52.062, -1.040),
+    "Market square planters": (52.037, -1.002),
+    "Heritage trail signs": (52.041, -1.010),
+}
+ASSETS = [
+    # name, kind, offers, (lat, lon), contact, opening, approved
+    (
+        "Hillcrest Community Centre",
+        "hall",
+        "Main hall for 80 people and a kitchen, free to community groups on weekday mornings.",
+        (52.057, -1.001),
+        "bookings@hillcrest-centre.example.org",
+        "Monday to Saturday, 9am to 9pm.",
+        True,
+    ),
+    (
+        "Old Town Library meeting room",
+        "premises",
+        "A council meeting room for 20, free for residents' groups; projector and hearing loop.",
+        (52.038, -0.998),
+        "library@riverside.example.gov.uk",
+        "Tuesday to Friday, 10am to 5pm.",
+        True,
+    ),
+    (
+        "Riverside Growers",
+        "group",
+        "Volunteers who help neighbours start and keep food gardens; tools to lend.",
+        (52.048, -1.044),
+        "riversidegrowers@example.org",
+        "Saturday mornings at the allotments.",
+        True,
+    ),
+    (
+        "St Mark's church garden",
+        "garden",
+        "A walled garden the church would open for community events.",
+        (52.064, -1.003),
+        "01234 567890",
+        "",
+        False,
+    ),
 ]
 
 ACCOUNTS = [
@@ -147,8 +206,13 @@ def seed() -> dict[str, str] | None:
         ward = Ward(council=council, name=name, code=code, population=population)
         ward.postcodes = [Postcode(postcode=pc) for pc in postcodes]
         wards[name] = ward
+    for ward in wards.values():
+        for postcode in ward.postcodes:
+            postcode.latitude, postcode.longitude = POSTCODE_PLACES[postcode.postcode]
     db.session.add_all(wards.values())
     db.session.flush()  # ward ids, for the role grants below
+    # Invented boundaries for the invented wards, imported as `pb import-wards` would.
+    import_boundaries((DEMO_DATA / "wards.geojson").read_text(), council)
     key = signing.create(council)  # what `pb signing-key create` does for a real council
     click.echo(f"{council.name}: signing key {key.fingerprint}")
 
@@ -205,8 +269,23 @@ def seed() -> dict[str, str] | None:
         db.session.add(user)
 
     proposer = users["neighbour@example.org"]
+    for name, kind, offers, (lat, lon), contact, opening, approved in ASSETS:
+        asset = propose_asset(
+            council,
+            proposer,
+            Place(lat, lon),
+            name=name,
+            kind=kind,
+            offers=offers,
+            address="",
+            contact=contact,
+            opening=opening,
+        )
+        if approved:
+            review_asset(asset, users["panel@example.org"], approve=True, reason="")
     for ward_name, items in PROPOSALS.items():
         for title, summary, pounds, category, status in items:
+            lat, lon = PROPOSAL_PLACES.get(title, (None, None))
             db.session.add(
                 Proposal(
                     pot=pots[ward_name],
@@ -218,6 +297,8 @@ def seed() -> dict[str, str] | None:
                     cost=pounds * 100,
                     category=category,
                     status=status,
+                    latitude=lat,
+                    longitude=lon,
                 )
             )
     transaction.commit()

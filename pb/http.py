@@ -1,6 +1,6 @@
 """Small helpers that every area's views share."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, has_request_context, render_template, request, url_for
 
 from pb.extensions import db, limiter
 from pb.input import parse_id
@@ -31,6 +31,22 @@ def get_or_404(model, ident):
     return obj
 
 
+def base_url() -> str:
+    """The site's address: BASE_URL, or (development and tests, where it may be unset) the
+    address this server listens on, from the socket it was started on rather than the request's
+    Host header; outside a request, http://127.0.0.1:5000."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        environ = request.environ
+        scheme = environ.get("wsgi.url_scheme", "http")
+        host, port = environ.get("SERVER_NAME", "127.0.0.1"), str(environ.get("SERVER_PORT", ""))
+        default = (scheme, port) in (("http", "80"), ("https", "443"))
+        return f"{scheme}://{host}" + ("" if default or not port else f":{port}")
+    return "http://127.0.0.1:5000"
+
+
 def absolute_url(endpoint: str, **values) -> str:
-    """A link for mail, on the site's configured address rather than the request's host."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """A link for mail, printed sheets and the API, on the site's address (base_url)."""
+    return base_url() + url_for(endpoint, **values)

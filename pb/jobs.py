@@ -142,13 +142,18 @@ def _run_job(job_id: int) -> None:
     if has_app_context():
         run(job_id)
         return
-    app = _worker_app
-    if app is None:  # a consumer started without `pb worker`
+    with worker_app().app_context():
+        run(job_id)
+
+
+def worker_app():
+    """The app a job runs in: the one `pb worker` started with, or a new one."""
+    global _worker_app
+    if _worker_app is None:  # a consumer started without `pb worker`
         from pb import create_app
 
-        app = create_app()
-    with app.app_context():
-        run(job_id)
+        _worker_app = create_app()
+    return _worker_app
 
 
 def run(job_id: int) -> None:

@@ -141,9 +141,11 @@ def parse_money(text: str | None, currency: str, locale: str | None = None) -> i
     name = currency_name(currency, locale)
     digits = minor_digits(currency)
     unit = _("a whole number") if digits == 0 else _("at most %(digits)s decimals", digits=digits)
+    given = " ".join((text or "").split())[:40]
     refused = ValueError(
         _(
-            "Enter an amount in %(name)s (%(unit)s), like %(example)s.",
+            "“%(given)s” is not an amount in %(name)s: enter %(unit)s, like %(example)s.",
+            given=given,
             name=name,
             unit=unit,
             example=example,
@@ -168,6 +170,14 @@ def parse_money(text: str | None, currency: str, locale: str | None = None) -> i
         if decimal == "," and "," not in cleaned and cleaned.count(".") == 1:
             cleaned = cleaned.replace(".", ",")
     allowed = set("0123456789") | set(decimal) | set(group)
+    if cleaned.startswith("-") and cleaned[1:] and set(cleaned[1:]) <= allowed:
+        raise ValueError(
+            _(
+                "“%(given)s” is less than zero: enter an amount like %(example)s.",
+                given=given,
+                example=example,
+            )
+        )
     if not set(cleaned) <= allowed or not cleaned[0].isdigit():
         raise refused
     # "1.500" zł or "1,500" is 1500 to some and 1.5 to others: more decimal digits than the

@@ -1,6 +1,7 @@
 """HTTP hardening on every response, proxy headers only from trusted proxies, and session
 lifetimes."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address, ip_network
 
@@ -24,6 +25,14 @@ CSP = "; ".join(
 )
 
 SEEN_PRECISION = timedelta(minutes=1)
+
+
+def csp_for(tile_url: str | None) -> str:
+    """The CSP, letting map tiles come from the configured tile server's origin only."""
+    match = re.match(r"^(https://[A-Za-z0-9.-]+(?::\d+)?)/", tile_url or "")
+    if not match:
+        return CSP
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {match.group(1)}")
 
 
 _FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
@@ -64,12 +73,15 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = TrustedProxies(
         app.wsgi_app, tuple(app.config.get("TRUSTED_PROXIES", ())), app.config["PROXY_HOPS"]
     )
+    app.extensions["pb_csp"] = csp_for(app.config.get("TILE_URL"))
     app.after_request(_headers)
     app.before_request(_session_lifetime)
 
 
 def _headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault(
+        "Content-Security-Policy", current_app.extensions.get("pb_csp", CSP)
+    )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -99,6 +99,51 @@ def make_proposal(pot, *, cost=10_000, status="on_ballot", proposer=None, **extr
     return proposal
 
 
+def make_comment(proposal, author, body="A comment on the project.", **extra):
+    from pb.conversation.models import Comment
+
+    comment = Comment(proposal_id=proposal.id, author_id=author.id, body=body, **extra)
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def make_picture(proposal, alt="A picture of the place"):
+    """A picture row (its files are not stored: serving it answers 404)."""
+    from pb.proposals.pictures import ProposalPicture
+
+    picture = ProposalPicture(
+        proposal_id=proposal.id,
+        key=f"k{next(_numbers):031d}",
+        extension="jpg",
+        alt=alt,
+        width=10,
+        height=10,
+    )
+    db.session.add(picture)
+    db.session.commit()
+    return picture
+
+
+def make_meeting(pot, place="Community Hub"):
+    from datetime import UTC, datetime
+
+    from pb.meetings.models import Meeting
+
+    meeting = Meeting(
+        pot_id=pot.id,
+        kind="paper",
+        place=place,
+        address="1 High Street",
+        starts_at=datetime(2026, 12, 5, 10, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 5, 12, tzinfo=UTC),
+        accessibility="Step-free.",
+    )
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
 @dataclass
 class World:
     council: Council

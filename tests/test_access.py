@@ -8,7 +8,8 @@ import pytest
 from flask import url_for
 
 from pb.access import policy_of
-from tests.factories import make_user
+from tests.factories import make_comment, make_meeting, make_picture, make_user
+from tests.test_no_500 import _an_asset
 
 EVERYONE = {"anonymous", "resident", "panel", "other_panel", "officer", "auditor", "admin"}
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -22,12 +23,19 @@ ACCESS = {
     "static": EVERYONE,
     "pots.index": EVERYONE,
     "pots.show": EVERYONE,
+    "pots.search": EVERYONE,
+    "we_did.pot": EVERYONE,
+    "identity.theme_css": EVERYONE,
+    "identity.logo": EVERYONE,  # a 404 when the council has no logo, for everyone alike
+    "identity.favicon": EVERYONE,
+    "identity.edit_identity": ADMIN,
     "proposals.index": EVERYONE,
     "proposals.show": EVERYONE,
     "proposals.new": LOGGED_IN,
     "proposals.edit": set(),  # the proposer only; none of these users proposed it
     "voting.ballot": LOGGED_IN,
     "voting.prove": LOGGED_IN,
+    "voting.review": LOGGED_IN,
     "voting.cast": LOGGED_IN,
     "voting.receipt": LOGGED_IN,
     "voting.check_receipt": EVERYONE,
@@ -42,7 +50,7 @@ ACCESS = {
     "auth.reset_password": EVERYONE,
     "auth.account": LOGGED_IN,
     "panel.index": STAFF,
-    "panel.new_pot": ADMIN,
+    "panel.new_pot": {"panel", "other_panel", "admin"},  # panels: for their own wards
     "panel.settings": MANAGE,
     "panel.pot": READ,
     "panel.change_phase": MANAGE,
@@ -87,6 +95,43 @@ ACCESS = {
     "languages.settings": ADMIN,
     "languages.pot": MANAGE,
     "languages.proposal": MANAGE,
+    # Supports, comments and follows (issue 18): residents act, the panel moderates.
+    "conversation.support": LOGGED_IN,
+    "conversation.supports_outcome": EVERYONE,
+    "conversation.comment": LOGGED_IN,
+    "conversation.edit_comment": set(),  # the author only; none of these users wrote it
+    "conversation.flag_comment": LOGGED_IN,
+    "conversation.follow_pot": LOGGED_IN,
+    "conversation.follow_proposal": LOGGED_IN,
+    "conversation.notifications": LOGGED_IN,
+    "conversation.unsubscribe": EVERYONE,  # the signed token is the proof
+    "moderation.supports_rule": MANAGE,
+    "moderation.comments_index": MANAGE,
+    "moderation.hide_comment": MANAGE,
+    "mail_admin.index": ADMIN,
+    "mail_admin.retry": ADMIN,
+    "mail_admin.discard": ADMIN,
+    "pictures.manage": set(),  # the proposer only
+    "pictures.show": EVERYONE,
+    "pictures.remove": MANAGE,
+    "meetings.index": EVERYONE,
+    "meetings.feed": EVERYONE,
+    "meetings.ics": EVERYONE,
+    "meetings.manage": MANAGE,
+    "meetings.cancel": MANAGE,
+    "api.geo_wards": EVERYONE,
+    "api.geo_proposals": EVERYONE,
+    "api.geo_funded": EVERYONE,
+    "api.geo_assets": EVERYONE,
+    "maps.proposals": EVERYONE,
+    "maps.funded": EVERYONE,
+    "maps.goes_local": EVERYONE,
+    "assets.index": EVERYONE,
+    "assets.show": EVERYONE,
+    "assets.new": LOGGED_IN,
+    # The register is council-wide: any ward's panel (and the admin) reviews it.
+    "assets.waiting": {"panel", "other_panel", "admin"},
+    "assets.review": {"panel", "other_panel", "admin"},
 }
 # Routes whose access is decided by an endpoint prefix (each area's own tests go deeper).
 PREFIXES = {"electorate.": MANAGE, "councils.": ADMIN}
@@ -123,6 +168,11 @@ def _fill(app, rule, world):
         "grant_id": 999999,
         "filename": "pb.css",
         "code": "cy",
+        "comment_id": getattr(world, "comment_id", 1),
+        "picture_id": getattr(world, "picture_id", 1),
+        "meeting_id": getattr(world, "meeting_id", 1),
+        "size": "page",
+        "asset_id": _an_asset(world).id,
     }
     with app.test_request_context():
         return url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})
@@ -146,6 +196,9 @@ def test_every_route_has_an_access_rule(app):
 @pytest.mark.parametrize("who", sorted(EVERYONE))
 def test_every_route_with_every_role(app, world, who):
     user = _users(world)[who]
+    world.comment_id = make_comment(world.on_ballot[0], make_user()).id
+    world.picture_id = make_picture(world.on_ballot[0]).id
+    world.meeting_id = make_meeting(world.voting_pot).id
     client = app.test_client()
     if user is not None:
         client.post("/login", data={"email": user.email, "password": "correct horse battery"})

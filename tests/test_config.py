@@ -21,8 +21,33 @@ def test_production_refuses_sqlite_unless_allowed(monkeypatch):
     with pytest.raises(RuntimeError, match="PostgreSQL"):
         create_app("production")
     monkeypatch.setattr(config.ProductionConfig, "ALLOW_SQLITE", True)
+    monkeypatch.setattr(config.ProductionConfig, "BASE_URL", "https://pb.example.gov.uk")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_to_start_without_its_address(monkeypatch):
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", secrets.token_hex(32))
+    monkeypatch.setattr(config.ProductionConfig, "ALLOW_SQLITE", True)
+    for missing in (None, "", "pb.example.gov.uk"):
+        monkeypatch.setattr(config.ProductionConfig, "BASE_URL", missing)
+        with pytest.raises(RuntimeError, match="BASE_URL"):
+            create_app("production")
+
+
+def test_links_use_base_url_or_the_address_the_server_listens_on(app, monkeypatch):
+    from pb.http import absolute_url
+
+    with app.test_request_context("/", base_url="http://10.1.2.3:8080"):
+        assert absolute_url("pots.index") == "http://10.1.2.3:8080/"
+    # The Host header does not move the links: only the socket the server listens on does.
+    with app.test_request_context(
+        "/", base_url="http://10.1.2.3:8080", headers={"Host": "evil.example"}
+    ):
+        assert absolute_url("pots.index") == "http://10.1.2.3:8080/"
+    monkeypatch.setitem(app.config, "BASE_URL", "https://pb.example.gov.uk/")
+    with app.test_request_context("/"):
+        assert absolute_url("pots.show", pot_id=3) == "https://pb.example.gov.uk/pots/3"
 
 
 def test_development_generates_and_keeps_its_secret(tmp_path, monkeypatch):

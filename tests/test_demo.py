@@ -48,7 +48,9 @@ def test_a_new_user_can_follow_the_demo(client, outbox):
     ballot = client.get(f"/pots/{hillcrest.id}/ballot")
     assert ballot.status_code == 200
     choice = re.search(r'name="choices" value="(\d+)"', ballot.text).group(1)
-    review = client.post(f"/pots/{hillcrest.id}/ballot", data={"choices": [choice]})
+    review = client.post(
+        f"/pots/{hillcrest.id}/ballot", data={"choices": [choice]}, follow_redirects=True
+    )
     nonce = re.search(r'name="nonce" value="([^"]+)"', review.text).group(1)
     cast = client.post(
         f"/pots/{hillcrest.id}/ballot/cast", data={"choices": [choice], "nonce": nonce}

@@ -47,7 +47,8 @@ FIELDS = [
     "summary", "description", "cost", "category", "nonce", "code", "reference", "action",
     "choices", "note", "text", "status", "progress", "on", "name", "amount", "role", "ward",
     "ward_id", "user", "email_or_id", "into", "seed", "rule", "ballot_method", "max_picks",
-    "points", "count", "ballots", "batch", "q",
+    "points", "count", "ballots", "batch", "q", "latitude", "longitude", "place_postcode",
+    "asset", "kind", "offers", "address", "contact", "opening", "decision", "reason",
 ]  # fmt: skip
 values = st.one_of(st.sampled_from(NASTY), st.text(max_size=200))
 junk = st.dictionaries(

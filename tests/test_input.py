@@ -129,7 +129,9 @@ def test_amounts_beyond_what_a_column_holds_are_refused(client, login, world, am
 
 
 def _nonce(client, pot, choice):
-    page = client.post(f"/pots/{pot.id}/ballot", data={"choices": [str(choice)]}).text
+    page = client.post(
+        f"/pots/{pot.id}/ballot", data={"choices": [str(choice)]}, follow_redirects=True
+    ).text
     return re.search(r'name="nonce" value="([^"]+)"', page).group(1)
 
 

@@ -5,7 +5,8 @@ import ast
 from pathlib import Path
 
 PB = Path(__file__).resolve().parents[1] / "pb"
-AREAS = ["admin", "api", "audit", "auth", "councils", "dashboard", "delivery", "electorate",
+AREAS = ["admin", "api", "assets", "audit", "auth", "councils", "dashboard", "delivery",
+         "electorate",
          "jobs", "panel", "paper", "pots", "proposals", "results", "voting"]  # fmt: skip
 
 # Lowest first; a module belongs to the layer of the longest prefix it starts with. Keep this in
@@ -19,8 +20,10 @@ LAYERS = [
     ("web helpers", ["pb.http", "pb.access", "pb.forms", "pb.charts", "pb.csvimport"]),
     ("audit log", ["pb.audit", "pb.audit.services", "pb.audit.chain", "pb.audit.signing",
                    "pb.audit.storage", "pb.audit.safezip"]),
+    ("places", ["pb.places"]),
     ("councils", ["pb.councils"]),
     ("auth", ["pb.auth"]),
+    ("assets", ["pb.assets"]),
     ("pots", ["pb.pots"]),
     ("proposals", ["pb.proposals"]),
     ("electorate", ["pb.electorate"]),
@@ -29,7 +32,7 @@ LAYERS = [
     ("audit package", ["pb.audit.package", "pb.audit.verify", "pb.audit.pabulib_export",
                        "pb.audit.keytrust", "pb.audit.shapes"]),
     ("panel, paper, delivery, dashboard, api, admin",
-     ["pb.panel", "pb.paper", "pb.delivery", "pb.dashboard", "pb.api", "pb.admin",
+     ["pb.panel", "pb.paper", "pb.delivery", "pb.dashboard", "pb.api", "pb.admin", "pb.maps",
       "pb.languages"]),
     ("web", ["pb", "pb.app", "pb.models", "pb.cli", "pb.demo", "pb.entry", "pb.security",
              "pb.backup", "pb.create_app", "pb.catalogs"]),

@@ -78,3 +78,22 @@ def test_a_failed_send_does_not_undo_the_commit(app, outbox, monkeypatch, failur
         stored = db.session.scalar(select(User.display_name).where(User.id == user.id))
     assert stored == "Changed with the mail"
     assert outbox.messages == []  # and nothing pretends it was sent
+
+
+def test_mail_carries_the_councils_name_and_website(client, world, outbox):
+    world.council.website_url = "https://www.testshire.example.gov.uk"
+    db.session.commit()
+    client.post(
+        "/register",
+        data={
+            "email": "new.resident@example.org",
+            "display_name": "New Resident",
+            "password": "correct horse battery",
+            "confirm": "correct horse battery",
+            "postcode": "AB1 1AA",
+            "date_of_birth": "1990-01-01",
+        },
+    )
+    body = outbox.last_to("new.resident@example.org").body
+    assert "Testshire Council's participatory budgeting" in body
+    assert body.rstrip().endswith("Testshire Council\nhttps://www.testshire.example.gov.uk")

@@ -7,7 +7,7 @@ from pb.electorate.models import AccessCodeBatch
 from pb.extensions import db
 from pb.jobs import Job
 from pb.paper.models import PaperBatch
-from tests.factories import make_user
+from tests.factories import make_comment, make_meeting, make_picture, make_user
 
 JUNK = [
     {},
@@ -46,11 +46,15 @@ def _real_ids(world, proposal_id) -> dict:
         "batch_id": codes.id,
         "grant_id": grant.id,
         "token": "bad.token",
+        "comment_id": make_comment(world.on_ballot[0], make_user()).id,
+        "picture_id": make_picture(world.on_ballot[0]).id,
+        "meeting_id": make_meeting(pot).id,
+        "size": "page",
     }
 
 
 def _paths(app, world, proposal_id):
-    values = _real_ids(world, proposal_id)
+    values = {**_real_ids(world, proposal_id), "asset_id": _an_asset(world).id}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -61,6 +65,23 @@ def _paths(app, world, proposal_id):
         yield path, rule.methods
 
 
+def _an_asset(world):
+    """A waiting community asset, so that the asset routes are walked with a real id."""
+    from pb.assets.models import CommunityAsset
+    from pb.assets.services import propose_asset
+    from pb.extensions import db
+    from pb.places.geometry import Place
+
+    found = db.session.scalar(db.select(CommunityAsset).limit(1))
+    if found is None:
+        found = propose_asset(
+            world.council, None, Place(53.0, -2.0), name="A hall", kind="hall",
+            offers="A hall for groups.", address="", contact="hall@example.org", opening="",
+        )  # fmt: skip
+        db.session.commit()
+    return found
+
+
 @pytest.mark.parametrize("who", ["anonymous", "resident", "admin"])
 def test_no_route_gives_a_server_error(app, client, login, world, who):
     if who != "anonymous":
@@ -68,7 +89,8 @@ def test_no_route_gives_a_server_error(app, client, login, world, who):
         login(make_user(roles=roles))
     proposal_id = world.on_ballot[0].id
     seen = 0
-    for path, methods in _paths(app, world, proposal_id):
+    paths = _paths(app, world, proposal_id)
+    for path, methods in paths:
         if "GET" in methods:
             assert client.get(path).status_code < 500, path
             assert client.get(path + "?q=%ff&category=%00&choice=x").status_code < 500, path

@@ -1,7 +1,7 @@
 """languages: the reader's language on the account, the council's languages, translated content
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-01
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

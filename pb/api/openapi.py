@@ -7,6 +7,7 @@ check each response against this document also catch a field added or dropped by
 from functools import cache
 
 from pb import __version__
+from pb.assets.models import AssetKind
 from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, PHASES, RULES
 from pb.proposals.models import CATEGORIES, DELIVERY_STATUSES, STATUSES
 
@@ -214,9 +215,16 @@ SCHEMAS = {
                 **_array(ID),
                 "description": "Funded proposal ids, in the order they were selected.",
             },
+            "add1_step_minor": {
+                **_nullable({"type": "integer", "minimum": 1}),
+                "description": "Add1 rules: money added to each voter's share per step, in "
+                "minor units of the currency.",
+            },
             "add1_step_pence": {
                 **_nullable({"type": "integer", "minimum": 1}),
-                "description": "Add1 rules: money added to each voter's share per step.",
+                "deprecated": True,
+                "description": "Deprecated (to be removed in v2): the same as add1_step_minor, "
+                "whose name follows the *_minor scheme of every other money field.",
             },
             "comparison": {
                 **_nullable({"type": "object"}),
@@ -294,6 +302,112 @@ SCHEMAS = {
         "How much of the council's budget residents decided on in a year, ward by ward.",
     ),
 }
+
+LONGITUDE = {"type": "number", "minimum": -180, "maximum": 180}
+LATITUDE = {"type": "number", "minimum": -90, "maximum": 90}
+POSITION = {**_array({"type": "number"}), "minItems": 2, "maxItems": 3}
+RING = {**_array(POSITION), "minItems": 4}
+POINT = _object(
+    {
+        "type": {"type": "string", "enum": ["Point"]},
+        "coordinates": {
+            **_array({"type": "number", "minimum": -180, "maximum": 180}),
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[longitude, latitude] in WGS84 degrees (RFC 7946).",
+        },
+    }
+)
+AREA = _object(
+    {
+        "type": {"type": "string", "enum": ["Polygon", "MultiPolygon"]},
+        "coordinates": {
+            "type": "array",
+            "description": "Polygon: rings of [longitude, latitude]; MultiPolygon: a list of "
+            "those. Every ring is closed and none crosses itself.",
+        },
+    },
+    nullable=True,
+)
+
+
+def _feature_collection(properties: dict, geometry: dict, description: str, **extra) -> dict:
+    feature = _object(
+        {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"oneOf": [TEXT, ID]},
+            "geometry": geometry,
+            "properties": _object(properties),
+        }
+    )
+    return _object(
+        {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            **extra,
+            "features": _array(feature),
+        },
+        description + " A GeoJSON FeatureCollection (RFC 7946).",
+    )
+
+
+SCHEMAS.update(
+    {
+        "WardFeatures": _feature_collection(
+            {
+                "code": {**TEXT, "description": "ONS ward code."},
+                "name": TEXT,
+                "council": TEXT,
+                "population": _nullable(COUNT),
+            },
+            AREA,
+            "Every ward, with its boundary (null until the council has imported it).",
+        ),
+        "ProposalFeatures": _feature_collection(
+            {
+                "id": ID,
+                "title": TEXT,
+                "status": {"type": "string", "enum": list(STATUSES)},
+                "cost_minor": MINOR,
+                "ward_code": _nullable(TEXT),
+                "asset_id": _nullable({**ID, "description": "The community asset it would use."}),
+                "html": URL,
+            },
+            POINT,
+            "A pot's proposals that have a place.",
+            pot_id=ID,
+            currency=CURRENCY,
+        ),
+        "FundedFeatures": _feature_collection(
+            {
+                "id": ID,
+                "title": TEXT,
+                "cost_minor": MINOR,
+                "delivery_status": _nullable({"type": "string", "enum": list(DELIVERY_STATUSES)}),
+                "delivery_progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                "html": URL,
+            },
+            POINT,
+            "The projects a pot's published results fund that have a place (we said, we did).",
+            pot_id=ID,
+            currency=CURRENCY,
+        ),
+        "AssetFeatures": _feature_collection(
+            {
+                "id": ID,
+                "name": TEXT,
+                "kind": {"type": "string", "enum": [k.value for k in AssetKind]},
+                "offers": TEXT,
+                "address": TEXT,
+                "contact": {**TEXT, "description": "As the entry gives it, for the public."},
+                "opening": TEXT,
+                "ward_code": _nullable(TEXT),
+                "html": URL,
+            },
+            POINT,
+            "The approved entries of the community asset register.",
+        ),
+    }
+)
 
 _POT_ID = {
     "name": "pot_id",
@@ -390,6 +504,30 @@ def document() -> dict:
                 _json(_ref("Results"), "The newest published result, and earlier versions."),
                 parameters=["PotId"],
                 errors=_NOT_FOUND,
+            ),
+            "/api/v1/geo/wards": _get(
+                "getWardBoundaries",
+                "Every ward as GeoJSON, with its boundary when known",
+                _json(_ref("WardFeatures"), "The wards."),
+            ),
+            "/api/v1/geo/pots/{pot_id}/proposals": _get(
+                "getProposalPlaces",
+                "A pot's proposals that have a place, as GeoJSON points",
+                _json(_ref("ProposalFeatures"), "The proposals."),
+                parameters=["PotId"],
+                errors=_NOT_FOUND,
+            ),
+            "/api/v1/geo/pots/{pot_id}/funded": _get(
+                "getFundedPlaces",
+                "A pot's funded projects that have a place, as GeoJSON points",
+                _json(_ref("FundedFeatures"), "The funded projects (none until published)."),
+                parameters=["PotId"],
+                errors=_NOT_FOUND,
+            ),
+            "/api/v1/geo/assets": _get(
+                "getCommunityAssets",
+                "The community asset register, as GeoJSON points",
+                _json(_ref("AssetFeatures"), "The approved assets."),
             ),
             "/api/v1/goes-local": _get(
                 "getGoesLocal",

@@ -138,7 +138,8 @@ def results(pot: Pot, published: list[Result], titles: dict[str, str]) -> dict:
         "covered_share": outcome["covered_share"],
         "selected": [int(project_id) for project_id in outcome["selected"]],
         # Present when the tally recorded them (counts made before these figures had none).
-        "add1_step_pence": outcome.get("add1_step"),
+        "add1_step_minor": outcome.get("add1_step"),
+        "add1_step_pence": outcome.get("add1_step"),  # deprecated: add1_step_minor
         "comparison": outcome.get("comparison"),
         "fairness": outcome.get("fairness"),
         "what_it_would_take": outcome.get("what_it_would_take"),

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from pb.access import public, requires
-from pb.api import openapi, serializers, services
+from pb.api import geo, openapi, serializers, services
 from pb.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -130,6 +130,30 @@ def goes_local():
         year = dashboard.default_year(council)
     figures = dashboard.goes_local(year, council)
     return jsonify(serializers.goes_local(figures, council.currency))
+
+
+@_route("/geo/wards")
+@requires(public)
+def geo_wards():
+    return jsonify(geo.wards())
+
+
+@_route("/geo/pots/<int:pot_id>/proposals")
+@requires(public)
+def geo_proposals(pot_id: int):
+    return jsonify(geo.proposals(_pot_or_404(pot_id)))
+
+
+@_route("/geo/pots/<int:pot_id>/funded")
+@requires(public)
+def geo_funded(pot_id: int):
+    return jsonify(geo.funded(_pot_or_404(pot_id)))
+
+
+@_route("/geo/assets")
+@requires(public)
+def geo_assets():
+    return jsonify(geo.assets())
 
 
 @_route("/<path:unknown>")

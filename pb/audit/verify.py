@@ -529,7 +529,12 @@ def _recount_with_pabutools(report, data, election, rule, seed, published, step=
 
 def _check_receipt(report, receipt, data, events):
     if not looks_like_receipt(receipt):
-        report.add("receipt", False, "that is not a receipt code")
+        report.add(
+            "receipt",
+            False,
+            "that code is malformed: a receipt is 8 groups of 4 letters and digits "
+            "(A to Z, 2 to 7) joined by dashes; check it for a typo",
+        )
         return
     ballot_id = ballot_id_for(receipt)
     in_chain = any(

@@ -1,13 +1,13 @@
 """Public pages for checking results: the audit package and how to verify it."""
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, send_file
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 from sqlalchemy import select
 
 from pb.access import public, requires
 from pb.audit import package, signing
 from pb.councils.models import Council
 from pb.extensions import db, limiter
-from pb.http import get_or_404
+from pb.http import get_or_404, parse_id
 from pb.pots.models import Pot
 from pb.results.services import publications
 
@@ -52,7 +52,19 @@ def download(pot_id: int):
 def how_to_check():
     councils = db.session.scalars(select(Council).order_by(Council.name))
     listed = [(c, f) for c in councils if (f := signing.fingerprint_of(c))]
-    return render_template("audit/how_to_check.html", councils=listed)
+    # ?pot=<id>: that pot's commitments (the tie-break seed's SHA-256 and, once published, the
+    # seed), which residents' pages leave out and auditors need.
+    pot = None
+    pot_id = parse_id(request.args.get("pot"))
+    if pot_id is not None:
+        pot = db.session.get(Pot, pot_id)
+        if pot is not None and pot.phase == "draft":
+            pot = None
+    seed = None
+    if pot is not None and pot.phase == "published":
+        published = publications(pot)
+        seed = published[0].seed if published else None
+    return render_template("audit/how_to_check.html", councils=listed, pot=pot, seed=seed)
 
 
 @bp.route("/councils/<int:council_id>/signing-keys.json")

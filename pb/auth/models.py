@@ -22,6 +22,9 @@ ROLES = {
 }
 
 
+NOTIFY_CHOICES = ("instant", "weekly", "none")
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -37,6 +40,8 @@ class User(UserMixin, db.Model):
     held_date_of_birth: Mapped[date | None] = mapped_column(Date)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Mail about what the user follows: "instant", "weekly" (a digest) or "none".
+    notify: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
     # Part of the login session id: bumping it (password reset) logs out every other session.
     session_epoch: Mapped[int] = mapped_column(default=0)
     # The language chosen with the language link (pb.i18n); mail to the user is written in it.

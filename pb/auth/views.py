@@ -88,7 +88,7 @@ def confirm_email(token: str):
     try:
         user = services.confirm_email(token)
     except TokenError as exc:
-        return render_template("auth/link_problem.html", message=str(exc)), 400
+        return render_template("auth/link_problem.html", message=str(exc), kind="confirm"), 400
     flash(_("Thank you, your e-mail address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("pots.index"))
@@ -162,7 +162,7 @@ def reset_password(token: str):
     try:
         user = services.user_for_reset(token)
     except TokenError as exc:
-        return render_template("auth/link_problem.html", message=str(exc)), 400
+        return render_template("auth/link_problem.html", message=str(exc), kind="reset"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)

@@ -1,7 +1,9 @@
 """Importing the postcode-to-ward list from a CSV in the ONS postcode directory's layout.
 
 The ONSPD names its columns pcd/pcd2/pcds (the postcode, in three spellings) and osward (the
-ward code); a hand-made file may say postcode and ward_code. Every other column is ignored.
+ward code); a hand-made file may say postcode and ward_code. Optional lat and long (or latitude
+and longitude) columns give each postcode's location, for maps and for placing a proposal by
+its postcode. Every other column is ignored.
 Postcodes already known move to the ward the file gives; the import is all or nothing.
 """
 
@@ -15,12 +17,17 @@ from pb.councils.models import Postcode, Ward, normalise_postcode
 from pb.csvimport import Column, read_rows
 from pb.extensions import db
 from pb.i18n import number
+from pb.places.geometry import valid_coordinates
 from pb.transaction import atomic
 
 POSTCODE_COLUMNS = (
     Column("postcode", "postcode", ("pcds", "pcd", "pcd2", "postcode")),
     Column("ward", "ward code", ("osward", "ward_code", "ward")),
+    Column("latitude", "latitude", ("lat", "latitude"), required=False),
+    Column("longitude", "longitude", ("long", "longitude", "lon", "lng"), required=False),
 )
+# The ONSPD writes 99.999999 / 0.000000 for a postcode it cannot place.
+_ONSPD_UNKNOWN_LATITUDE = 99.999999
 PREVIEW_ROWS = 20
 
 
@@ -30,6 +37,8 @@ class PostcodeChange:
     postcode: str
     ward: Ward
     before: Ward | None  # None: a postcode new to the council
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def kind(self) -> str:
@@ -108,6 +117,9 @@ def check_postcodes(text: str) -> PostcodeCheck:
                     raw_ward=repr(raw_ward),
                 )
             )
+        latitude, longitude, problem = _location(row.values["latitude"], row.values["longitude"])
+        if problem:
+            problems.append(problem)
         if problems:
             check.errors.extend((row.line, problem) for problem in problems)
             continue
@@ -130,9 +142,32 @@ def check_postcodes(text: str) -> PostcodeCheck:
             continue  # the same postcode and ward twice: once is enough
         seen[postcode] = (row.line, ward)
         before = wards_by_id.get(current[postcode]) if postcode in current else None
-        check.changes.append(PostcodeChange(row.line, postcode, ward, before))
+        check.changes.append(PostcodeChange(row.line, postcode, ward, before, latitude, longitude))
     check.errors.sort(key=lambda error: error[0])
     return check
+
+
+def _location(lat_text: str, lon_text: str) -> tuple[float | None, float | None, str | None]:
+    """A row's latitude and longitude (None, None when it gives neither), or a problem."""
+    if not lat_text and not lon_text:
+        return None, None, None
+    try:
+        latitude, longitude = float(lat_text), float(lon_text)
+    except ValueError:
+        return None, None, _("The latitude and longitude must both be decimal numbers of degrees.")
+    if latitude == _ONSPD_UNKNOWN_LATITUDE:
+        return None, None, None  # the ONSPD's "no location"
+    if not valid_coordinates(latitude, longitude):
+        return (
+            None,
+            None,
+            _(
+                "%(lat)s, %(lon)s is not a latitude (-90 to 90) and longitude (-180 to 180).",
+                lat=lat_text,
+                lon=lon_text,
+            ),
+        )
+    return latitude, longitude, None
 
 
 @atomic
@@ -144,14 +179,16 @@ def import_postcodes(text: str, actor) -> PostcodeCheck:
     check = check_postcodes(text)
     if not check.importable:
         raise PostcodeImportError(check)
-    new = [{"postcode": c.postcode, "ward_id": c.ward.id} for c in check.changes if c.kind == "new"]
-    moved = [
-        {"postcode": c.postcode, "ward_id": c.ward.id} for c in check.changes if c.kind == "moved"
-    ]
+    new = [_values(c) for c in check.changes if c.kind == "new"]
+    moved = [c for c in check.changes if c.kind == "moved"]
+    # Rows with a location set it (moved or not); a row without one leaves a known one alone.
+    located = [_values(c) for c in check.changes if c.kind != "new" and c.latitude is not None]
+    moved_only = [_values(c) for c in moved if c.latitude is None]
     if new:
         db.session.execute(insert(Postcode), new)
-    if moved:
-        db.session.execute(update(Postcode), moved)
+    for rows in (located, moved_only):
+        if rows:
+            db.session.execute(update(Postcode), rows)
     record(
         "postcodes.imported",
         actor=actor,
@@ -161,6 +198,13 @@ def import_postcodes(text: str, actor) -> PostcodeCheck:
     )
     db.session.flush()
     return check
+
+
+def _values(change: PostcodeChange) -> dict:
+    values = {"postcode": change.postcode, "ward_id": change.ward.id}
+    if change.latitude is not None or change.kind == "new":
+        values.update(latitude=change.latitude, longitude=change.longitude)
+    return values
 
 
 def postcodes_per_ward() -> list[tuple[Ward, int]]:

@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, Float, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.extensions import db
@@ -32,6 +32,13 @@ class Council(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="GBP", server_default="GBP")
     # The country, as pabulib names it ("Poland"); None for a council set up without one.
     country: Mapped[str | None] = mapped_column(String(100))
+    # The council's identity on every page, mail and printed sheet (pb.councils.identity).
+    # The logo is re-encoded by Pillow and kept small (LOGO_MAX_BYTES), so it lives in the
+    # database and every app server shares it; never SVG (a script could ride in one).
+    colour: Mapped[str | None] = mapped_column(String(7))
+    website_url: Mapped[str | None] = mapped_column(String(300))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(String(20))
     # The languages the council's site offers, as locale codes separated by spaces ("en_GB cy");
     # None offers every language pb has a catalog for (pb.i18n). British English always stays.
     languages: Mapped[str | None] = mapped_column(String(200))
@@ -52,6 +59,13 @@ class Council(db.Model):
     wards: Mapped[list["Ward"]] = relationship(back_populates="council", order_by="Ward.name")
 
 
+def site_council() -> "Council | None":
+    """The council this site serves (the first one set up); others are imported elections."""
+    from sqlalchemy import select
+
+    return db.session.scalar(select(Council).order_by(Council.id).limit(1))
+
+
 class Ward(db.Model):
     __tablename__ = "wards"
 
@@ -62,6 +76,9 @@ class Ward(db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     # Residents, for turnout; None when not known (an imported election does not say).
     population: Mapped[int | None]
+    # The ward's boundary as a GeoJSON geometry (Polygon or MultiPolygon, WGS84 longitude and
+    # latitude), from `pb import-wards`; None until imported. Plain text, so no PostGIS.
+    boundary: Mapped[str | None] = mapped_column(Text)
 
     council: Mapped[Council] = relationship(back_populates="wards")
     postcodes: Mapped[list["Postcode"]] = relationship(back_populates="ward")
@@ -75,5 +92,12 @@ class Postcode(db.Model):
 
     postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
     ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id"), index=True)
+    # Where the postcode is (its centre, as the ONSPD gives it), when the list says.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     ward: Mapped[Ward] = relationship(back_populates="postcodes")
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

@@ -10,7 +10,7 @@ import io
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from pb.councils.models import Council
+from pb.councils.models import Council, site_council
 from pb.extensions import db
 from pb.money import minor_from_json
 from pb.pots.models import Phase, Pot
@@ -96,7 +96,7 @@ def councils() -> list[Council]:
 
 def current_council() -> Council | None:
     """The council this site serves (the first one set up)."""
-    return db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    return site_council()
 
 
 def _public_pots(council: Council):

@@ -89,4 +89,9 @@ def goes_local_json():
         year = _year(council)
     except YearError as exc:
         return jsonify(error=str(exc)), 400
-    return jsonify(services.goes_local(year, council))
+    response = jsonify(services.goes_local(year, council))
+    # Deprecated for /api/v1/goes-local: the same figures with money under the API's *_minor
+    # names, described by /api/v1/openapi.json (README: "Open data API").
+    response.headers["Deprecation"] = "true"
+    response.headers["Link"] = '</api/v1/goes-local>; rel="successor-version"'
+    return response

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb.audit.services import record
+from pb.conversation import notify
 from pb.extensions import db
 from pb.pots.models import Phase
 from pb.proposals.models import DELIVERY_STATUSES, DeliveryStatus, DeliveryUpdate, Proposal
@@ -142,4 +143,5 @@ def add_update(
         on=on.isoformat(),
     )
     db.session.flush()
+    notify.delivery_updated(proposal, update)
     return update

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pb.access import manage_pot, manage_proposal, requires
+from pb.access import manage_pot, manage_proposal, public_pot, requires
 from pb.delivery import services
 from pb.delivery.forms import DeliveryUpdateForm
 from pb.http import get_or_404, render_form
@@ -74,3 +74,17 @@ def proposal(proposal_id: int):
 
 def _not_funded(proposal: Proposal):
     return render_template("delivery/not_funded.html", proposal=proposal, pot=proposal.pot), 409
+
+
+# "We said, we did" for everyone: the funded projects of a pot and where each stands.
+public_bp = Blueprint("we_did", __name__)
+
+
+@public_bp.route("/pots/<int:pot_id>/delivery", endpoint="pot")
+@requires(public_pot)
+def public_pot_page(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    rows = None
+    if pot.phase == "published":
+        rows = [(p, services.delivery(p, funded=True)) for p in services.funded_proposals(pot)]
+    return render_template("delivery/public.html", pot=pot, rows=rows)

@@ -2,6 +2,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -213,7 +214,34 @@ class NotFeasibleForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    into = SelectField(_l("Merge into"), coerce=str)
+    """Merging cannot be undone: no proposal is pre-selected, and the panel confirms."""
+
+    into = SelectField(
+        _l("Merge into"),
+        coerce=str,
+        description=_l(
+            "The proposal this one duplicates. Its votes and page are kept; this "
+            "proposal's page then points to it."
+        ),
+        validators=[InputRequired(_l("Choose the proposal to merge this one into."))],
+    )
+    confirm = BooleanField(
+        _l("I understand that a merge cannot be undone"),
+        validators=[InputRequired(_l("Tick the box to confirm the merge: it cannot be undone."))],
+    )
+    # Which hub session the bundle came from (pb.meetings), so officers can trace it.
+    meeting_id = SelectField(
+        _l("Community hub it came from"), coerce=str, default="", validate_choice=True
+    )
+
+    def __init__(self, meetings=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_id.choices = [SelectChoice("", _("Not from a hub meeting"))] + [
+            SelectChoice(str(m.id), m.label) for m in meetings
+        ]
+
+    def meeting(self) -> int | None:
+        return int(self.meeting_id.data) if self.meeting_id.data else None
 
 
 class BallotKeyForm(FlaskForm):

@@ -9,13 +9,12 @@ from sqlalchemy import func, select
 from pb import access
 from pb.audit import chain
 from pb.audit.services import record
+from pb.conversation import notify, supports
 from pb.councils.models import Council
 from pb.extensions import db
-from pb.http import absolute_url
 from pb.i18n import day
-from pb.mail import queue_mail
 from pb.money import format_money
-from pb.pots.models import FROZEN_SETTINGS, PhaseError, Pot, Round
+from pb.pots.models import FROZEN_SETTINGS, Phase, PhaseError, Pot, Round
 from pb.pots.services import lock
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.results.opening import channel_counts
@@ -25,6 +24,7 @@ from pb.voting import sealing
 
 PHASE_ACTIONS = {
     "open_proposals": _l("Open for proposals"),
+    "open_supports": _l("Close proposals and open supports"),
     "start_review": _l("Close proposals and start review"),
     "open_voting": _l("Open voting"),
     "close_voting": _l("Close voting"),
@@ -32,7 +32,8 @@ PHASE_ACTIONS = {
 # The phase each step starts from: only the step that fits the pot's phase is offered.
 _STEP_FROM = {
     "open_proposals": "draft",
-    "start_review": "proposals",
+    "open_supports": "proposals",
+    "start_review": "proposals",  # "supports" for a pot with a supports phase (_start_of)
     "open_voting": "review",
     "close_voting": "voting",
 }
@@ -53,8 +54,8 @@ class Step:
 def next_steps(pot: Pot) -> list[Step]:
     """The phase steps possible for the pot now (none, or one), with any confirmation."""
     steps = []
-    for action, start in _STEP_FROM.items():
-        if pot.phase != start:
+    for action in _STEP_FROM:
+        if pot.phase != _start_of(pot, action):
             continue
         if action == "open_voting" and not pot.can_open_voting:
             continue  # the ballot key comes first; the page offers that step instead
@@ -62,8 +63,17 @@ def next_steps(pot: Pot) -> list[Step]:
     return steps
 
 
+def _start_of(pot: Pot, action: str) -> str | None:
+    """The phase a step starts from for this pot (None: the pot has no such step)."""
+    if action == "open_supports":
+        return "proposals" if pot.supports_rule else None
+    if action == "start_review" and pot.supports_rule:
+        return "supports"
+    return _STEP_FROM[action]
+
+
 def _why_not(pot: Pot, action: str) -> str:
-    if pot.phase == _STEP_FROM[action]:
+    if pot.phase == _start_of(pot, action):
         return _("Make the ballot key and have its holders confirm it before voting opens.")
     return _(
         "%(name)s: %(phase)s. “%(step)s” is not possible now; the page lists the steps that are.",
@@ -96,8 +106,18 @@ def managed_pots(user) -> list[Pot]:
 
 
 def create_pot(council, actor, settings: dict) -> Pot:
+    """Set up a draft pot: by an admin, or by a panel for a ward it manages (a council-wide
+    pot needs a council-wide panel grant). Only the admin picks a round other than the year's,
+    for the reason update_pot gives."""
     settings = dict(settings)
+    if not actor.may_manage_ward(settings.get("ward_id")):
+        raise PhaseError("You can set up pots only for the wards your panel manages.")
     round_name = settings.pop("round_name", None) or str(settings["year"])
+    if round_name != str(settings["year"]) and not actor.has_role("admin"):
+        raise PhaseError(
+            f"Only the council's admin can put a pot in the round \u201c{round_name}\u201d; "
+            "leave the round empty to use the year's."
+        )
     pot = Pot(council=council, phase="draft", round=round_named(council, round_name), **settings)
     db.session.add(pot)
     db.session.flush()
@@ -168,6 +188,9 @@ def change_phase(
             )
         )
         pot.open_voting(on_ballot or 0)
+    elif action == "start_review" and before == Phase.SUPPORTS:
+        outcome = supports.apply_outcome(pot, actor)  # counted while it is still open
+        pot.start_review()
     else:
         getattr(pot, action)()
     payload: dict[str, object] = {"before": before, "after": pot.phase}
@@ -182,6 +205,10 @@ def change_phase(
         payload["counts"] = counts
         chain.append(pot, "voting_closed", chain.sha256_hex(chain.canonical(counts)))
     record("pot.phase_changed", actor=actor, pot=pot, **payload)
+    if action == "start_review" and before == "supports":
+        notify.supports_result(pot, outcome)
+    elif action == "open_voting":
+        notify.voting_opened(pot)
 
 
 @atomic
@@ -257,6 +284,7 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
     proposal.status = ProposalStatus.FEASIBLE
     proposal.review_note = (note or "").strip() or None
     record("proposal.feasible", actor=actor, pot=proposal.pot, proposal=proposal.id, cost=cost)
+    notify.proposal_reviewed(proposal)
 
 
 @atomic
@@ -266,21 +294,7 @@ def mark_not_feasible(proposal: Proposal, actor, note: str) -> None:
     proposal.status = ProposalStatus.NOT_FEASIBLE
     proposal.review_note = note.strip()
     record("proposal.not_feasible", actor=actor, pot=proposal.pot, proposal=proposal.id)
-    if proposal.proposer is not None:
-        locale = proposal.proposer.locale or proposal.pot.council.source_locale
-
-        def subject():
-            title = proposal.shown("title").text
-            return _("Your proposal \u201c%(title)s\u201d", title=title)
-
-        queue_mail(
-            proposal.proposer.email,
-            subject,
-            "mail/not_feasible.txt",
-            locale=locale,
-            proposal=proposal,
-            url=absolute_url("proposals.show", proposal_id=proposal.id),
-        )
+    notify.proposal_reviewed(proposal)
 
 
 @atomic

@@ -5,14 +5,32 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from pb.access import admin, manage_pot, may_manage_pot, may_run_paper, read_pot, requires, staff
+from pb.access import (
+    manage_pot,
+    may_manage_pot,
+    may_run_paper,
+    may_set_up_pots,
+    read_pot,
+    requires,
+    sets_up_pots,
+    staff,
+)
+from pb.audit import words
 from pb.audit.models import AuditEvent
+from pb.auth.models import User
 from pb.councils.models import Ward
 from pb.extensions import db
 from pb.http import get_or_404, render_form
 from pb.panel import services
 from pb.panel.forms import BallotKeyForm, KeyCodesForm, PotForm
-from pb.pots.models import BALLOT_METHODS, ELIGIBILITY_MODES, RULES, PhaseError, Pot
+from pb.pots.models import (
+    BALLOT_METHODS,
+    ELIGIBILITY_MODES,
+    RULES,
+    SUPPORTS_RULES,
+    PhaseError,
+    Pot,
+)
 from pb.proposals.services import list_proposals
 from pb.results import opening
 from pb.results.forms import ConfirmStepForm
@@ -24,24 +42,38 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 @bp.route("/")
 @requires(staff)
 def index():
-    return render_template("panel/index.html", pots=services.managed_pots(current_user))
+    return render_template(
+        "panel/index.html",
+        pots=services.managed_pots(current_user),
+        can_set_up=may_set_up_pots(current_user),
+    )
 
 
-def _wards():
-    return list(db.session.scalars(select(Ward).order_by(Ward.name)))
+def _wards(council_id: int):
+    """The council's own wards (an imported election's council has wards of its own)."""
+    query = select(Ward).where(Ward.council_id == council_id).order_by(Ward.name)
+    return list(db.session.scalars(query))
 
 
 @bp.route("/pots/new", methods=["GET", "POST"])
-@requires(admin)
+@requires(sets_up_pots)
 def new_pot():
     council = services.council_for_new_pot()
     if council is None:
         abort(404)
-    form = PotForm(_wards(), council.currency)
+    wards = [w for w in _wards(council.id) if current_user.may_manage_ward(w.id)]
+    council_wide = current_user.may_manage_ward(None)
+    if not wards and not council_wide:
+        abort(403)
+    form = PotForm(wards, council.currency, council_wide=council_wide)
     if form.validate_on_submit():
-        pot = services.create_pot(council, current_user, form.settings())
-        flash(_("%(name)s has been set up as a draft.", name=pot.name), "success")
-        return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
+        try:
+            pot = services.create_pot(council, current_user, form.settings())
+        except PhaseError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("%(name)s has been set up as a draft.", name=pot.name), "success")
+            return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=None)
 
 
@@ -50,7 +82,7 @@ def new_pot():
 def settings(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     form = PotForm(
-        [w for w in _wards() if current_user.may_manage_ward(w.id)],
+        [w for w in _wards(pot.council_id) if current_user.may_manage_ward(w.id)],
         pot.currency,
         obj=pot,
         frozen=pot.settings_frozen,
@@ -92,6 +124,7 @@ def _render_pot(pot: Pot, error: str | None = None, status: int = 200, codes_for
         methods=BALLOT_METHODS,
         modes=ELIGIBILITY_MODES,
         rules=RULES,
+        supports_rules=SUPPORTS_RULES,
         error=error,
     ), status
 
@@ -191,7 +224,21 @@ def open_envelopes(pot_id: int):
 @requires(read_pot)
 def audit_log(pot_id: int):
     pot = get_or_404(Pot, pot_id)
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.pot_id == pot.id).order_by(AuditEvent.id)
+    events = list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.pot_id == pot.id).order_by(AuditEvent.id)
+        )
     )
-    return render_template("panel/audit.html", pot=pot, events=list(events))
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    names = {}
+    if actor_ids:
+        rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids)))
+        names = {uid: name for uid, name in rows}
+    return render_template(
+        "panel/audit.html",
+        pot=pot,
+        events=events,
+        names=names,
+        event_words=words.event_words,
+        detail_lines=words.detail_lines,
+    )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.columns import EnumText, enum_check
 from pb.extensions import db
+from pb.meetings.models import Meeting
 from pb.timeutil import utcnow
 
 
@@ -38,6 +39,10 @@ class PaperBatch(db.Model):
         EnumText(BatchStatus, length=10), default=BatchStatus.OPEN
     )
     counted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The hub session the bundle came from (pb.meetings), when the officer says.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+
+    meeting: Mapped["Meeting | None"] = relationship()
 
     entries: Mapped[list["PaperBatchEntry"]] = relationship(
         back_populates="batch", order_by="PaperBatchEntry.id", cascade="all, delete-orphan"

@@ -22,6 +22,7 @@ from pb.electorate import services as electorate
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
 from pb.i18n import day
+from pb.meetings.models import Meeting
 from pb.paper.models import BatchStatus, PaperBatch, PaperBatchEntry
 from pb.pots.models import BallotMethod, PhaseError, Pot
 from pb.pots.services import lock
@@ -256,7 +257,9 @@ def batch_for(pot, number: int) -> PaperBatch | None:
 
 
 @atomic
-def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
+def enter_batch(
+    pot, officer, number: int, entered: list, meeting_id: int | None = None
+) -> PaperBatch:
     """Store one officer's entry of a batch; with two entries, compare them.
 
     An officer's second go at the same batch replaces their first entry (that is how a
@@ -270,6 +273,11 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
         db.session.add(batch)
     if batch.status is BatchStatus.COUNTED:
         raise PaperError(_("Batch %(number)s has already been counted.", number=number))
+    if meeting_id is not None:
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None or meeting.pot_id != pot.id:
+            raise PaperError(_("Choose one of this pot's hub meetings."))
+        batch.meeting_id = meeting.id
     mine = next((e for e in batch.entries if e.officer_id == officer.id), None)
     if mine is None:
         if len(batch.entries) >= 2:
@@ -284,7 +292,14 @@ def enter_batch(pot, officer, number: int, entered: list) -> PaperBatch:
         mine.ballots = entered
         mine.entered_at = utcnow()
     db.session.flush()
-    record("paper.batch_entered", actor=officer, pot=pot, batch=number, ballots=len(entered))
+    record(
+        "paper.batch_entered",
+        actor=officer,
+        pot=pot,
+        batch=number,
+        ballots=len(entered),
+        meeting=batch.meeting_id,
+    )
     if len(batch.entries) == 2:
         _compare(pot, batch, officer)
     return batch

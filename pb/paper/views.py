@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from pb.access import paper_pot, requires
 from pb.http import get_or_404
+from pb.meetings.services import meetings_of
 from pb.paper import services
 from pb.paper.forms import PaperBatchForm, PaperVoterForm
 from pb.pots.models import PhaseError, Pot
@@ -31,7 +32,7 @@ def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_er
         "paper/index.html",
         pot=pot,
         voter_form=voter_form,
-        batch_form=batch_form or PaperBatchForm(formdata=None),
+        batch_form=batch_form or PaperBatchForm(meetings_of(pot), formdata=None),
         batches=services.batches(pot),
         proposals=ballot_proposals(pot),
         paper_voters=services.paper_voter_count(pot),
@@ -67,14 +68,16 @@ def record_voter(pot_id: int):
 @requires(paper_pot)
 def enter_batch(pot_id: int):
     pot = _load(pot_id)
-    form = PaperBatchForm()
+    form = PaperBatchForm(meetings_of(pot))
     if not form.validate_on_submit():
         return _page(pot, 422, batch_form=form)
     entered, errors = services.parse_batch(pot, form.ballots.data)
     if errors:
         return _page(pot, 422, batch_form=form, line_errors=errors)
     try:
-        batch = services.enter_batch(pot, current_user, form.number.data, entered)
+        batch = services.enter_batch(
+            pot, current_user, form.number.data, entered, meeting_id=form.meeting()
+        )
     except (services.PaperError, PhaseError) as exc:
         return _page(pot, 409, batch_form=form, error=str(exc))
     flash(

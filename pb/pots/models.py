@@ -22,6 +22,7 @@ class Phase(StrEnum):
 
     DRAFT = "draft"
     PROPOSALS = "proposals"
+    SUPPORTS = "supports"  # optional: only a pot with a supports rule passes through it
     REVIEW = "review"
     VOTING = "voting"
     CLOSED = "closed"
@@ -61,10 +62,40 @@ PHASES = tuple(Phase)
 PHASE_LABELS = {
     "draft": _l("Being set up"),
     "proposals": _l("Open for proposals"),
+    "supports": _l("Open for supports"),
     "review": _l("Proposals under review"),
     "voting": _l("Voting open"),
     "closed": _l("Voting closed"),
     "published": _l("Results published"),
+}
+# Sentences about a pot's phase: "<pot> is open for proposals", and what a step needs.
+PHASE_STATES = {
+    "draft": _l("is still being set up"),
+    "proposals": _l("is open for proposals"),
+    "supports": _l("is gathering supports for its proposals"),
+    "review": _l("is reviewing its proposals"),
+    "voting": _l("is open for voting"),
+    "closed": _l("has closed its voting"),
+    "published": _l("has published its results"),
+}
+PHASE_NEEDS = {
+    "draft": _l("still being set up"),
+    "proposals": _l("open for proposals"),
+    "supports": _l("gathering supports"),
+    "review": _l("reviewing its proposals"),
+    "voting": _l("open for voting"),
+    "closed": _l("closed for voting"),
+    "published": _l("published"),
+}
+# Counting rules in words, for residents.
+RULE_WORDS = {
+    "greedy": _l("Most votes first"),
+    "equalshares": _l("Equal Shares"),
+    "equalshares/add1": _l("Equal Shares, topped up"),
+    "equalshares-comparison": _l("Equal Shares, if voters prefer it to most votes first"),
+    "equalshares/add1-comparison": _l(
+        "Equal Shares topped up, if voters prefer it to most votes first"
+    ),
 }
 BALLOT_METHODS = {
     "approval": _l("Approval: tick the projects you support"),
@@ -82,6 +113,12 @@ RULES = {
     "equalshares/add1": _l("Method of Equal Shares (Add1 completion)"),
     "equalshares-comparison": _l("Method of Equal Shares, compared with greedy"),
     "equalshares/add1-comparison": _l("Method of Equal Shares (Add1), compared with greedy"),
+}
+#: How proposals get past the supports phase: the N most supported of each category (ties at
+#: the N-th place all go through), or every proposal with at least K supports.
+SUPPORTS_RULES = {
+    "top": "The most supported proposals of each category",
+    "minimum": "Every proposal with at least this many supports",
 }
 #: Add1 raises each voter's share by one whole currency unit a step unless the pot says
 #: otherwise (as Wieliczka did with one złoty).
@@ -181,6 +218,11 @@ class Pot(db.Model):
     # Tie-break lottery: the seed's SHA-256 is shown when voting opens, the seed at publication.
     seed: Mapped[str | None] = mapped_column(String(64))
     seed_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Supports phase: None (no such phase), "top" or "minimum" (SUPPORTS_RULES), and its N or K.
+    supports_rule: Mapped[str | None] = mapped_column(String(10))
+    supports_number: Mapped[int | None]
+    # When the "two days before the close" reminder went out (it goes once).
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voting_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voting_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -232,7 +274,7 @@ class Pot(db.Model):
     @property
     def can_make_ballot_key(self) -> bool:
         """The ballot key is made (or made again) before voting opens."""
-        return self.phase in (Phase.DRAFT, Phase.PROPOSALS, Phase.REVIEW)
+        return self.phase in (Phase.DRAFT, Phase.PROPOSALS, Phase.SUPPORTS, Phase.REVIEW)
 
     @property
     def proposals_reviewable(self) -> bool:
@@ -303,23 +345,47 @@ class Pot(db.Model):
         """(label, planned date, reached) for each step, in order."""
         reached = PHASES.index(self.phase)
         steps = [
-            (_("Proposals open"), self.proposals_open_on, 1),
-            (_("Review of proposals"), self.review_starts_on, 2),
-            (_("Voting opens"), self.voting_opens_on, 3),
-            (_("Voting closes"), self.voting_closes_on, 4),
-            (_("Results published"), self.results_on, 5),
+            (_("Proposals open"), self.proposals_open_on, Phase.PROPOSALS),
+            (_("Supports"), None, Phase.SUPPORTS),
+            (_("Review of proposals"), self.review_starts_on, Phase.REVIEW),
+            (_("Voting opens"), self.voting_opens_on, Phase.VOTING),
+            (_("Voting closes"), self.voting_closes_on, Phase.CLOSED),
+            (_("Results published"), self.results_on, Phase.PUBLISHED),
         ]
-        return [(label, day, reached >= index) for label, day, index in steps]
+        return [
+            (label, day, reached >= PHASES.index(phase))
+            for label, day, phase in steps
+            if phase is not Phase.SUPPORTS or self.supports_rule
+        ]
+
+    def steps(self, today: date) -> list[dict]:
+        """The phase stepper: each step with its planned day, whether it is done, now or to
+        come, and for the next dated step the whole days left until it (0: today)."""
+        timeline = self.timeline()
+        # The last step reached is where the pot is now.
+        current = max((i for i, (_, _, done) in enumerate(timeline) if done), default=-1)
+        out, next_found = [], False
+        for index, (label, day, done) in enumerate(timeline):
+            state = "done" if done else "next"
+            if index == current:
+                state = "now"
+            days_left = None
+            if state == "next" and not next_found:
+                next_found = True
+                if day is not None and day >= today:
+                    days_left = (day - today).days
+            out.append({"label": label, "day": day, "state": state, "days_left": days_left})
+        return out
 
     # Phase changes. Each checks its rule here so that no view can skip it.
     def _advance(self, expected: Phase, new: Phase) -> None:
         if self.phase != expected:
             raise PhaseError(
                 _(
-                    "%(name)s is %(phase)s; this step needs it to be %(needed)s.",
+                    "%(name)s %(state)s; this step needs it to be %(needed)s.",
                     name=self.name,
-                    phase=PHASE_LABELS[self.phase].lower(),
-                    needed=PHASE_LABELS[expected].lower(),
+                    state=PHASE_STATES[self.phase],
+                    needed=PHASE_NEEDS[expected],
                 )
             )
         self.phase = new
@@ -327,8 +393,14 @@ class Pot(db.Model):
     def open_proposals(self) -> None:
         self._advance(Phase.DRAFT, Phase.PROPOSALS)
 
+    def open_supports(self) -> None:
+        if not self.supports_rule:
+            raise PhaseError("Set the supports rule before opening the supports phase.")
+        self._advance(Phase.PROPOSALS, Phase.SUPPORTS)
+
     def start_review(self) -> None:
-        self._advance(Phase.PROPOSALS, Phase.REVIEW)
+        """Review follows the supports phase when the pot has one, else the proposals."""
+        self._advance(Phase.SUPPORTS if self.supports_rule else Phase.PROPOSALS, Phase.REVIEW)
 
     @property
     def settings_frozen(self) -> bool:

@@ -1,6 +1,6 @@
 """Finding pots and what a resident can do in them."""
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pb.extensions import db
@@ -80,3 +80,37 @@ _LOCKED_STATE = (
     "seed",
     "seed_sha256",
 )
+
+
+# Proposals residents see in a search: not ones merged away or withdrawn.
+_SEARCHED_STATUSES = ("submitted", "feasible", "not_feasible", "on_ballot")
+
+
+def search(words: str, *, limit: int = 50) -> tuple[list[Pot], list[Proposal]]:
+    """Pots and proposals, across every pot residents can see, containing every given word
+    (at most ten words; case does not matter)."""
+    terms = words.split()[:10]
+    if not terms:
+        return [], []
+    pots = select(Pot).where(Pot.phase != "draft")
+    proposals = (
+        select(Proposal)
+        .join(Pot, Proposal.pot_id == Pot.id)
+        .where(Pot.phase != "draft", Proposal.status.in_(_SEARCHED_STATUSES))
+    )
+    for word in terms:
+        pots = pots.where(
+            or_(
+                Pot.name.icontains(word, autoescape=True),
+                Pot.description.icontains(word, autoescape=True),
+            )
+        )
+        proposals = proposals.where(
+            or_(
+                Proposal.title.icontains(word, autoescape=True),
+                Proposal.summary.icontains(word, autoescape=True),
+            )
+        )
+    found_pots = list(db.session.scalars(pots.order_by(Pot.year.desc(), Pot.name).limit(limit)))
+    found = db.session.scalars(proposals.order_by(Proposal.title, Proposal.id).limit(limit))
+    return found_pots, list(found)

@@ -1,10 +1,10 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from pb.access import public, public_pot, requires
 from pb.http import get_or_404
 from pb.pots import services
-from pb.pots.models import BALLOT_METHODS, Pot
+from pb.pots.models import BALLOT_METHODS, RULE_WORDS, Pot
 from pb.voting import ballots, eligibility
 
 bp = Blueprint("pots", __name__)
@@ -16,6 +16,14 @@ def index():
     pots = services.visible_pots()
     counts = services.proposal_counts([p.id for p in pots])
     return render_template("pots/index.html", pots=pots, counts=counts)
+
+
+@bp.route("/search")
+@requires(public)
+def search():
+    words = request.args.get("q", "")[:200].strip()
+    pots, proposals = services.search(words)
+    return render_template("pots/search.html", words=words, pots=pots, proposals=proposals)
 
 
 @bp.route("/pots/<int:pot_id>")
@@ -31,4 +39,5 @@ def show(pot_id: int):
         proposal_count=count,
         instructions=ballots.instructions(pot),
         method_label=str(BALLOT_METHODS[pot.ballot_method]),
+        rule_words=str(RULE_WORDS.get(pot.rule, pot.rule)),
     )

@@ -4,9 +4,10 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from pb.assets.models import CommunityAsset
 from pb.auth.models import User
 from pb.columns import EnumText, enum_check
 from pb.extensions import db
@@ -30,6 +31,7 @@ class ProposalStatus(StrEnum):
     FEASIBLE = "feasible"
     NOT_FEASIBLE = "not_feasible"
     MERGED = "merged"
+    NOT_SHORTLISTED = "not_shortlisted"  # too few supports to reach the review
     ON_BALLOT = "on_ballot"
     WITHDRAWN = "withdrawn"
 
@@ -52,6 +54,7 @@ STATUSES = {
     "feasible": _l("Feasible"),
     "not_feasible": _l("Not feasible"),
     "merged": _l("Merged into another proposal"),
+    "not_shortlisted": _l("Not enough supports to go forward"),
     "on_ballot": _l("On the ballot"),
     "withdrawn": _l("Withdrawn"),  # an imported project the source lists at cost 0
 }
@@ -92,6 +95,10 @@ class Proposal(db.Model):
     # unknown columns), kept as written.
     public_id: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[dict | None] = mapped_column(JSON)
+    # Where the project would happen (WGS84), and the community asset it would use, if any.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("community_assets.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -99,6 +106,7 @@ class Proposal(db.Model):
 
     pot: Mapped[Pot] = relationship()
     proposer: Mapped[User | None] = relationship()
+    asset: Mapped[CommunityAsset | None] = relationship()
     merged_into: Mapped["Proposal | None"] = relationship(remote_side=[id])
     updates: Mapped[list["DeliveryUpdate"]] = relationship(
         back_populates="proposal", order_by="DeliveryUpdate.on, DeliveryUpdate.id"
@@ -126,6 +134,10 @@ class Proposal(db.Model):
         from pb.i18n import translated_text
 
         return translated_text(self, field, self.pot.council.source_locale, locale)
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def delivery_label(self) -> str | None:

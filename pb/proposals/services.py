@@ -8,7 +8,10 @@ from pb.extensions import db
 from pb.pots.models import Phase
 from pb.proposals.models import Proposal
 
-EDITABLE_FIELDS = ("title", "summary", "description", "cost", "category")
+EDITABLE_FIELDS = (
+    "title", "summary", "description", "cost", "category", "latitude", "longitude", "asset_id",
+    "ward_id",
+)  # fmt: skip
 
 
 class ProposalError(Exception):
@@ -19,7 +22,8 @@ def submit_proposal(pot, proposer, **fields) -> Proposal:
     """Add a resident's proposal to a pot that is open for proposals."""
     if pot.phase != Phase.PROPOSALS:
         raise ProposalError(_("%(name)s is not taking proposals at the moment.", name=pot.name))
-    proposal = Proposal(pot=pot, ward_id=pot.ward_id, proposer=proposer, **fields)
+    fields.setdefault("ward_id", pot.ward_id)
+    proposal = Proposal(pot=pot, proposer=proposer, **fields)
     db.session.add(proposal)
     db.session.flush()
     record("proposal.submitted", actor=proposer, pot=pot, proposal=proposal.id)

@@ -3,7 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.access import own_proposal, public_pot, public_proposal, requires, signed_in_pot
+from pb.assets.services import approved_assets
 from pb.http import get_or_404, render_form
+from pb.places.tiles import tiles
 from pb.pots.models import Phase, Pot
 from pb.proposals import services
 from pb.proposals.forms import ProposalForm
@@ -47,12 +49,12 @@ def new(pot_id: int):
         return render_template("proposals/closed.html", pot=pot), 409
     if problems := eligibility.proposing_problems(current_user, pot):
         return render_template("proposals/not_eligible.html", pot=pot, problems=problems), 403
-    form = ProposalForm(pot)
+    form = ProposalForm(pot, assets=approved_assets(pot.council))
     if form.validate_on_submit():
-        proposal = services.submit_proposal(pot, current_user, **_fields(form))
+        proposal = services.submit_proposal(pot, current_user, **form.fields())
         flash(_("Thank you, your proposal has been submitted."), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
-    return render_form("proposals/form.html", form, pot=pot, proposal=None)
+    return render_form("proposals/form.html", form, pot=pot, proposal=None, tiles=tiles())
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -61,13 +63,11 @@ def edit(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
     if not proposal.editable_by(current_user):
         return render_template("proposals/closed.html", pot=proposal.pot, proposal=proposal), 409
-    form = ProposalForm(proposal.pot, obj=proposal)
+    form = ProposalForm(proposal.pot, obj=proposal, assets=approved_assets(proposal.pot.council))
     if form.validate_on_submit():
-        services.update_proposal(proposal, current_user, **_fields(form))
+        services.update_proposal(proposal, current_user, **form.fields())
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
-    return render_form("proposals/form.html", form, pot=proposal.pot, proposal=proposal)
-
-
-def _fields(form: ProposalForm) -> dict:
-    return {name: getattr(form, name).data for name in services.EDITABLE_FIELDS}
+    return render_form(
+        "proposals/form.html", form, pot=proposal.pot, proposal=proposal, tiles=tiles()
+    )

@@ -24,6 +24,7 @@ from pb.audit import chain
 from pb.councils.models import Council, Ward
 from pb.extensions import db
 from pb.money import from_major, known_currency
+from pb.places.geometry import valid_coordinates
 from pb.pots.models import BallotMethod, Pot
 from pb.proposals.models import Proposal
 from pb.results.models import ImportedElection, ImportedVote
@@ -165,6 +166,19 @@ def import_pabulib(source, *, population: int | None = None) -> Pot:
     return pot
 
 
+def _place(cells: dict) -> dict:
+    """A project's latitude and longitude from the file (kept as written in `source` too);
+    nothing when either is missing or is not a place on Earth."""
+    try:
+        latitude = float((cells.get("latitude") or "").replace(",", ".").strip())
+        longitude = float((cells.get("longitude") or "").replace(",", ".").strip())
+    except ValueError:
+        return {}
+    if not valid_coordinates(latitude, longitude):
+        return {}
+    return {"latitude": latitude, "longitude": longitude}
+
+
 def _proposals(pot, ward, data, currency) -> tuple[dict[str, int], list[int] | None]:
     """Each project as a proposal; returns {source id: proposal id} for those on the ballot
     and the proposal ids the source marks selected (None without a `selected` column)."""
@@ -199,6 +213,7 @@ def _proposals(pot, ward, data, currency) -> tuple[dict[str, int], list[int] | N
             # A file pb wrote names pb's id as project_id and the source's as public_id.
             public_id=(row[pcols["public_id"]].strip() if "public_id" in pcols else "") or pid,
             source=cells,
+            **_place(cells),
         )
         db.session.add(proposal)
         db.session.flush()

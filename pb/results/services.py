@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from pb import jobs, tally
 from pb.audit import chain
 from pb.audit.services import record
+from pb.conversation import notify
 from pb.extensions import db
 from pb.pots.models import BallotMethod, Phase, PhaseError
 from pb.results.models import Result
@@ -206,4 +207,23 @@ def publish(pot, actor, *, reason: str | None = None, at: datetime | None = None
         reason=preview.correction_reason,
         note=(reason or "").strip() or None,
     )
+    notify.results_published(pot)
     return preview
+
+
+def standings(pot) -> dict[str, dict]:
+    """Each project's place in the pot's latest published result, by proposal id (as text):
+    funded or not, with its votes (or points) and supporters; empty before publication."""
+    if pot.phase != "published":
+        return {}
+    published = publications(pot)
+    if not published:
+        return {}
+    return {
+        project["project_id"]: {
+            "funded": bool(project["selected"]),
+            "score": project["score"],
+            "supporters": project.get("supporters"),
+        }
+        for project in published[0].outcome.get("projects", [])
+    }

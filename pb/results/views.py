@@ -2,23 +2,35 @@
 
 from functools import partial
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from pb import charts, jobs
-from pb.access import manage_pot, may_manage_pot, public, read_pot, requires
+from pb.access import manage_pot, may_manage_pot, public_pot, read_pot, requires
 from pb.extensions import db
 from pb.http import get_or_404
 from pb.money import format_money
-from pb.pots.models import BallotMethod, Phase, PhaseError, Pot
+from pb.pots.models import RULE_WORDS, BallotMethod, Phase, PhaseError, Pot
 from pb.proposals.models import Proposal
 from pb.results import explain, figures, imports, services, signals
 from pb.results.forms import ConfirmStepForm, ReasonForm
 from pb.transaction import after_commit
 
 bp = Blueprint("results", __name__)
+CHART_RUNNERS_UP = 5  # unfunded projects drawn in the summary chart after the funded ones
+
+
+@bp.app_template_global("standing_of")
+def standing_of(proposal):
+    """For the public proposal pages, whose views belong to proposals: Funded or Not funded,
+    with the votes, once the pot's results are published (None before). Read once a request
+    per pot, so a list of proposals costs one query."""
+    cache = g.setdefault("pb_standings", {})
+    if proposal.pot_id not in cache:
+        cache[proposal.pot_id] = services.standings(proposal.pot)
+    return cache[proposal.pot_id].get(str(proposal.id))
 
 
 def _proposals(pot) -> dict[str, Proposal]:
@@ -108,15 +120,30 @@ def publish(pot_id: int):
 
 
 @bp.route("/pots/<int:pot_id>/results")
-@requires(public)
+@requires(public_pot)
 def show(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     published = services.publications(pot)
     if not published:
-        abort(404)
+        # Not yet: say when they are due rather than "not found".
+        return render_template("results/not_yet.html", pot=pot)
     result = published[0]
     proposals = _proposals(pot)
     numbers = figures.result_figures(pot, result)
+    in_order = explain.in_order(result.outcome)
+    # The summary's chart: the funded projects and the nearest few that were not; every
+    # project is in the table behind it, so a long ballot keeps the page short.
+    shown = [p for p in in_order if p["selected"]]
+    shown += [p for p in in_order if not p["selected"]][:CHART_RUNNERS_UP]
+    chart_caption = None
+    if len(shown) < len(in_order):
+        chart_caption = _(
+            "The funded projects and the %(n)s nearest that were not funded. Solid bars are "
+            "funded; outlined bars were not, drawn after the money spent. The dashed line is "
+            "the budget. The table of every project gives all %(all)s.",
+            n=len(shown) - len(numbers.funded),
+            all=len(in_order),
+        )
     return render_template(
         "results/show.html",
         pot=pot,
@@ -127,8 +154,10 @@ def show(pot_id: int):
         would_take=_would_take(result.outcome, pot.council.currency),
         official=imports.official_comparison(pot, result),
         source=imports.imported_source(pot),
+        rule_words=RULE_WORDS.get(result.rule, result.rule),
+        chart_caption=chart_caption,
         chart=charts.results_chart(
-            explain.in_order(result.outcome),
+            shown,
             {pid: p.title for pid, p in proposals.items()},
             numbers.budget,
             "vote" if pot.ballot_method == BallotMethod.APPROVAL else "point",

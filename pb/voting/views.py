@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from pb.access import public, requires, signed_in_pot
 from pb.audit import package
@@ -15,6 +16,11 @@ from pb.voting.receipts import issue_nonce, nonce_is_valid
 bp = Blueprint("voting", __name__)
 
 _RECEIPT_KEY = "pb_receipt"
+# The checked draft ballot between the ballot page and the review page (post/redirect/get):
+# in the signed session, so back and reload show the review page again, never the browser's
+# "resubmit the form?" page. It is only a draft: casting needs the review page's one-time nonce
+# and the one-participation-per-pot constraint, so a draft can never become a second vote.
+_DRAFT_KEY = "pb_draft"
 
 
 def _blocked(pot, proof):
@@ -52,9 +58,29 @@ def ballot(pot_id: int):
         choices = ballots.check(pot, proposals, raw)
     except ballots.BallotError as exc:
         return _ballot_page(pot, proposals, raw, str(exc))
-    fields = ballots.as_form_fields(pot, choices)
+    session[_DRAFT_KEY] = {"pot": pot.id, "fields": ballots.as_form_fields(pot, choices)}
+    return redirect(url_for("voting.review", pot_id=pot.id), code=303)
+
+
+@bp.route("/pots/<int:pot_id>/ballot/review")
+@requires(signed_in_pot)
+def review(pot_id: int):
+    pot = get_or_404(Pot, pot_id)
+    if (blocked := _blocked(pot, proofs.load(session, pot))) is not None:
+        return blocked
+    draft = session.get(_DRAFT_KEY)
+    if not isinstance(draft, dict) or draft.get("pot") != pot.id:
+        return redirect(url_for("voting.ballot", pot_id=pot.id))
+    proposals = services.ballot_proposals(pot)
+    fields = [tuple(pair) for pair in draft.get("fields", [])]
+    raw = ballots.read_form(pot, proposals, MultiDict(fields))
+    try:
+        choices = ballots.check(pot, proposals, raw)
+    except ballots.BallotError as exc:
+        # The ballot changed since (a proposal withdrawn): say so on the ballot page.
+        return _ballot_page(pot, proposals, raw, str(exc))
     chosen_ids = {c[0] if isinstance(c, list) else c for c in choices}
-    return render_template(
+    page = render_template(
         "voting/review.html",
         pot=pot,
         lines=ballots.describe(pot, proposals, choices),
@@ -63,6 +89,7 @@ def ballot(pot_id: int):
         change_url=url_for("voting.ballot", pot_id=pot.id) + "?" + urlencode(fields),
         nonce=issue_nonce(current_user.id, pot.id),
     )
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/pots/<int:pot_id>/ballot/prove", methods=["GET", "POST"])
@@ -112,9 +139,10 @@ def cast(pot_id: int):
         return render_template("voting/already_voted.html", pot=pot, voted_in=exc.pot), 409
     except services.NotEligible as exc:
         return render_template("voting/not_eligible.html", pot=pot, problems=exc.problems), 403
-    # The signed session holds the code only once the cast is committed.
+    # The signed session holds the code only once the cast is committed; the draft goes then.
     shown = {"pot": pot_id, "code": result.receipt}
     after_commit(lambda: session.__setitem__(_RECEIPT_KEY, shown))
+    after_commit(lambda: session.pop(_DRAFT_KEY, None))
     return redirect(url_for("voting.receipt", pot_id=pot_id), code=303)
 
 

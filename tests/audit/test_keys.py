@@ -249,11 +249,16 @@ def test_no_key_no_package(published):
         package.build(pot)
 
 
-def test_the_fingerprint_is_on_the_public_pages(client, published, council):
+def test_the_fingerprint_is_on_the_check_pages(client, published, council):
     pot, _ = published
     fingerprint = signing.fingerprint_of(council)
-    for path in (f"/pots/{pot.id}", f"/pots/{pot.id}/results", "/check-the-results"):
+    for path in ("/check-the-results", f"/check-the-results?pot={pot.id}"):
         assert fingerprint in client.get(path).text, path
+    # Residents' pages carry no hashes; they link to the check page for this pot.
+    for path in (f"/pots/{pot.id}", f"/pots/{pot.id}/results"):
+        page = client.get(path).text
+        assert fingerprint not in page, path
+        assert "/check-the-results" in page, path
     served = client.get(f"/councils/{council.id}/signing-keys.json")
     assert served.status_code == 200
     assert keytrust.read_key_list(served.data).signers == {signing.current(council).public_hex}

@@ -41,7 +41,11 @@ def _login(app, user):
 
 def _cast(app, pot, choice_ids):
     client = _login(app, make_user())
-    review = client.post(f"/pots/{pot.id}/ballot", data={"choices": [str(c) for c in choice_ids]})
+    review = client.post(
+        f"/pots/{pot.id}/ballot",
+        data={"choices": [str(c) for c in choice_ids]},
+        follow_redirects=True,
+    )
     nonce = re.search(r'name="nonce" value="([^"]+)"', review.text).group(1)
     response = client.post(
         f"/pots/{pot.id}/ballot/cast",
@@ -280,6 +284,20 @@ def test_pb_verify_command(zip_path, published):
     )
     assert ok.exit_code == 0, ok.output
     assert "The package holds." in ok.output
+    # A mistyped receipt is called malformed; a well-formed one not in the package is "not
+    # found"; neither says the package does not hold when its own checks pass.
+    typo = runner.invoke(
+        cli, ["verify", str(zip_path), "--receipt", "AAAA-BBBB", "--public-key", key]
+    )
+    assert typo.exit_code == 1
+    assert "The receipt code is malformed" in typo.output and "does NOT hold" not in typo.output
+    stranger = "-".join(["AAAA"] * 8)
+    missing = runner.invoke(
+        cli, ["verify", str(zip_path), "--receipt", stranger, "--public-key", key]
+    )
+    assert missing.exit_code == 1
+    assert "Your receipt was not found in this package" in missing.output
+    assert "does NOT hold" not in missing.output
     as_json = runner.invoke(cli, ["verify", str(zip_path), "--json", "--public-key", key])
     assert json.loads(as_json.output)["ok"] is True
     _repack(zip_path, _files(zip_path), key=Ed25519PrivateKey.generate())

@@ -129,8 +129,9 @@ def test_the_page_counts_postcodes_per_ward(client, admin, world):
     page = client.get(URL)
     assert page.status_code == 200
     body = text(page)
-    assert '<td>North</td><td>E05000001</td><td class="num">2</td>' in body
-    assert '<td>South</td><td>E05000002</td><td class="num">1</td>' in body
+    assert "<td>North</td><td>E05000001</td><td>2</td>" in body
+    assert 'govuk-table__cell--numeric pb-num">2</td>' in page.text  # right-aligned, unbroken
+    assert "<td>South</td><td>E05000002</td><td>1</td>" in body
 
 
 @pytest.mark.parametrize("roles", [(), (("panel", None),), (("panel", "north"),)])

@@ -11,6 +11,7 @@ from pb.extensions import db
 from pb.proposals.models import DeliveryUpdate
 from pb.timeutil import today
 from tests.factories import PASSWORD, make_user
+from tests.html import markup
 from tests.results.published import published_pot, summary, text_of
 
 
@@ -68,14 +69,14 @@ def _written(proposal) -> tuple[int, int]:
 
 
 def _errors(page: str) -> str:
-    found = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    found = re.search(r'<div class="govuk-error-summary".*?</div>', page, re.S)
     return text_of(found.group(0)) if found else ""
 
 
 def test_the_panel_page_lists_funded_projects_as_not_started(panel, pot):
     page = panel.get(f"/panel/pots/{pot.id}/delivery")
     assert page.status_code == 200
-    rows = re.findall(r"<tr>(.*?)</tr>", page.text, re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", markup(page.text), re.S)
     listed = [text_of(r) for r in rows if 'scope="row"' in r]
     assert [row.split(" £")[0] for row in listed] == ["Garden", "Benches"]
     assert all("Not started 0%" in row for row in listed)
@@ -180,7 +181,7 @@ def test_bad_input_is_refused_field_by_field(panel, garden, fields, message):
     page = _update(panel, garden, **fields)
     assert page.status_code == 422
     assert message in _errors(page.text)
-    assert 'aria-invalid="true"' in page.text or "has-error" in page.text
+    assert 'aria-invalid="true"' in page.text or "govuk-form-group--error" in page.text
     assert _written(garden) == (0, 0)
 
 
@@ -219,7 +220,7 @@ def test_only_the_wards_panel_may_update(app, client, world, garden, pot):
 
 
 def test_the_form_has_labels_and_defaults_to_today(panel, garden):
-    page = panel.get(f"/panel/proposals/{garden.id}/delivery").text
+    page = markup(panel.get(f"/panel/proposals/{garden.id}/delivery").text)
     assert page.count("<h1") == 1
     for name in ("progress", "on", "text", "reason"):
         assert f'<label for="{name}">' in page
@@ -249,8 +250,8 @@ def test_the_project_page_shows_the_timeline(app, client, panel, garden):
     page = client.get(f"/proposals/{garden.id}").text
     facts = summary(page)
     assert facts["Delivery"] == "Delivered" and facts["Progress"].endswith("100%")
-    timeline = re.search(r'<ol class="timeline delivery-timeline">(.*?)</ol>', page, re.S)
-    entries = [text_of(li) for li in re.findall(r"<li>(.*?)</li>", timeline.group(1), re.S)]
+    timeline = re.search(r'<ol class="[^"]*pb-delivery-timeline">(.*?)</ol>', page, re.S)
+    entries = [text_of(li) for li in re.findall(r"<li>(.*?)</li>", markup(timeline.group(1)), re.S)]
     assert entries == [
         f"{first.strftime('%-d %B %Y')}: In progress, 30% Ground cleared.",
         f"{today().strftime('%-d %B %Y')}: Delivered, 100% Opened by the mayor.",
@@ -272,7 +273,7 @@ def test_projects_not_funded_have_no_delivery_section(client, pot, world):
 def test_the_results_page_and_dashboard_roll_delivery_up(client, panel, pot, garden):
     _update(panel, garden, status="delivered", text="Done.")
     results = client.get(f"/pots/{pot.id}/results").text
-    funded = text_of(re.search(r'<ol class="funded-list">(.*?)</ol>', results, re.S).group(1))
+    funded = text_of(re.search(r'<ol class="[^"]*funded-list">(.*?)</ol>', results, re.S).group(1))
     assert "Garden, £600 · Delivered, 100%" in funded
     assert "Benches, £300 · Not started" in funded
     north = client.get(f"/goes-local.json?year={pot.year}").get_json()["areas"][0]

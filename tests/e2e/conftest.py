@@ -143,7 +143,9 @@ def browser(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def screenshots(tmp_path_factory):
-    folder = ROOT / "test-results" / "screenshots"
+    # A temporary folder (never the work tree): PB_SCREENSHOTS names a folder to keep them in.
+    chosen = os.environ.get("PB_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {folder}")
     return folder

@@ -27,11 +27,11 @@ from pb.voting import sealing
 PASSWORD = demo.DEMO_PASSWORD
 
 PROJECTS = [
-    # title, cost in pence
-    ("Benches by the pond", 9_000_00),
-    ("Bulb planting on the verges", 4_000_00),
-    ("Repair the bus shelter", 12_000_00),
-    ("Books for the library", 3_000_00),
+    # title, cost in pence, place in Hillcrest (the demo's invented boundaries) or None
+    ("Benches by the pond", 9_000_00, (52.060, -1.008)),
+    ("Bulb planting on the verges", 4_000_00, (52.066, -0.996)),
+    ("Repair the bus shelter", 12_000_00, None),
+    ("Books for the library", 3_000_00, (52.055, -0.992)),
 ]
 
 VOTING_POTS = {
@@ -82,8 +82,10 @@ def _projects(pot, status) -> list[Proposal]:
             cost=cost,
             category="community",
             status=status,
+            latitude=place[0] if place else None,
+            longitude=place[1] if place else None,
         )
-        for title, cost in PROJECTS
+        for title, cost, place in PROJECTS
     ]
     db.session.add_all(proposals)
     db.session.flush()
@@ -126,6 +128,29 @@ def main(out: str) -> None:
             _projects(pot, "on_ballot")
             change_phase(pot, "open_voting", admin)
             ids[key] = pot.id
+        # Supports, comments and follows (issue 18): a pot open for supports, and a resident
+        # of Hillcrest for each run of that journey.
+        pot = _pot(
+            council,
+            hillcrest,
+            "Hillcrest supports fund",
+            phase="supports",
+            supports_rule="minimum",
+            supports_number=1,
+        )
+        ids["supports_proposals"] = [p.id for p in _projects(pot, "submitted")]
+        ids["supports"] = pot.id
+        for js in ("js", "nojs"):
+            db.session.add(
+                User(
+                    email=f"talk-{js}@example.org",
+                    display_name=f"Tara Talk {js}",
+                    password_hash=second.password_hash,
+                    postcode="RV2 4DE",
+                    date_of_birth=date(1990, 1, 1),
+                    email_confirmed_at=officer.email_confirmed_at,
+                )
+            )
         ids["ideas"] = _pot(council, hillcrest, "Hillcrest ideas fund", phase="proposals").id
         for js in ("js", "nojs"):
             pot = _pot(council, hillcrest, f"Hillcrest panel fund {js}", max_picks=2)

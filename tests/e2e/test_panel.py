@@ -51,7 +51,7 @@ def test_a_panel_member_reviews_opens_enters_paper_tallies_and_publishes(
     check(page, axe_source, what="review")
     shot(page, screenshots, f"review-{js}")
     page.get_by_role("button", name="Mark as not feasible").click()
-    summary = page.locator(".error-summary")
+    summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     link = summary.locator("a").first
     target = link.get_attribute("href")
@@ -74,14 +74,14 @@ def test_a_panel_member_reviews_opens_enters_paper_tallies_and_publishes(
     page.get_by_role("link", name="Make the ballot key").click()
     check(page, axe_source, what="ballot key")
     page.get_by_role("button", name="Make the key").click()
-    key = page.locator(".key-code code").inner_text()
+    key = page.locator(".pb-key code").inner_text()
     check(page, axe_source, what="ballot key made")
     shot(page, screenshots, f"ballot-key-{js}")
     page.get_by_role("link", name=re.compile("I have kept the key")).click()
     page.get_by_label("Ballot key").fill(key)
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("button", name="Open voting").click()
-    assert "Voting" in page.locator("main .tag").inner_text()
+    assert "Voting" in page.locator("main .govuk-tag").inner_text()
 
     # Three paper voters, without accounts, before their batch.
     page.goto(f"/panel/pots/{pot_id}/paper/")
@@ -133,8 +133,10 @@ def test_an_auditor_downloads_the_audit_package_and_pb_verify_accepts_it(
     pot_id = server.ids["published"]
     page.goto(f"/pots/{pot_id}/results")
     check(page, axe_source, what="results for the auditor")
-    # The fingerprint the council prints on the pot's pages (and its notices).
-    fingerprint = page.locator("p.fingerprint code.hash").inner_text().strip()
+    # The fingerprint the council prints on "Check the results" (and its notices).
+    page.goto(f"/check-the-results?pot={pot_id}")
+    fingerprint = page.locator("p.pb-fingerprint code.pb-hash").inner_text().strip()
+    page.goto(f"/pots/{pot_id}/results")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the audit package").click()
     path = tmp_path / download.value.suggested_filename
@@ -178,7 +180,7 @@ def test_the_public_pages_fit_a_phone_and_pass_axe(make_page, server, axe_source
         page.goto(url)
         check(page, axe_source, what=name)
         fits(page, 360)
-        controls = "main button, main input:not([type=hidden]), main select, main a.button"
+        controls = "main button, main input:not([type=hidden]), main select, main a.govuk-button"
         if page.locator(controls).count():
             tap_targets(page, controls)
         if name in ("results", "dashboard"):
@@ -235,7 +237,7 @@ def test_the_panel_pages_fit_a_phone_and_pass_axe(make_page, server, axe_source,
         page.goto(url)
         check(page, axe_source, what=name)
         fits(page, 360)
-        controls = "main button, main input:not([type=hidden]), main select, main a.button"
+        controls = "main button, main input:not([type=hidden]), main select, main a.govuk-button"
         if page.locator(controls).count():
             tap_targets(page, controls)
         shot(page, screenshots, f"panel-{name}-{js}-360")

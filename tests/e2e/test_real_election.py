@@ -22,5 +22,8 @@ def test_the_real_election_speaks_zloty_and_says_what_is_not_known(
     assert "PLN1,000,000" in text and "£" not in text
     assert "agrees with the official outcome" in text
     assert "Not known" in text  # who could vote, and so turnout
-    assert "None: the source names no tie-break lottery" in text
+    assert "Equal Shares" in text  # the rule in words
+    page.goto(f"/check-the-results?pot={server.ids['real']}")
+    assert "None: the source names no tie-break lottery" in page.locator("main").inner_text()
+    page.goto(f"/pots/{server.ids['real']}/results")
     assert "21 April 2023" in text  # published on the source's end date

@@ -40,7 +40,7 @@ def _vote(page, axe_source, screenshots, js, pot_id, method, choose):
     assert page.get_by_role("heading", level=1).inner_text() == "Your vote is recorded"
     _visit(page, axe_source, f"{method} receipt")
     shot(page, screenshots, f"receipt-{method}-{js}-{PHONE}")
-    return page.locator(".receipt code").inner_text()
+    return page.locator(".pb-receipt code").inner_text()
 
 
 def test_a_resident_registers_proposes_votes_four_ways_and_checks_a_receipt(
@@ -52,11 +52,11 @@ def test_a_resident_registers_proposes_votes_four_ways_and_checks_a_receipt(
     # Register; a first try with nothing filled in shows linked errors.
     page.goto("/")
     _visit(page, axe_source, "home")
-    tap_targets(page, "header nav a, header nav button")
+    tap_targets(page, ".govuk-service-navigation a, .govuk-service-navigation button")
     page.get_by_role("link", name="Register").click()
     _visit(page, axe_source, "register")
     page.get_by_role("button", name=re.compile("Register|Create", re.I)).click()
-    summary = page.locator(".error-summary")
+    summary = page.locator(".govuk-error-summary")
     assert summary.is_visible() and "There is a problem" in summary.inner_text()
     assert page.title().startswith("Error")
     email_box = page.get_by_label("E-mail address")
@@ -191,7 +191,7 @@ def test_the_whole_vote_works_with_the_keyboard_alone(make_page, server, js, wid
     _focus_is_visible(page)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith("/ballot")
+    assert page.url.endswith("/ballot/review")  # post/redirect/get: a page of its own
     _tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Cast my vote'")
     _focus_is_visible(page)
     with page.expect_navigation():

@@ -105,7 +105,7 @@ def test_the_codes_page_counts_each_batch(client, panel, pot):
     page = client.get(f"/panel/pots/{pot.id}/codes")
     assert page.status_code == 200
     row = re.search(r"Spring post</a></td>(.*?)</tr>", page.text, re.S).group(1)
-    assert re.findall(r'class="num">(\d+)<', row) == ["4", "1", "1"]
+    assert re.findall(r'--numeric pb-num">(\d+)<', row) == ["4", "1", "1"]
     assert format_code(second.code) in page.text and "Returned" in page.text
 
 
@@ -139,7 +139,8 @@ def test_the_printable_sheet_has_a_slip_per_unused_code(client, panel, pot):
     body = text(page)
     assert PRINTED.findall(body) == [format_code(c.code) for c in codes[1:]]
     assert body.count(pot.name) >= 3
-    assert body.count(f"http://127.0.0.1:5000/pots/{pot.id}/ballot/prove") == 2
+    # No BASE_URL in the tests: the address the (test) server listens on.
+    assert body.count(f"http://localhost/pots/{pot.id}/ballot/prove") == 2
     assert "print.css" in body and "style=" not in body
 
 

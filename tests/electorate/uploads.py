@@ -6,6 +6,8 @@ import io
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from tests.html import markup
+
 
 def post_file(client, url: str, data: bytes, filename: str = "list.csv", **fields):
     """POST a multipart form with one file under "file".
@@ -33,5 +35,6 @@ def upload_and_preview(client, url: str, content: str | bytes):
 
 
 def text(response) -> str:
-    """The page's text with HTML entities decoded, for comparing with messages."""
-    return html.unescape(response.get_data(as_text=True))
+    """The page's text with HTML entities decoded and class attributes dropped (tests.html),
+    for comparing with messages and markup."""
+    return markup(html.unescape(response.get_data(as_text=True)))

@@ -60,7 +60,7 @@ class Session:
     def post(self, path, expect=None, **data):
         response = self.client.post(path, data=data)
         if expect is not None:
-            problem = re.search(r'<div class="error-summary".*?</div>', response.text, re.S)
+            problem = re.search(r'<div class="govuk-error-summary".*?</div>', response.text, re.S)
             assert response.status_code == expect, (
                 path,
                 response.status_code,
@@ -178,6 +178,7 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
         review.format(ids["Orchard (duplicate)"], "merge"),
         expect=303,
         into=str(ids["Community orchard"]),
+        confirm="y",  # a merge cannot be undone: the panel ticks to confirm it
     )
     panel.post(review.format(ids["Moon landing"], "not-feasible"), expect=422, note="")
     panel.post(
@@ -233,8 +234,11 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
     # Ballot rules are frozen once voting opens.
     panel.post(phase, expect=303, action="open_voting")
     pot = db.session.get(Pot, pot_id)
-    assert pot.seed_sha256 and pot.seed_sha256 in panel.get(f"/pots/{pot_id}").text
-    assert pot.seed not in panel.get(f"/pots/{pot_id}").text
+    # The commitment is published for auditors on "Check the results", not on the pot's page.
+    check = panel.get(f"/check-the-results?pot={pot_id}").text
+    assert pot.seed_sha256 and pot.seed_sha256 in check
+    assert pot.seed not in check
+    assert pot.seed_sha256 not in panel.get(f"/pots/{pot_id}").text
     frozen = panel.post(
         f"/panel/pots/{pot_id}/settings",
         expect=409,
@@ -259,7 +263,8 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
             assert page.status_code == 403
             voter.post(f"/pots/{pot_id}/ballot/prove", expect=303, **proofs[voter.user.id])
         form = _ballot_form(method, ballot_ids)
-        review_page = voter.post(f"/pots/{pot_id}/ballot", expect=200, **form)
+        review_page = voter.post(f"/pots/{pot_id}/ballot", expect=303, **form)
+        review_page = voter.get(review_page.headers["Location"])
         nonce = re.search(r'name="nonce" value="([^"]+)"', review_page.text).group(1)
         voter.post(f"/pots/{pot_id}/ballot/cast", expect=303, nonce=nonce, **form)
 
@@ -295,6 +300,10 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
     officer_b.post(f"{paper}/batches", expect=303, number="1", ballots=wrong)
     side_by_side = officer_b.get(f"{paper}/batches/1")
     assert "Entries differ" in side_by_side.text and "No: differs" in side_by_side.text
+    # The entries side by side name the projects, not ids in brackets ("[6, 7]").
+    assert not re.search(r"<td[^>]*>\s*[\[{]", side_by_side.text)
+    entries = re.findall(r'data-label="First entry"[^>]*>(.*?)</td>', side_by_side.text)
+    assert entries and all("Youth club sessions" in e for e in entries), entries
     paper_ballots = db.session.scalars(
         select(Ballot).where(Ballot.pot_id == pot_id, Ballot.channel == "paper")
     ).all()
@@ -315,7 +324,9 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
     panel.post(f"/panel/pots/{pot_id}/tally", expect=303)
     preview = panel.get(f"/panel/pots/{pot_id}/tally")
     assert "Preview (version 1, not published)" in preview.text
-    assert panel.get(f"/pots/{pot_id}/results").status_code == 404  # not public yet
+    not_yet = panel.get(f"/pots/{pot_id}/results")  # not public yet: says so, shows nothing
+    assert not_yet.status_code == 200 and "not published yet" in not_yet.text
+    assert "Funded projects" not in not_yet.text
     assert panel.post(f"/panel/pots/{pot_id}/publish").status_code == 422  # no confirmation
     assert publish_through(panel.client, pot).status_code == 303
 
@@ -342,7 +353,7 @@ def test_a_pot_from_set_up_to_published_results(app, world, outbox, method, mode
     assert published.outcome["total_cost"] == direct.total_cost
     page = panel.client.get(f"/pots/{pot_id}/results")
     assert page.status_code == 200
-    assert pot.seed in page.text
+    assert pot.seed in panel.client.get(f"/check-the-results?pot={pot_id}").text
     titles = {str(p.id): p.title for p in db.session.scalars(select(Proposal))}
     for funded in direct.selected:
         assert titles[funded] in page.text
@@ -352,7 +363,8 @@ def test_a_correction_is_a_new_publication_and_the_old_one_stays(app, world):
     pot = world.voting_pot
     panel = Session(app, make_user(roles=[("panel", world.north.id)]))
     voter = Session(app, make_user())
-    review = voter.post(f"/pots/{pot.id}/ballot", expect=200, choices=[str(world.on_ballot[0].id)])
+    review = voter.post(f"/pots/{pot.id}/ballot", expect=303, choices=[str(world.on_ballot[0].id)])
+    review = voter.get(review.headers["Location"])
     nonce = re.search(r'name="nonce" value="([^"]+)"', review.text).group(1)
     voter.post(
         f"/pots/{pot.id}/ballot/cast", expect=303, nonce=nonce, choices=[str(world.on_ballot[0].id)]

@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import select
 
 from pb.audit.models import AuditEvent
@@ -50,9 +52,20 @@ def test_merge_and_the_ballot_take_only_reviewed_proposals(client, login, world)
         client.post(f"/panel/proposals/{duplicate.id}/ballot", data={"on_ballot": "1"}).status_code
         == 409
     )
+    # Irreversible: nothing pre-selected, and refused without the confirmation box.
+    page = client.get(f"/panel/proposals/{duplicate.id}/review").text
+    options = re.search(r'<select[^>]*id="into"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert options.startswith('<option value="">Choose a proposal</option>')
+    assert "selected" not in options
+    unconfirmed = client.post(f"/panel/proposals/{duplicate.id}/merge", data={"into": str(keep.id)})
+    assert unconfirmed.status_code == 422 and "cannot be undone" in unconfirmed.text
+    assert duplicate.status == "submitted"
+    unchosen = client.post(f"/panel/proposals/{duplicate.id}/merge", data={"confirm": "y"})
+    assert unchosen.status_code == 422
+    assert "Choose the proposal to merge this one into." in unchosen.text
     assert (
         client.post(
-            f"/panel/proposals/{duplicate.id}/merge", data={"into": str(keep.id)}
+            f"/panel/proposals/{duplicate.id}/merge", data={"into": str(keep.id), "confirm": "y"}
         ).status_code
         == 303
     )

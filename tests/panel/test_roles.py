@@ -70,3 +70,21 @@ def test_the_database_refuses_a_second_identical_grant_with_null_ward_or_pot(wor
     db.session.flush()
     with pytest.raises(sqlalchemy.exc.IntegrityError), db.session.begin_nested():
         db.session.add(RoleGrant(user_id=user.id, role=role, ward_id=ward_id, pot_id=pot_id))
+
+
+def test_the_audit_log_reads_in_words_with_names_and_dates(client, login, world):
+    from tests.factories import make_pot, make_proposal
+
+    pot = make_pot(world.council, world.north, phase="review")
+    panel = make_user(roles=[("panel", world.north.id)], display_name="Priya Patel")
+    keep = make_proposal(pot, status="feasible", title="Keep this one")
+    duplicate = make_proposal(pot, status="submitted")
+    login(panel)
+    merged = client.post(
+        f"/panel/proposals/{duplicate.id}/merge", data={"into": str(keep.id), "confirm": "y"}
+    )
+    assert merged.status_code == 303
+    page = client.get(f"/panel/pots/{pot.id}/audit").text
+    assert "A proposal was merged into another" in page and "Priya Patel" in page
+    assert "proposal.merged" not in page  # no event codes
+    assert "{&#34;" not in page and '{"' not in page  # no raw JSON

@@ -76,10 +76,13 @@ def text_of(fragment: str) -> str:
 
 
 def summary(page: str) -> dict[str, str]:
-    """The page's <dl class="summary"> lists as {term: description}, in words."""
-    lists = re.findall(r'<dl class="summary">(.*?)</dl>', page, re.S)
+    """The page's summary lists (GOV.UK's <dl class="govuk-summary-list">) as
+    {term: description}, in words."""
+    lists = re.findall(r'<dl class="govuk-summary-list[^"]*">(.*?)</dl>', page, re.S)
     assert lists, "no summary list on the page"
     pairs = [
-        p for found in lists for p in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", found, re.S)
+        p
+        for found in lists
+        for p in re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", found, re.S)
     ]
     return {text_of(term): text_of(value) for term, value in pairs}

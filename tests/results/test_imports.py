@@ -87,6 +87,19 @@ def test_ids_names_money_and_cells_are_the_sources(imported):
     assert imported.council.name == "Testowo" and imported.ward.name == "Centrum"
 
 
+def test_latitude_and_longitude_become_the_proposals_place(imported):
+    proposals = _proposals(imported)
+    assert (proposals["L010"].latitude, proposals["L010"].longitude) == (51.75, 19.45)
+    assert proposals["L011"].latitude is None and proposals["L011"].longitude is None
+
+
+def test_a_place_off_the_earth_is_kept_as_written_but_not_placed(app):
+    pot = import_pabulib(SOURCE.replace("1;51.75;19.45;green", "1;151.75;19,45;green"))
+    db.session.flush()
+    park = _proposals(pot)["L010"]
+    assert park.latitude is None and park.source["latitude"] == "151.75"
+
+
 def test_meta_votes_and_the_official_outcome_are_kept(imported):
     source = imported_source(imported)
     assert source.meta["district"] == "Śródmieście"
@@ -132,12 +145,15 @@ def test_what_the_file_does_not_say_is_not_known(imported, client):
     facts = summary(page)
     assert facts["Could vote"].startswith("Not known")
     assert facts["Turnout"].startswith("Not known")
-    assert facts["Tie-break seed"].startswith("None")
+    # The seed and its commitment are for auditors: on "Check the results", not here.
+    check = summary(client.get(f"/check-the-results?pot={imported.id}").text)
+    assert check["Tie-break seed"].startswith("None")
+    assert check["Tie-break commitment"].startswith("None")
     assert facts["Published"].startswith("20 September 2022")
     assert "PLN1,000.50" in page and "£" not in page
     assert "L010 in the source" in page
     dashboard = client.get(f"/goes-local?council={imported.council_id}&year=2022").text
-    assert "annual budget</dt><dd>Not known</dd>" in dashboard
+    assert summary(dashboard)["Testowo's annual budget"] == "Not known"
 
 
 def test_the_results_page_says_whether_pb_agrees_with_the_official_outcome(imported, client):

@@ -23,7 +23,9 @@ def _count(model, **where):
 
 
 def _review(client, pot, choices):
-    response = client.post(f"/pots/{pot.id}/ballot", data={"choices": choices})
+    response = client.post(
+        f"/pots/{pot.id}/ballot", data={"choices": choices}, follow_redirects=True
+    )
     nonce = re.search(r'name="nonce" value="([^"]+)"', response.text)
     return response, nonce.group(1) if nonce else None
 
@@ -224,7 +226,41 @@ def test_a_ballot_takes_few_statements(client, login, world):
         assert client.get(response.headers["Location"]).status_code == 200
     # The ballot page and the cast also look for a paper vote by the same person (a near match
     # the unique keys cannot see); the cast locks the pot and writes no audit event.
-    budget = {"ballot page": 5, "review": 4, "cast": 10, "receipt": 2}
+    # The review step is two requests since it became post/redirect/get (the POST checks the
+    # ballot, the GET shows it); each checks eligibility as the one request did, so 2 x 4.
+    budget = {"ballot page": 5, "review": 8, "cast": 10, "receipt": 2}
     sent = {"ballot page": ballot_page, "review": review, "cast": cast, "receipt": receipt}
     over = {step: statements for step, statements in sent.items() if len(statements) > budget[step]}
     assert not over, over
+
+
+def test_the_review_step_is_post_redirect_get(client, login, world):
+    """Back and reload on the review page show it again (a GET), never "resubmit the form?",
+    and the kept draft cannot become a second vote."""
+    pot = world.voting_pot
+    alpha, bravo, _ = world.on_ballot
+    login(make_user())
+    posted = client.post(f"/pots/{pot.id}/ballot", data={"choices": [alpha.id]})
+    assert posted.status_code == 303
+    assert posted.headers["Location"].endswith(f"/pots/{pot.id}/ballot/review")
+    first = client.get(f"/pots/{pot.id}/ballot/review")
+    again = client.get(f"/pots/{pot.id}/ballot/review")  # a reload
+    assert first.status_code == again.status_code == 200
+    assert "Check your choices" in again.text and alpha.title in again.text
+    assert bravo.title not in again.text
+    assert again.headers["Cache-Control"] == "no-store"
+    assert _count(SealedBallot) == 0  # reviewing stores nothing
+    nonce = re.search(r'name="nonce" value="([^"]+)"', again.text).group(1)
+    assert _cast(client, pot, [alpha.id], nonce).status_code == 303
+    # After the cast the draft is gone: the review page sends the voter back to the ballot,
+    # and a nonce from it could not cast again (the participation is already recorded).
+    after = client.get(f"/pots/{pot.id}/ballot/review")
+    assert after.status_code in (302, 303, 403, 409)
+    assert _count(SealedBallot) == 1
+
+
+def test_the_review_page_without_a_draft_goes_back_to_the_ballot(client, login, world):
+    login(make_user())
+    response = client.get(f"/pots/{world.voting_pot.id}/ballot/review")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/pots/{world.voting_pot.id}/ballot")

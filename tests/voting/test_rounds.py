@@ -15,7 +15,9 @@ from tests.factories import make_pot, make_proposal, make_user
 
 
 def _vote(client, pot, proposal, user=None):
-    review = client.post(f"/pots/{pot.id}/ballot", data={"choices": [str(proposal.id)]})
+    review = client.post(
+        f"/pots/{pot.id}/ballot", data={"choices": [str(proposal.id)]}, follow_redirects=True
+    )
     nonce = re.search(r'name="nonce" value="([^"]+)"', review.text)
     # No review page (refused): a well-formed nonce all the same, so the cast is tried.
     return client.post(

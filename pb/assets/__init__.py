@@ -1,0 +1,1 @@
+"""The community asset register: places and offers residents and groups can use."""

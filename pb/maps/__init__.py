@@ -1,0 +1,1 @@
+"""Maps residents can use with or without JavaScript: proposals, funded projects, wards."""

@@ -1,0 +1,1 @@
+"""Places: ward boundaries, points, point-in-polygon and map projection (no views)."""

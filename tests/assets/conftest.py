@@ -1,0 +1,1 @@
+from tests.places.conftest import bounded  # noqa: F401  (the fixture, shared)
