@@ -27,14 +27,17 @@ def test_the_panel_gives_a_pot_its_welsh_and_polish_text(client, login, world):
         "cy": {"name": "Cronfa'r Gogledd", "description": "Arian ar gyfer y ward."}
     }
     welsh = client.get(f"/pots/{pot.id}?lang=cy").text
-    assert "<h1>Cronfa&#39;r Gogledd</h1>" in welsh
+    assert '<h1 class="govuk-heading-l">Cronfa&#39;r Gogledd</h1>' in welsh
     assert "Heb ei gyfieithu eto" not in welsh
     polish = client.get(f"/pots/{pot.id}?lang=pl").text
     # No Polish yet: the English original, marked, in its own language.
-    assert '<h1><span lang="en-GB">North fund</span></h1>' in polish
+    assert '<h1 class="govuk-heading-l"><span lang="en-GB">North fund</span></h1>' in polish
     assert "Jeszcze nie przetłumaczono: wyświetlono w języku: angielski." in polish
     english = client.get(f"/pots/{pot.id}").text
-    assert "<h1>North fund</h1>" in english and "translation-note" not in english
+    assert (
+        '<h1 class="govuk-heading-l">North fund</h1>' in english
+        and "translation-note" not in english
+    )
 
 
 def test_proposal_titles_and_summaries_in_the_reader_s_language(client, login, world):
@@ -46,7 +49,9 @@ def test_proposal_titles_and_summaries_in_the_reader_s_language(client, login, w
     )
     assert response.status_code == 303
     page = client.get(f"/proposals/{proposal.id}?lang=pl").text
-    assert "<h1>Ogród Alfa</h1>" in page and "Nowy ogród dla sąsiadów." in page
+    assert (
+        '<h1 class="govuk-heading-l">Ogród Alfa</h1>' in page and "Nowy ogród dla sąsiadów." in page
+    )
     listing = client.get(f"/pots/{world.voting_pot.id}/proposals?lang=pl").text
     assert "Ogród Alfa" in listing
     assert '<span lang="en-GB">Bravo benches</span>' in listing  # not translated yet

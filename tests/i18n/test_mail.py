@@ -37,8 +37,9 @@ def test_the_proposer_is_told_in_their_language_not_the_panel_s(client, login, w
     note = "The land belongs to the railway."
     assert client.post(url, data={"note": note}).status_code == 303
     mail = outbox.last_to("ola@example.org")
-    assert mail.subject == "Twoja propozycja „Ławki w parku”"
-    assert "Panel okręgu ocenił ją i uznał za niewykonalną" in mail.body
+    assert mail.subject == "Oceniono: „Ławki w parku”"
+    assert "Panel okręgu ocenił „Ławki w parku”" in mail.body
+    assert "uznał, że nie jest wykonalna" in mail.body
     assert note in mail.body
     # The panel member's own page stayed in English.
     assert 'lang="en-GB"' in client.get(f"/panel/pots/{pot.id}").text
