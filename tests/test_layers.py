@@ -5,9 +5,9 @@ import ast
 from pathlib import Path
 
 PB = Path(__file__).resolve().parents[1] / "pb"
-AREAS = ["admin", "api", "assets", "audit", "auth", "councils", "dashboard", "delivery",
-         "electorate",
-         "jobs", "panel", "paper", "pots", "proposals", "results", "voting"]  # fmt: skip
+AREAS = ["admin", "api", "assets", "audit", "auth", "conversation", "councils", "dashboard",
+         "delivery", "electorate", "jobs", "meetings", "panel", "paper", "pots", "proposals",
+         "results", "voting"]  # fmt: skip
 
 # Lowest first; a module belongs to the layer of the longest prefix it starts with. Keep this in
 # step with ARCHITECTURE.md.
@@ -15,7 +15,7 @@ LAYERS = [
     ("tally", ["pb.tally"]),
     ("core", ["pb.__version__", "pb.extensions", "pb.sqlite", "pb.columns", "pb.timeutil",
               "pb.i18n", "pb.money", "pb.input", "pb.transaction", "pb.redirects", "pb.mail",
-              "pb.jobs"]),
+              "pb.jobs", "pb.storage"]),
     ("tables", [f"pb.{area}.models" for area in AREAS]),
     ("web helpers", ["pb.http", "pb.access", "pb.forms", "pb.charts", "pb.csvimport"]),
     ("audit log", ["pb.audit", "pb.audit.services", "pb.audit.chain", "pb.audit.signing",
@@ -28,6 +28,8 @@ LAYERS = [
     ("proposals", ["pb.proposals"]),
     ("electorate", ["pb.electorate"]),
     ("voting", ["pb.voting"]),
+    ("meetings", ["pb.meetings"]),
+    ("conversation", ["pb.conversation"]),
     ("results", ["pb.results"]),
     ("audit package", ["pb.audit.package", "pb.audit.verify", "pb.audit.pabulib_export",
                        "pb.audit.keytrust", "pb.audit.shapes"]),

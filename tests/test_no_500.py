@@ -6,6 +6,7 @@ from sqlalchemy import select
 from pb.electorate.models import AccessCodeBatch
 from pb.extensions import db
 from pb.jobs import Job
+from pb.mail import FailedMail
 from pb.paper.models import PaperBatch
 from tests.factories import make_comment, make_meeting, make_picture, make_user
 
@@ -34,8 +35,11 @@ def _real_ids(world, proposal_id) -> dict:
         select(PaperBatch).where(PaperBatch.pot_id == pot.id).order_by(PaperBatch.number)
     ) or PaperBatch(pot_id=pot.id, number=1)
     codes = AccessCodeBatch(pot_id=pot.id, label="Letters")
+    mail = FailedMail(
+        to="x@example.org", subject="Hi", raw=b"Subject: Hi\n\nHi", error="refused", attempts=5
+    )
     grant = make_user(roles=[("panel", world.north.id)]).roles[0]
-    db.session.add_all([job, batch, codes])
+    db.session.add_all([job, batch, codes, mail])
     db.session.commit()
     return {
         "pot_id": pot.id,
@@ -45,6 +49,7 @@ def _real_ids(world, proposal_id) -> dict:
         "number": batch.number,
         "batch_id": codes.id,
         "grant_id": grant.id,
+        "mail_id": mail.id,
         "token": "bad.token",
         "comment_id": make_comment(world.on_ballot[0], make_user()).id,
         "picture_id": make_picture(world.on_ballot[0]).id,

@@ -23,7 +23,7 @@ from pb.auth.tokens import make_token, read_token
 from pb.conversation import follows
 from pb.conversation.models import Notice
 from pb.extensions import db
-from pb.http import absolute_url
+from pb.http import absolute_url, base_url
 from pb.mail import queue_mail, recipient_locale
 from pb.pots.models import Pot
 from pb.timeutil import today, utcnow
@@ -39,7 +39,7 @@ def _link(endpoint: str, **values) -> str:
     """An absolute link for mail, also outside a request (a CLI command, a job, the seed)."""
     if has_request_context():
         return absolute_url(endpoint, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+    with current_app.test_request_context(base_url=base_url()):
         return absolute_url(endpoint, **values)
 
 

@@ -12,12 +12,13 @@ from huey import crontab
 
 from pb.conversation import notify
 from pb.extensions import db
+from pb.http import base_url
 from pb.jobs import huey, worker_app
 
 
 def _mail_context():
     # Mail links are absolute on BASE_URL; url_for needs a request to build them from.
-    return current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+    return current_app.test_request_context(base_url=base_url())
 
 
 def run_reminders(on: date | None = None) -> int:

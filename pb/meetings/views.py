@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.access import manage_pot, may_manage_pot, public, public_pot, requires, sees_pot, signed_in
-from pb.http import absolute_url, get_or_404, render_form
+from pb.http import absolute_url, base_url, get_or_404, render_form
 from pb.meetings import services
 from pb.meetings.forms import MeetingForm
 from pb.meetings.models import Meeting
@@ -17,7 +17,7 @@ bp = Blueprint("meetings", __name__)
 
 
 def _domain() -> str:
-    return current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0] or "pb.localhost"
+    return base_url().split("//", 1)[-1].split("/", 1)[0] or "pb.localhost"
 
 
 def _ics(meetings, name: str, filename: str) -> Response:

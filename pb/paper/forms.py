@@ -3,7 +3,8 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from pb.forms import PostcodeField
@@ -66,3 +67,16 @@ class PaperBatchForm(FlaskForm):
     ballots = TextAreaField(
         _l("Ballots, one per line"), validators=[InputRequired(_l("Type in the batch's ballots."))]
     )
+    # Which hub session the bundle came from (pb.meetings), so officers can trace it.
+    meeting_id = SelectField(
+        _l("Community hub it came from"), coerce=str, default="", validate_choice=True
+    )
+
+    def __init__(self, meetings=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_id.choices = [SelectChoice("", _("Not from a hub meeting"))] + [
+            SelectChoice(str(m.id), m.label) for m in meetings
+        ]
+
+    def meeting(self) -> int | None:
+        return int(self.meeting_id.data) if self.meeting_id.data else None

@@ -38,7 +38,7 @@ def _forms(method, ids):
 
 def _cast(app, pot, data):
     client = _login(app, make_user())
-    review = client.post(f"/pots/{pot.id}/ballot", data=data)
+    review = client.post(f"/pots/{pot.id}/ballot", data=data, follow_redirects=True)
     assert review.status_code == 200, review.text
     nonce = re.search(r'name="nonce" value="([^"]+)"', review.text).group(1)
     response = client.post(f"/pots/{pot.id}/ballot/cast", data={**data, "nonce": nonce})
