@@ -74,14 +74,14 @@ def test_a_resident_registers_votes_and_checks_a_receipt_in_welsh(
     address = f"cymraeg-{js}@example.org"
     page.goto("/")
     # The language link works without JavaScript: a plain link, remembered in the session.
-    page.locator('header a[hreflang="cy"]').click()
+    page.locator('.pb-language-switch a[hreflang="cy"]').click()
     _in(page, axe_source, phrases, "cy", "home", PHONE)
 
     page.goto("/register")
     _in(page, axe_source, phrases, "cy", "register", PHONE)
     _submit(page)
-    assert page.locator(".error-summary").is_visible()
-    assert "Rhowch eich cyfeiriad e-bost." in page.locator(".error-summary").inner_text()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Rhowch eich cyfeiriad e-bost." in page.locator(".govuk-error-summary").inner_text()
     _in(page, axe_source, phrases, "cy", "register with errors", PHONE)
     page.get_by_label("Cyfeiriad e-bost").fill(address)
     page.get_by_label("Eich enw").fill(f"Gwen {js}")
@@ -122,7 +122,7 @@ def test_a_resident_registers_votes_and_checks_a_receipt_in_welsh(
     _in(page, axe_source, phrases, "cy", "review", PHONE)
     _submit(page, f"/pots/{pot}/ballot/cast")
     _in(page, axe_source, phrases, "cy", "receipt", PHONE)
-    receipt = page.locator(".receipt code").inner_text()
+    receipt = page.locator(".pb-receipt code").inner_text()
 
     page.goto("/receipts/check")
     _in(page, axe_source, phrases, "cy", "check a receipt", PHONE)
@@ -138,7 +138,7 @@ def test_a_panel_member_opens_and_publishes_a_pot_in_polish(
     page = make_page()
     pot = server.ids[f"polish-{js}"]
     page.goto("/login")
-    page.locator('header a[hreflang="pl"]').click()
+    page.locator('.pb-language-switch a[hreflang="pl"]').click()
     _in(page, axe_source, phrases, "pl", "log in")
     page.get_by_label("Adres e-mail").fill("panel@example.org")
     page.get_by_label("Hasło").fill(DEMO_PASSWORD)
