@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format install dev bench clean chromium assets leaflet
+.PHONY: run test lint format install dev bench clean chromium assets leaflet translations catalogs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pb needs Python 3.11 or newer"'
@@ -42,8 +42,15 @@ $(LEAFLET): node_modules/.installed
 leaflet: $(LEAFLET)
 
 assets: static/vendor/pb.css $(LEAFLET)
-install: $(VENV)/.installed static/vendor/pb.css
-dev: $(VENV)/.dev-installed node_modules/.installed static/vendor/pb.css $(LEAFLET)
+install: $(VENV)/.installed static/vendor/pb.css catalogs
+dev: $(VENV)/.dev-installed node_modules/.installed static/vendor/pb.css $(LEAFLET) catalogs
+
+# Translations (TRANSLATING.md): `make translations` extracts every marked string and updates
+# pb/translations/*/LC_MESSAGES/messages.po; the compiled .mo files are built, never committed.
+translations: $(VENV)/.installed
+	$(BIN)/python -m pb.catalogs update
+catalogs: $(VENV)/.installed
+	@$(BIN)/python -m pb.catalogs compile
 
 run: export PB_ENV ?= development
 run: export BASE_URL ?= http://$(HOST):$(PORT)
@@ -54,7 +61,7 @@ run: install  ## migrate, seed the demo when the database is empty, serve on 127
 	$(BIN)/pb worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/pb run --host $(HOST) --port $(PORT)
 
-test: dev  ## the whole suite, end-to-end in Chromium too (PYTEST_ARGS='-m "not e2e"' skips those)
+test: dev catalogs  ## the whole suite, end-to-end in Chromium too (PYTEST_ARGS='-m "not e2e"' skips those)
 	@case '$(PYTEST_ARGS)' in *'not e2e'*) ;; *) $(MAKE) --no-print-directory chromium ;; esac
 	$(BIN)/pytest $(PYTEST_ARGS)
 

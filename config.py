@@ -81,6 +81,12 @@ class Config:
     # Flask-Babel: British English until a reader chooses another language.
     BABEL_DEFAULT_LOCALE = "en_GB"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    # pb's own catalogs, then any folders in PB_TRANSLATIONS (";"-separated): a council can add
+    # a language from a catalog alone (TRANSLATING.md).
+    BABEL_TRANSLATION_DIRECTORIES = ";".join(
+        [str(BASE_DIR / "pb" / "translations")]
+        + [part for part in os.environ.get("PB_TRANSLATIONS", "").split(";") if part.strip()]
+    )
 
     # Outgoing mail: SMTP when MAIL_SERVER is set, otherwise .eml files in the outbox.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

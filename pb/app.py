@@ -9,8 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 import pb
 from config import get_config
+from pb import i18n, security
 from pb import input as request_input
-from pb import security
 from pb.audit import signing
 from pb.councils import identity
 from pb.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -41,7 +41,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         if db.engine.dialect.name == "sqlite":
             make_transactional(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -65,6 +65,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     from pb.delivery.views import bp as delivery_bp
     from pb.delivery.views import public_bp as we_did_bp
     from pb.electorate.views import bp as electorate_bp
+    from pb.languages.views import bp as languages_bp
     from pb.maps.views import bp as maps_bp
     from pb.meetings.views import bp as meetings_bp
     from pb.panel.conversation import bp as moderation_bp
@@ -102,13 +103,14 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
         mail_admin_bp,
         pictures_bp,
         meetings_bp,
+        languages_bp,
     ):
         app.register_blueprint(blueprint)
 
     app.add_template_filter(_money, "money")
     app.add_template_filter(_reason, "reason")
     app.add_template_filter(explain.in_order, "in_order")
-    app.add_template_filter(_day, "day")
+    i18n.register_template_helpers(app)
     app.add_template_filter(_rule_words, "rule_words")
     app.jinja_env.globals["app_version"] = pb.__version__
     app.jinja_env.globals["signing_fingerprint"] = signing.fingerprint_of
@@ -123,18 +125,11 @@ def _money(amount, currency: str) -> str:
     return format_money(amount, currency)
 
 
-def _day(value) -> str:
-    """The `day` filter: "19 December 2026", in the reader's language (Babel)."""
-    from flask_babel import format_date
-
-    return format_date(value, "d MMMM y")
-
-
 def _rule_words(rule: str) -> str:
     """The `rule_words` filter: a counting rule in words ("Equal Shares, topped up")."""
     from pb.pots.models import RULE_WORDS
 
-    return RULE_WORDS.get(rule, rule)
+    return str(RULE_WORDS.get(rule, rule))
 
 
 def _reason(project: dict, currency: str) -> str:

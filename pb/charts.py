@@ -8,6 +8,10 @@ scales to the page (viewBox, width 100%), so it stays readable on a 360px phone.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from pb.i18n import number, percent
 from pb.money import minor_from_json
 
 WIDTH = 360
@@ -25,8 +29,20 @@ def shorten(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+def _score(n: int, score_word: str) -> str:
+    if score_word == "point":
+        return ngettext("%(num)s point", "%(num)s points", n)
+    return ngettext("%(num)s vote", "%(num)s votes", n)
+
+
+def _count(n: int, word: str) -> str:
+    """ "3 pots", "1 ballot": each word its own message, so every language can inflect it."""
+    forms = {
+        "pot": ngettext("%(num)s pot", "%(num)s pots", n),
+        "project": ngettext("%(num)s project", "%(num)s projects", n),
+        "ballot": ngettext("%(num)s ballot", "%(num)s ballots", n),
+    }
+    return forms[word]
 
 
 def _scale(value: float, largest: float, span: float) -> float:
@@ -92,12 +108,16 @@ def results_chart(
         start = running if project["selected"] else spent
         if project["selected"]:
             running += cost
-        title = titles.get(project["project_id"], f"Project {project['project_id']}")
+        title = titles.get(project["project_id"]) or _("Project %(id)s", id=project["project_id"])
         rows.append(
             ProjectRow(
                 title=title,
                 label=shorten(title),
-                text=f"{_plural(project['score'], score_word)}, {money(cost)}",
+                text=_(
+                    "%(score)s, %(money)s",
+                    score=_score(project["score"], score_word),
+                    money=money(cost),
+                ),
                 funded=project["selected"],
                 y=HEADER + index * ROW,
                 vote_width=_scale(project["score"], top_score, column),
@@ -107,16 +127,36 @@ def results_chart(
         )
     budget_x = round(money_x + _scale(budget, axis, column), 1)
     funded = sum(1 for p in projects if p["selected"])
-    desc = (
-        f"{_plural(len(projects), 'project')}: {funded} funded, costing {money(spent)} "
-        f"of the {money(budget)} budget, leaving {money(budget - spent)}. "
-        "Left: each project's "
-        f"{score_word}s. Right: funded projects' costs added up in the order they were chosen, "
-        "against the budget line; unfunded projects' costs in outline after them. "
-        "The table below gives every figure."
+    left = (
+        _("Left: each project's points.")
+        if score_word == "point"
+        else _("Left: each project's votes.")
+    )
+    desc = " ".join(
+        [
+            _(
+                "%(projects)s: %(funded)s funded, costing %(spent)s of the %(budget)s budget, "
+                "leaving %(left)s.",
+                projects=_count(len(projects), "project"),
+                funded=number(funded),
+                spent=money(spent),
+                budget=money(budget),
+                left=money(budget - spent),
+            ),
+            left,
+            _(
+                "Right: funded projects' costs added up in the order they were chosen, against "
+                "the budget line; unfunded projects' costs in outline after them. The table "
+                "below gives every figure."
+            ),
+        ]
     )
     return ResultsChart(
-        title=f"{score_word.capitalize()}s and cost of every project, with the budget line",
+        title=(
+            _("Points and cost of every project, with the budget line")
+            if score_word == "point"
+            else _("Votes and cost of every project, with the budget line")
+        ),
         desc=desc,
         height=HEADER + len(projects) * ROW + PAD,
         rows=rows,
@@ -124,9 +164,9 @@ def results_chart(
         money_x=money_x,
         column=column,
         budget_x=budget_x,
-        budget_label=f"Budget {money(budget)}",
+        budget_label=_("Budget %(money)s", money=money(budget)),
         budget_anchor="end" if budget_x > money_x + column / 2 else "start",
-        score_heading=f"{score_word.capitalize()}s",
+        score_heading=_("Points") if score_word == "point" else _("Votes"),
     )
 
 
@@ -177,7 +217,7 @@ def bar_chart(
     largest = max([full, *(max(i.value, i.inner or 0) for i in items)])
     bars = [
         Bar(
-            title=f"{item.label}: {item.text}",
+            title=_("%(label)s: %(text)s", label=item.label, text=item.text),
             label=shorten(item.label, 40),
             text=item.text,
             y=top + index * AREA_ROW,
@@ -205,19 +245,24 @@ def goes_local_charts(figures: dict, money: Callable[[int], str]) -> list[BarCha
             BarItem(
                 a["area"],
                 a["amount_per_resident"] or 0,
-                "no population figure"
+                _("no population figure")
                 if a["amount_per_resident"] is None
-                else f"{money(a['amount_per_resident'])} a resident",
+                else _("%(money)s a resident", money=money(a["amount_per_resident"])),
             )
             for a in areas
         ],
-        title=f"Money per resident by area, {year}",
+        title=_("Money per resident by area, %(year)s", year=year),
         desc="; ".join(
-            f"{a['area']}: {money(a['amount'])} in {_plural(a['pots'], 'pot')}"
+            _(
+                "%(area)s: %(money)s in %(pots)s",
+                area=a["area"],
+                money=money(a["amount"]),
+                pots=_count(a["pots"], "pot"),
+            )
             + (
                 ""
                 if a["amount_per_resident"] is None
-                else f", {money(a['amount_per_resident'])} a resident"
+                else ", " + _("%(money)s a resident", money=money(a["amount_per_resident"]))
             )
             for a in areas
         )
@@ -228,41 +273,57 @@ def goes_local_charts(figures: dict, money: Callable[[int], str]) -> list[BarCha
             BarItem(
                 a["area"],
                 a["funded"],
-                f"{money(a['funded'])} funded, {money(a['delivered'])} delivered",
+                _(
+                    "%(funded)s funded, %(delivered)s delivered",
+                    funded=money(a["funded"]),
+                    delivered=money(a["delivered"]),
+                ),
                 inner=a["delivered"],
             )
             for a in areas
         ],
-        title=f"Money funded and delivered by area, {year}",
+        title=_("Money funded and delivered by area, %(year)s", year=year),
         desc="; ".join(
-            f"{a['area']}: {money(a['funded'])} funded for "
-            f"{_plural(a['funded_projects'], 'project')}, {money(a['delivered'])} "
-            f"delivered"
+            _(
+                "%(area)s: %(funded)s funded for %(projects)s, %(delivered)s delivered",
+                area=a["area"],
+                funded=money(a["funded"]),
+                projects=_count(a["funded_projects"], "project"),
+                delivered=money(a["delivered"]),
+            )
             for a in areas
         )
         + ".",
-        legend=[("bar-main", "Funded"), ("bar-delivered", "Delivered")],
+        legend=[("bar-main", _("Funded")), ("bar-delivered", _("Delivered"))],
     )
     turnout = bar_chart(
         [
             BarItem(
                 a["area"],
                 a["turnout_percent"] or 0,
-                "not counted yet"
+                _("not counted yet")
                 if a["turnout_percent"] is None
-                else f"{a['turnout_percent']:.1f}% of {a['eligible']:,}",
+                else _(
+                    "%(percent)s of %(eligible)s",
+                    percent=percent(a["turnout_percent"]),
+                    eligible=number(a["eligible"]),
+                ),
             )
             for a in areas
         ],
-        title=f"Turnout by area, {year}",
+        title=_("Turnout by area, %(year)s", year=year),
         full=100,
         desc="; ".join(
             f"{a['area']}: "
             + (
-                "no counted vote yet"
+                _("no counted vote yet")
                 if a["turnout_percent"] is None
-                else f"{_plural(a['ballots'], 'ballot')} from {a['eligible']:,} eligible "
-                f"residents, {a['turnout_percent']:.1f}%"
+                else _(
+                    "%(ballots)s from %(eligible)s eligible residents, %(percent)s",
+                    ballots=_count(a["ballots"], "ballot"),
+                    eligible=number(a["eligible"]),
+                    percent=percent(a["turnout_percent"]),
+                )
             )
             for a in areas
         )

@@ -9,8 +9,10 @@ import json
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, NoAppException, with_appcontext
+from flask_babel import gettext as _
 
 from pb import create_app
+from pb.i18n import number
 from pb.tally.cli import tally_command
 
 
@@ -35,18 +37,33 @@ def demo_command() -> None:
 
     keys = demo.seed()
     if keys is None:
-        click.echo("The database already has data; demo data not added.")
+        click.echo(_("The database already has data; demo data not added."))
     else:
         for pot_name, code in keys.items():
             click.echo(
-                f"Ballot key of {pot_name} (demo only: a real council's key is shown once, "
-                f"to its holders): {code}"
+                _(
+                    "Ballot key of %(pot_name)s (demo only: a real council's key is shown "
+                    "once, to its holders): %(code)s",
+                    pot_name=pot_name,
+                    code=code,
+                )
             )
         imported = demo.import_real_election()
         if imported:
-            click.echo(f"Imported a real election, published with its audit package: {imported}")
+            click.echo(
+                _(
+                    "Imported a real election, published with its audit package: %(imported)s",
+                    imported=imported,
+                )
+            )
         else:
-            click.echo(f"({demo.REAL_ELECTION} not found in {demo.pabulib_dir()}; skipped.)")
+            click.echo(
+                _(
+                    "(%(REAL_ELECTION)s not found in %(pabulib_dir)s; skipped.)",
+                    REAL_ELECTION=demo.REAL_ELECTION,
+                    pabulib_dir=demo.pabulib_dir(),
+                )
+            )
     demo.print_logins()
 
 
@@ -102,7 +119,7 @@ def audit_package_command(pot_id: int, output: str) -> None:
     except package.NotPublished as exc:
         raise click.ClickException(str(exc)) from None
     Path(output).write_bytes(data)
-    click.echo(f"wrote {output} ({len(data):,} bytes)")
+    click.echo(_("wrote %(output)s (%(n)s bytes)", output=output, n=number(len(data))))
 
 
 # `pb verify` exit codes: the package holds and its key is the council's; it does not hold;
@@ -160,25 +177,32 @@ def verify_command(
             if ok:
                 click.echo(f"ok    {name}" + (f" ({detail})" if detail else ""))
         for line in report.failures:
-            click.echo(f"FAIL  {line}")
-        package_failed = [n for n, ok, _ in report.checks if not ok and not n.startswith("receipt")]
+            click.echo(_("FAIL  %(line)s", line=line))
+        package_failed = [
+            n for n, ok, _detail in report.checks if not ok and not n.startswith("receipt")
+        ]
         if not report.ok and not package_failed:
             # Only the receipt failed: say so, rather than casting doubt on the package.
-            malformed = any(n == "receipt" for n, ok, _ in report.checks if not ok)
+            malformed = any(n == "receipt" for n, ok, _detail in report.checks if not ok)
             click.echo(
-                "The receipt code is malformed; the package's own checks all pass."
+                _("The receipt code is malformed; the package's own checks all pass.")
                 if malformed
-                else "Your receipt was not found in this package; the package's own checks "
-                "all pass. Check the code, and that this is the package of the pot you voted in."
+                else _(
+                    "Your receipt was not found in this package; the package's own checks "
+                    "all pass. Check the code, and that this is the package of the pot you "
+                    "voted in."
+                )
             )
         elif not report.ok:
-            click.echo("The package does NOT hold.")
+            click.echo(_("The package does NOT hold."))
         elif report.confirmed and report.trust is not None:  # confirmed implies a trust
-            click.echo(f"ok    key confirmed ({report.trust.detail})")
-            click.echo("The package holds.")
+            click.echo(_("ok    key confirmed (%(detail)s)", detail=report.trust.detail))
+            click.echo(_("The package holds."))
         else:
-            click.echo(f"UNCONFIRMED  key: {report.trust.detail if report.trust else ''}")
-            click.echo("The package is consistent, but its signing key is NOT confirmed.")
+            click.echo(
+                _("UNCONFIRMED  key: %(value)s", value=report.trust.detail if report.trust else "")
+            )
+            click.echo(_("The package is consistent, but its signing key is NOT confirmed."))
     if not report.ok:
         ctx.exit(EXIT_FAILED)
     ctx.exit(EXIT_CONFIRMED if report.confirmed else EXIT_UNCONFIRMED)
@@ -239,8 +263,10 @@ def signing_key_create(council_id, from_pem) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"{council.name}: signing key {key.fingerprint}")
-    click.echo("Print this fingerprint on the council's notices; pb shows it on every pot page.")
+    click.echo(
+        _("%(name)s: signing key %(fingerprint)s", name=council.name, fingerprint=key.fingerprint)
+    )
+    click.echo(_("Print this fingerprint on the council's notices; pb shows it on every pot page."))
 
 
 @signing_key_group.command("rotate")
@@ -261,8 +287,19 @@ def signing_key_rotate(council_id, overlap_days) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"{council.name}: new signing key {key.fingerprint}")
-    click.echo(f"The previous key stays valid for {overlap_days} days. Publish the new key list.")
+    click.echo(
+        _(
+            "%(name)s: new signing key %(fingerprint)s",
+            name=council.name,
+            fingerprint=key.fingerprint,
+        )
+    )
+    click.echo(
+        _(
+            "The previous key stays valid for %(overlap_days)s days. Publish the new key list.",
+            overlap_days=overlap_days,
+        )
+    )
 
 
 @signing_key_group.command("list")
@@ -279,10 +316,17 @@ def signing_key_list(council_id, output) -> None:
     document = signing.key_list(council)
     for entry in document["keys"]:
         until = entry["valid_until"] or "now"
-        click.echo(f"{entry['fingerprint']}  valid {entry['valid_from']} to {until}")
+        click.echo(
+            _(
+                "%(fingerprint)s  valid %(valid_from)s to %(until)s",
+                fingerprint=entry["fingerprint"],
+                valid_from=entry["valid_from"],
+                until=until,
+            )
+        )
     if output:
         Path(output).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        click.echo(f"wrote {output}")
+        click.echo(_("wrote %(output)s", output=output))
 
 
 def _import_problem(exc: Exception) -> str:
@@ -364,11 +408,17 @@ def import_pabulib_command(files, population) -> None:
             )
         db.session.commit()
         package.store(pot)  # built once, served as a file
-        click.echo(f"{path}: pot {pot.id}, {pot.name}")
+        click.echo(_("%(path)s: pot %(id)s, %(name)s", path=path, id=pot.id, name=pot.name))
         if key is not None:
-            click.echo(f"{pot.council.name}: new signing key {key.fingerprint}")
+            click.echo(
+                _(
+                    "%(name)s: new signing key %(fingerprint)s",
+                    name=pot.council.name,
+                    fingerprint=key.fingerprint,
+                )
+            )
         for line in import_report(pot):
-            click.echo(f"  {line}")
+            click.echo(_("  %(line)s", line=line))
 
 
 @cli.command("import-wards")
@@ -439,7 +489,7 @@ def export_pabulib_command(pot_id: int, output: str) -> None:
     if pot is None or not published:
         raise click.ClickException(f"pot {pot_id} has no published results")
     pabulib.write(ballots_file(pot, published[0]), output)
-    click.echo(f"{output}: {pot.name}")
+    click.echo(_("%(output)s: %(name)s", output=output, name=pot.name))
 
 
 @cli.command("backup")
@@ -453,7 +503,7 @@ def backup_command(file: str) -> None:
         backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"backed up to {file}")
+    click.echo(_("backed up to %(file)s", file=file))
 
 
 @cli.command("restore")
@@ -474,7 +524,7 @@ def restore_command(file: str, yes: bool) -> None:
         backup.restore(url, file)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"restored {file}")
+    click.echo(_("restored %(file)s", file=file))
 
 
 def main() -> None:

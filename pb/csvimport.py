@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+
+from pb.i18n import number
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -53,8 +56,11 @@ def read_upload(storage, max_bytes: int | None = None) -> str:
     data = storage.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise CsvFileError(
-            f"The file is larger than {max_bytes // (1024 * 1024)} MB. "
-            "Split it into smaller files and upload them one at a time."
+            _(
+                "The file is larger than %(value)s MB. Split it into smaller files and "
+                "upload them one at a time.",
+                value=max_bytes // (1024 * 1024),
+            )
         )
     return decode(data)
 
@@ -66,11 +72,15 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CsvFileError(
-            f"The file is not UTF-8 text (the first problem is on line {line:,}). "
-            'In your spreadsheet, save it as "CSV UTF-8 (comma delimited)" and upload it again.'
+            _(
+                "The file is not UTF-8 text (the first problem is on line %(line)s). In"
+                ' your spreadsheet, save it as "CSV UTF-8 (comma delimited)" and upload'
+                " it again.",
+                line=number(line),
+            )
         ) from None
     if not text.strip():
-        raise CsvFileError("The file is empty.")
+        raise CsvFileError(_("The file is empty."))
     return text
 
 
@@ -95,7 +105,10 @@ def read_rows(
             break
         except csv.Error as exc:
             errors.append(
-                (line, f"This line cannot be read as CSV ({exc}), nor anything after it.")
+                (
+                    line,
+                    _("This line cannot be read as CSV (%(exc)s), nor anything after it.", exc=exc),
+                )
             )
             break
         if not any(cell.strip() for cell in record):
@@ -105,8 +118,11 @@ def read_rows(
             continue
         if len(rows) >= max_rows:
             raise CsvFileError(
-                f"The file has more than {max_rows:,} rows. "
-                "Split it into smaller files and upload them one at a time."
+                _(
+                    "The file has more than %(max_rows)s rows. Split it into smaller files "
+                    "and upload them one at a time.",
+                    max_rows=number(max_rows),
+                )
             )
         values = {column.key: "" for column in columns}
         values.update(
@@ -115,9 +131,9 @@ def read_rows(
         )
         rows.append(Row(line, values))
     if positions is None:
-        raise CsvFileError("The file is empty.")
+        raise CsvFileError(_("The file is empty."))
     if not rows and not errors:
-        raise CsvFileError("The file has a header row but no rows under it.")
+        raise CsvFileError(_("The file has a header row but no rows under it."))
     return rows, errors
 
 
@@ -138,7 +154,10 @@ def _find_columns(header: list[str], columns: tuple[Column, ...]) -> dict[str, i
             f"{column.label} (headed {' or '.join(column.headers)})" for column in missing
         )
         raise CsvFileError(
-            f"The first row must name the columns. This file has no column for: {wanted}."
+            _(
+                "The first row must name the columns. This file has no column for: %(wanted)s.",
+                wanted=wanted,
+            )
         )
     return positions
 

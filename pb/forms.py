@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
 from wtforms import DateField, StringField
 from wtforms.validators import ValidationError
 
@@ -19,7 +20,7 @@ class PostcodeField(StringField):
 
     def pre_validate(self, form):
         if self.data and normalise_postcode(self.data) is None:
-            raise ValidationError("Enter a real UK postcode, like SW1A 1AA.")
+            raise ValidationError(_("Enter a real UK postcode, like SW1A 1AA."))
 
 
 # The most any amount may be, in minor units: far above any council's budget, and far enough
@@ -56,7 +57,7 @@ class MoneyField(StringField):
             if self.data > MAX_AMOUNT:
                 self.data = None
                 most = format_money(MAX_AMOUNT, self.currency)
-                raise ValidationError(f"Enter an amount of at most {most}.")
+                raise ValidationError(_("Enter an amount of at most %(most)s.", most=most))
 
 
 def use_currency(form, currency: str) -> None:
@@ -75,4 +76,4 @@ class BirthDateField(DateField):
 
     def pre_validate(self, form):
         if self.data is not None and not (date(1900, 1, 1) <= self.data <= date.today()):
-            raise ValidationError("Enter your date of birth, which must be in the past.")
+            raise ValidationError(_("Enter your date of birth, which must be in the past."))

@@ -13,15 +13,17 @@ import re
 from typing import Any
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 # The largest value of an INTEGER primary key (PostgreSQL's `integer`, SQLite's fits it too).
 MAX_ID = 2**31 - 1
 _ID = re.compile(r"[0-9]{1,10}")
 
-NUL_MESSAGE = (
+NUL_MESSAGE = _l(
     "What you sent contains a NUL character (\\0), which cannot be stored. "
-    "Remove it (it often comes from copying out of another program) and try again."
+    "Remove it (it often comes from copying out of another program) and try"
+    " again."
 )
 
 

@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -164,7 +165,7 @@ def run(job_id: int) -> None:
         return  # already done (a retried message) or gone: nothing doubled
     job.status = JobStatus.RUNNING.value
     job.started_at = utcnow()
-    job.progress = "Working on it."
+    job.progress = _("Working on it.")
     db.session.commit()
     try:
         url = HANDLERS[job.kind](job)
@@ -173,7 +174,7 @@ def run(job_id: int) -> None:
         return
     except Exception:
         log.exception("job %s (%s) failed", job_id, job.kind)
-        _fail(job_id, "Something went wrong; nothing was changed. Try again.")
+        _fail(job_id, _("Something went wrong; nothing was changed. Try again."))
         return
     job.status = JobStatus.DONE.value
     job.finished_at = utcnow()

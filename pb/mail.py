@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pb import transaction
 from pb.extensions import Model, db
+from pb.i18n import current_locale, html_lang
 from pb.jobs import huey
 from pb.timeutil import utcnow
 
@@ -58,36 +59,45 @@ class FailedMail(Model):
 
 
 def recipient_locale(user) -> str:
-    """The language to write to `user` in: theirs once accounts have one, else the default."""
+    """The language to write to `user` in: their account's (User.locale), else the default."""
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en_GB")
     return (getattr(user, "locale", None) if user is not None else None) or default
 
 
 def queue_mail(
     to: str,
-    subject: str,
+    subject,
     template: str,
     *,
+    locale: str | None = None,
     unsubscribe_url: str | None = None,
     **context,
 ) -> None:
     """Render a mail now and queue it for sending when the current transaction commits.
 
-    ``context["user"]``, when given, is the recipient: the mail is written in their language.
-    ``unsubscribe_url`` adds the one-click List-Unsubscribe headers (RFC 2369 and RFC 8058).
+    The subject (a lazy string, or a function of no arguments) and the body are rendered in
+    `locale`, else the language of ``context["user"]`` (the recipient's account), else the
+    current reader's: so a mail is in the recipient's language whether a request or a
+    background job sends it. ``unsubscribe_url`` adds the one-click List-Unsubscribe headers
+    (RFC 2369 and RFC 8058).
     """
-    with force_locale(recipient_locale(context.get("user"))):
+    user = context.get("user")
+    if locale is None:
+        locale = recipient_locale(user) if getattr(user, "locale", None) else current_locale()
+    with force_locale(locale):
+        title = subject() if callable(subject) else str(subject)
         body = render_template(template, unsubscribe_url=unsubscribe_url, **context)
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = title
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="pb.localhost")
     if unsubscribe_url:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
+    message["Content-Language"] = html_lang(locale)  # after set_content, which clears Content-*
     queue_raw(bytes(message))
 
 

@@ -13,11 +13,17 @@ from flask import g
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
-from pb import create_app
+from pb import catalogs, create_app, i18n
 from pb.extensions import db, limiter
 from tests import factories
 
 POSTGRES_URL = os.environ.get("PB_TEST_DATABASE_URL")
+
+
+def pytest_sessionstart(session):
+    # The app reads compiled catalogs (.mo), which are built, never committed: build them
+    # here too, so a plain `pytest` sees the translations `make test` would.
+    catalogs.compile_all()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -80,8 +86,11 @@ class _OneConnectionSession(Session):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(app):
-    """Rate-limit counters and log-in lockouts start from zero in every test."""
+    """Rate-limit counters and log-in lockouts start from zero in every test; so does the
+    council's choice of languages, which pb.i18n keeps for a while."""
     limiter.reset()
+    # As a council that has not chosen yet: every language with a catalog, English first.
+    i18n.remember_council_languages(None, None)
 
 
 @pytest.fixture(autouse=True)

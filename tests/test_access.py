@@ -90,6 +90,11 @@ ACCESS = {
     "api.results": EVERYONE,
     "api.goes_local": EVERYONE,
     "api.unknown": EVERYONE,
+    # Languages: the switch for everyone, the council's choice and content translations for staff.
+    "languages.choose": EVERYONE,
+    "languages.settings": ADMIN,
+    "languages.pot": MANAGE,
+    "languages.proposal": MANAGE,
     # Supports, comments and follows (issue 18): residents act, the panel moderates.
     "conversation.support": LOGGED_IN,
     "conversation.supports_outcome": EVERYONE,
@@ -162,6 +167,7 @@ def _fill(app, rule, world):
         "number": 1,
         "grant_id": 999999,
         "filename": "pb.css",
+        "code": "cy",
         "comment_id": getattr(world, "comment_id", 1),
         "picture_id": getattr(world, "picture_id", 1),
         "meeting_id": getattr(world, "meeting_id", 1),

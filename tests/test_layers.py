@@ -14,8 +14,8 @@ AREAS = ["admin", "api", "assets", "audit", "auth", "conversation", "councils", 
 LAYERS = [
     ("tally", ["pb.tally"]),
     ("core", ["pb.__version__", "pb.extensions", "pb.sqlite", "pb.columns", "pb.timeutil",
-              "pb.money", "pb.input", "pb.transaction", "pb.redirects", "pb.mail", "pb.jobs",
-              "pb.storage"]),
+              "pb.i18n", "pb.money", "pb.input", "pb.transaction", "pb.redirects", "pb.mail",
+              "pb.jobs", "pb.storage"]),
     ("tables", [f"pb.{area}.models" for area in AREAS]),
     ("web helpers", ["pb.http", "pb.access", "pb.forms", "pb.charts", "pb.csvimport"]),
     ("audit log", ["pb.audit", "pb.audit.services", "pb.audit.chain", "pb.audit.signing",
@@ -34,9 +34,10 @@ LAYERS = [
     ("audit package", ["pb.audit.package", "pb.audit.verify", "pb.audit.pabulib_export",
                        "pb.audit.keytrust", "pb.audit.shapes"]),
     ("panel, paper, delivery, dashboard, api, admin",
-     ["pb.panel", "pb.paper", "pb.delivery", "pb.dashboard", "pb.api", "pb.admin", "pb.maps"]),
+     ["pb.panel", "pb.paper", "pb.delivery", "pb.dashboard", "pb.api", "pb.admin", "pb.maps",
+      "pb.languages"]),
     ("web", ["pb", "pb.app", "pb.models", "pb.cli", "pb.demo", "pb.entry", "pb.security",
-             "pb.backup", "pb.create_app"]),
+             "pb.backup", "pb.create_app", "pb.catalogs"]),
 ]  # fmt: skip
 # Imports against the order that are there on purpose, each with its reason.
 ALLOWED = {

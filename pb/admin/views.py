@@ -1,6 +1,7 @@
 """Council admins give and take away roles."""
 
 from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.access import admin, requires
@@ -28,7 +29,10 @@ def index():
         except services.DuplicateGrant as exc:
             form.form_errors.append(str(exc))
         else:
-            flash(f"{form.user.email} is now {grant.label.lower()}.", "success")
+            flash(
+                _("%(email)s is now %(role)s.", email=form.user.email, role=grant.label.lower()),
+                "success",
+            )
             return redirect(url_for("admin.index"), code=303)
     return render_form("admin/roles.html", form, grants=services.grants())
 
@@ -38,10 +42,10 @@ def index():
 def revoke(grant_id: int):
     grant = get_or_404(RoleGrant, grant_id)
     if grant.user_id == current_user.id and grant.role == "admin":
-        flash("You cannot remove your own admin role.", "error")
+        flash(_("You cannot remove your own admin role."), "error")
         return redirect(url_for("admin.index"), code=303)
     services.revoke_role(current_user, grant)
-    flash("The role has been removed.", "success")
+    flash(_("The role has been removed."), "success")
     return redirect(url_for("admin.index"), code=303)
 
 
@@ -51,8 +55,8 @@ def sign_out_everywhere():
     """End every session of an account at once (a lost phone, a shared computer, a leak)."""
     form = SignOutForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("admin.index"), code=303)
     services.sign_out_everywhere(current_user, form.user)
-    flash(f"{form.user.email} has been signed out everywhere.", "success")
+    flash(_("%(email)s has been signed out everywhere.", email=form.user.email), "success")
     return redirect(url_for("admin.index"), code=303)

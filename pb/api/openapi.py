@@ -61,6 +61,23 @@ def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _translations(fields: tuple[str, ...]) -> dict:
+    """The other languages' versions: {"cy": {"name": "...", ...}}, keyed by locale code."""
+    version = {
+        "type": "object",
+        "properties": {name: TEXT for name in fields},
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "additionalProperties": version,
+        "description": "The text in the council's other languages, by locale code (cy, pl...); "
+        "a language missing here, or a field missing in it, is not translated yet.",
+    }
+
+
+LANGUAGE = {**TEXT, "description": "BCP 47 tag of the language the main text is written in."}
+
 SCHEMAS = {
     "Error": _object(
         {
@@ -78,6 +95,8 @@ SCHEMAS = {
             "id": ID,
             "name": TEXT,
             "description": TEXT,
+            "language": LANGUAGE,
+            "translations": _translations(("name", "description")),
             "area": {**TEXT, "description": 'The ward\'s name, or "All wards".'},
             "ward_code": _nullable({**TEXT, "description": "ONS ward code; null: council-wide."}),
             "year": {"type": "integer"},
@@ -134,6 +153,8 @@ SCHEMAS = {
             "id": ID,
             "title": TEXT,
             "summary": TEXT,
+            "language": LANGUAGE,
+            "translations": _translations(("title", "summary")),
             "cost_minor": MINOR,
             "category": {"type": "string", "enum": list(CATEGORIES)},
             "status": {"type": "string", "enum": list(STATUSES)},

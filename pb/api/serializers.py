@@ -11,6 +11,7 @@ names or reaches a person (proposers, voters, panel members) ever goes in.
 from datetime import UTC, date, datetime
 
 from pb.http import absolute_url
+from pb.i18n import html_lang
 from pb.money import minor_from_json
 from pb.pots.models import Phase, Pot
 from pb.proposals.models import Proposal
@@ -33,12 +34,24 @@ def timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat()
 
 
+def _versions(row, fields: tuple[str, ...]) -> dict:
+    """Every translation of the row's text, as stored (all languages, whatever the reader's)."""
+    out = {}
+    for code, values in sorted((row.translations or {}).items()):
+        kept = {name: values[name] for name in fields if values.get(name)}
+        if kept:
+            out[code] = kept
+    return out
+
+
 def pot(pot: Pot, proposal_count: int) -> dict:
     published = pot.phase == Phase.PUBLISHED
     return {
         "id": pot.id,
         "name": pot.name,
         "description": pot.description,
+        "language": html_lang(pot.council.source_locale),
+        "translations": _versions(pot, ("name", "description")),
         "area": pot.ward.name if pot.ward else ALL_WARDS,
         "ward_code": pot.ward.code if pot.ward else None,
         "year": pot.year,
@@ -85,6 +98,8 @@ def proposal(proposal: Proposal) -> dict:
         "id": proposal.id,
         "title": proposal.title,
         "summary": proposal.summary,
+        "language": html_lang(proposal.pot.council.source_locale),
+        "translations": _versions(proposal, ("title", "summary")),
         "cost_minor": proposal.cost,
         "category": proposal.category,
         "status": proposal.status,

@@ -1,6 +1,7 @@
 """The open data API: read-only JSON for anyone, errors included, described by openapi.json."""
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from pb.access import public, requires
@@ -40,7 +41,7 @@ def _read_only():
         response.headers["Access-Control-Allow-Methods"] = ", ".join(READ_METHODS)
         return response
     if request.method not in READ_METHODS:
-        raise MethodNotAllowed(READ_METHODS, "The open data API is read-only: use GET.")
+        raise MethodNotAllowed(READ_METHODS, _("The open data API is read-only: use GET."))
     return None
 
 
@@ -65,13 +66,13 @@ def _unexpected_error(error: Exception):
     if current_app.testing:
         raise error  # tests must see the traceback
     current_app.logger.exception("unexpected error in the API")
-    return error_response(500, "Something went wrong on our side.")
+    return error_response(500, _("Something went wrong on our side."))
 
 
 def _pot_or_404(pot_id: int):
     pot = services.visible_pot(pot_id)
     if pot is None:
-        abort(404, f"There is no pot with id {pot_id}.")
+        abort(404, _("There is no pot with id %(pot_id)s.", pot_id=pot_id))
     return pot
 
 
@@ -108,7 +109,7 @@ def results(pot_id: int):
     pot = _pot_or_404(pot_id)
     published, titles = services.published_results(pot)
     if not published:
-        abort(404, f"The results of pot {pot_id} are not published yet.")
+        abort(404, _("The results of pot %(pot_id)s are not published yet.", pot_id=pot_id))
     return jsonify(serializers.results(pot, published, titles))
 
 
@@ -124,7 +125,7 @@ def goes_local():
         abort(400, str(exc))
     council = dashboard.current_council()
     if council is None:
-        abort(404, "No council has been set up yet.")
+        abort(404, _("No council has been set up yet."))
     if year is None:
         year = dashboard.default_year(council)
     figures = dashboard.goes_local(year, council)
@@ -158,4 +159,4 @@ def geo_assets():
 @_route("/<path:unknown>")
 @requires(public)
 def unknown(unknown: str):
-    abort(404, "There is nothing at this address; see /api/v1/openapi.json.")
+    abort(404, _("There is nothing at this address; see /api/v1/openapi.json."))

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,10 +15,10 @@ if TYPE_CHECKING:
     from pb.councils.models import Postcode
 
 ROLES = {
-    "admin": "Council admin",
-    "panel": "Ward panel member",
-    "officer": "Polling officer",
-    "auditor": "Auditor",
+    "admin": _l("Council admin"),
+    "panel": _l("Ward panel member"),
+    "officer": _l("Polling officer"),
+    "auditor": _l("Auditor"),
 }
 
 
@@ -43,6 +44,8 @@ class User(UserMixin, Model):
     notify: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
     # Part of the login session id: bumping it (password reset) logs out every other session.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # The language chosen with the language link (pb.i18n); mail to the user is written in it.
+    locale: Mapped[str | None] = mapped_column(String(20))
 
     roles: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -161,7 +164,7 @@ class RoleGrant(Model):
 
     @property
     def label(self) -> str:
-        return ROLES.get(self.role, self.role)
+        return str(ROLES.get(self.role, self.role))
 
 
 class LoginSession(Model):

@@ -5,6 +5,7 @@ from datetime import date
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from pb.audit.services import record
@@ -13,6 +14,7 @@ from pb.auth.models import User
 from pb.auth.tokens import CONFIRM, RESET, TokenError, make_token, read_token
 from pb.extensions import db
 from pb.http import absolute_url
+from pb.i18n import current_locale
 from pb.mail import queue_mail
 from pb.timeutil import utcnow
 
@@ -45,8 +47,9 @@ def register(
         hash_password(password)
         queue_mail(
             existing.email,
-            "Someone tried to register with your e-mail address",
+            _l("Someone tried to register with your e-mail address"),
             "mail/already_registered.txt",
+            locale=existing.locale,
             user=existing,
             login_url=absolute_url("auth.login"),
             reset_url=absolute_url("auth.forgot_password"),
@@ -58,6 +61,8 @@ def register(
         password_hash=hash_password(password),
         postcode=postcode,
         date_of_birth=date_of_birth,
+        # The language they registered in: later mail is written in it.
+        locale=current_locale(),
     )
     db.session.add(user)
     db.session.flush()
@@ -70,8 +75,9 @@ def send_confirmation(user: User) -> None:
     token = make_token(CONFIRM, {"user": user.id, "email": user.email})
     queue_mail(
         user.email,
-        "Confirm your e-mail address",
+        _l("Confirm your e-mail address"),
         "mail/confirm_email.txt",
+        locale=user.locale,
         user=user,
         url=absolute_url("auth.confirm_email", token=token),
     )
@@ -82,7 +88,7 @@ def confirm_email(token: str) -> User:
     data = read_token(CONFIRM, token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
     user = db.session.get(User, data.get("user"))
     if user is None or user.email != data.get("email"):
-        raise TokenError("This link is not valid. Check you copied all of it.")
+        raise TokenError(_l("This link is not valid. Check you copied all of it."))
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         record("account.email_confirmed", actor=user)
@@ -113,7 +119,7 @@ def request_password_reset(email: str) -> None:
         # the page shown is the same too.
         queue_mail(
             email.strip(),
-            "Password reset: no account with this address",
+            _l("Password reset: no account with this address"),
             "mail/reset_no_account.txt",
             register_url=absolute_url("auth.register"),
         )
@@ -121,8 +127,9 @@ def request_password_reset(email: str) -> None:
     token = make_token(RESET, {"user": user.id, "epoch": user.session_epoch})
     queue_mail(
         user.email,
-        "Reset your password",
+        _l("Reset your password"),
         "mail/reset_password.txt",
+        locale=user.locale,
         user=user,
         url=absolute_url("auth.reset_password", token=token),
     )
@@ -133,7 +140,7 @@ def user_for_reset(token: str) -> User:
     data = read_token(RESET, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, data.get("user"))
     if user is None or user.session_epoch != data.get("epoch"):
-        raise TokenError("This link has already been used. Ask for a new one below.")
+        raise TokenError(_l("This link has already been used. Ask for a new one below."))
     return user
 
 

@@ -1,6 +1,7 @@
 """Signed, expiring links for e-mail confirmation and password reset (itsdangerous)."""
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 CONFIRM = "pb.confirm-email"
@@ -24,9 +25,9 @@ def read_token(purpose: str, token: str, max_age: int) -> dict:
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired:
-        raise TokenError("This link has expired. Ask for a new one below.") from None
+        raise TokenError(_("This link has expired. Ask for a new one below.")) from None
     except BadSignature:
-        raise TokenError("This link is not valid. Check you copied all of it.") from None
+        raise TokenError(_("This link is not valid. Check you copied all of it.")) from None
     if not isinstance(data, dict):
-        raise TokenError("This link is not valid. Check you copied all of it.")
+        raise TokenError(_("This link is not valid. Check you copied all of it."))
     return data

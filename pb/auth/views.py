@@ -1,9 +1,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from pb import redirects
+from pb import i18n, redirects
 from pb.access import public, requires, signed_in
 from pb.auth import lockout, services, sessions
 from pb.auth.forms import (
@@ -21,9 +23,9 @@ from pb.voting import residence
 
 bp = Blueprint("auth", __name__)
 
-LOCKED_MESSAGE = (
-    "There have been too many failed attempts to log in with this e-mail address. "
-    "Wait a few minutes, then try again."
+LOCKED_MESSAGE = _l(
+    "There have been too many failed attempts to log in with this e-mail "
+    "address. Wait a few minutes, then try again."
 )
 
 
@@ -87,7 +89,7 @@ def confirm_email(token: str):
         user = services.confirm_email(token)
     except TokenError as exc:
         return render_template("auth/link_problem.html", message=str(exc), kind="confirm"), 400
-    flash("Thank you, your e-mail address is confirmed.", "success")
+    flash(_("Thank you, your e-mail address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("pots.index"))
     return redirect(url_for("auth.login"))
@@ -98,7 +100,9 @@ def confirm_email(token: str):
 def resend_confirmation():
     if not current_user.email_confirmed:
         services.send_confirmation(current_user)
-    flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
+    flash(
+        _("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success"
+    )
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -115,14 +119,18 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             lockout.record_success(form.email.data)
-            session.clear()  # a fresh session at log-in: nothing carries over from before
+            chosen = session.get(i18n.SESSION_KEY)
+            session.clear()  # a fresh session at log-in: nothing carries over from before,
+            if chosen:  # but the language just chosen, which the account keeps from now on
+                session[i18n.SESSION_KEY] = chosen
+                user.locale = chosen
             sessions.start(user)
             login_user(user)
             response = redirect(_safe_next(request.args.get("next")))
             lockout.remember_device(response, form.email.data)
             return response
         lockout.record_failure(form.email.data)
-        form.form_errors.append("The e-mail address or password is not right.")
+        form.form_errors.append(_("The e-mail address or password is not right."))
     return render_form("auth/login.html", form)
 
 
@@ -132,7 +140,7 @@ def logout():
     sessions.end_current()
     logout_user()
     session.clear()
-    flash("You have logged out.", "info")
+    flash(_("You have logged out."), "info")
     return redirect(url_for("pots.index"))
 
 
@@ -160,7 +168,7 @@ def reset_password(token: str):
         services.reset_password(user, form.password.data)
         logout_user()
         session.clear()
-        flash("Your password has been changed. Log in with the new one.", "success")
+        flash(_("Your password has been changed. Log in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_form("auth/reset_password.html", form)
 
@@ -173,7 +181,7 @@ def account():
         residence.update_details(
             current_user, form.display_name.data, form.postcode.data, form.date_of_birth.data
         )
-        flash("Your details have been saved.", "success")
+        flash(_("Your details have been saved."), "success")
         return redirect(
             _safe_next(request.args.get("next"))
             if request.args.get("next")

@@ -77,6 +77,7 @@ def _send(users, subject, template: str, **context) -> int:
                 user.email,
                 title,
                 template,
+                locale=recipient_locale(user),
                 user=user,
                 digest=False,
                 unsubscribe_url=unsubscribe_url(user),
@@ -94,7 +95,7 @@ def proposal_reviewed(proposal) -> int:
         return 0  # nobody to tell (an imported election, say): no links to build
     return _send(
         audience,
-        lambda: _("Reviewed: \u201c%(title)s\u201d", title=proposal.title),
+        lambda: _("Reviewed: \u201c%(title)s\u201d", title=proposal.shown("title").text),
         "mail/proposal_reviewed.txt",
         proposal=proposal,
         url=_link("proposals.show", proposal_id=proposal.id),
@@ -108,7 +109,7 @@ def supports_result(pot: Pot, outcome) -> int:
         return 0  # nobody to tell (an imported election, say): no links to build
     return _send(
         audience,
-        lambda: _("Supports result: %(pot)s", pot=pot.name),
+        lambda: _("Supports result: %(pot)s", pot=pot.shown("name").text),
         "mail/supports_result.txt",
         pot=pot,
         outcome=outcome,
@@ -131,7 +132,7 @@ def voting_opened(pot: Pot) -> int:
         return 0  # nobody to tell (an imported election, say): no links to build
     return _send(
         audience,
-        lambda: _("Voting is open: %(pot)s", pot=pot.name),
+        lambda: _("Voting is open: %(pot)s", pot=pot.shown("name").text),
         "mail/voting_opened.txt",
         pot=pot,
         days_left=_days_left(pot, today()),
@@ -160,7 +161,7 @@ def send_reminders(on: date | None = None) -> int:
         ]
         reached += _send(
             users,
-            lambda pot=pot: _("Voting closes soon: %(pot)s", pot=pot.name),
+            lambda pot=pot: _("Voting closes soon: %(pot)s", pot=pot.shown("name").text),
             "mail/reminder.txt",
             pot=pot,
             days_left=_days_left(pot, on),
@@ -178,7 +179,7 @@ def results_published(pot: Pot) -> int:
         return 0  # nobody to tell (an imported election, say): no links to build
     return _send(
         audience,
-        lambda: _("Results published: %(pot)s", pot=pot.name),
+        lambda: _("Results published: %(pot)s", pot=pot.shown("name").text),
         "mail/results_published.txt",
         pot=pot,
         url=_link("results.show", pot_id=pot.id),
@@ -192,7 +193,7 @@ def delivery_updated(proposal, update) -> int:
         return 0  # nobody to tell (an imported election, say): no links to build
     return _send(
         audience,
-        lambda: _("Update on \u201c%(title)s\u201d", title=proposal.title),
+        lambda: _("Update on \u201c%(title)s\u201d", title=proposal.shown("title").text),
         "mail/delivery_update.txt",
         proposal=proposal,
         update=update,
@@ -222,6 +223,7 @@ def send_digests(now: datetime | None = None) -> int:
             user.email,
             subject,
             "mail/digest.txt",
+            locale=recipient_locale(user),
             user=user,
             notices=notices,
             unsubscribe_url=unsubscribe_url(user),

@@ -10,11 +10,13 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 class PostcodeUploadForm(FlaskForm):
     file = FileField(
-        "Postcode list (CSV file)",
-        description="In the layout of the ONS postcode directory: a header row, a postcode "
-        "column (pcds, pcd, pcd2 or postcode) and a ward code column (osward, ward_code or "
-        "ward). Other columns are ignored. Up to 5 MB.",
-        validators=[FileRequired("Choose the CSV file of postcodes.")],
+        _l("Postcode list (CSV file)"),
+        description=_l(
+            "In the layout of the ONS postcode directory: a header row, a postcode "
+            "column (pcds, pcd, pcd2 or postcode) and a ward code column (osward, "
+            "ward_code or ward). Other columns are ignored. Up to 5 MB."
+        ),
+        validators=[FileRequired(_l("Choose the CSV file of postcodes."))],
     )
 
 

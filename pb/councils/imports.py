@@ -9,12 +9,14 @@ Postcodes already known move to the ward the file gives; the import is all or no
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
 from pb.audit.services import record
 from pb.councils.models import Postcode, Ward, normalise_postcode
 from pb.csvimport import Column, read_rows
 from pb.extensions import db
+from pb.i18n import number
 from pb.places.geometry import valid_coordinates
 from pb.transaction import atomic
 
@@ -101,13 +103,20 @@ def check_postcodes(text: str) -> PostcodeCheck:
         postcode = normalise_postcode(raw_postcode)
         ward = wards.get(raw_ward.upper())
         if not raw_postcode:
-            problems.append("The postcode is missing.")
+            problems.append(_("The postcode is missing."))
         elif postcode is None:
-            problems.append(f"{raw_postcode!r} is not a UK postcode.")
+            problems.append(
+                _("%(raw_postcode)s is not a UK postcode.", raw_postcode=repr(raw_postcode))
+            )
         if not raw_ward:
-            problems.append("The ward code is missing.")
+            problems.append(_("The ward code is missing."))
         elif ward is None:
-            problems.append(f"{raw_ward!r} is not the ONS code of one of the council's wards.")
+            problems.append(
+                _(
+                    "%(raw_ward)s is not the ONS code of one of the council's wards.",
+                    raw_ward=repr(raw_ward),
+                )
+            )
         latitude, longitude, problem = _location(row.values["latitude"], row.values["longitude"])
         if problem:
             problems.append(problem)
@@ -120,8 +129,14 @@ def check_postcodes(text: str) -> PostcodeCheck:
                 check.errors.append(
                     (
                         row.line,
-                        f"{postcode} is also on line {first_line:,}, in another ward "
-                        f"({first_ward.code} {first_ward.name}).",
+                        _(
+                            "%(postcode)s is also on line %(first_line)s, in another ward (%(code)s"
+                            " %(name)s).",
+                            postcode=postcode,
+                            first_line=number(first_line),
+                            code=first_ward.code,
+                            name=first_ward.name,
+                        ),
                     )
                 )
             continue  # the same postcode and ward twice: once is enough
@@ -139,14 +154,18 @@ def _location(lat_text: str, lon_text: str) -> tuple[float | None, float | None,
     try:
         latitude, longitude = float(lat_text), float(lon_text)
     except ValueError:
-        return None, None, "The latitude and longitude must both be decimal numbers of degrees."
+        return None, None, _("The latitude and longitude must both be decimal numbers of degrees.")
     if latitude == _ONSPD_UNKNOWN_LATITUDE:
         return None, None, None  # the ONSPD's "no location"
     if not valid_coordinates(latitude, longitude):
         return (
             None,
             None,
-            (f"{lat_text}, {lon_text} is not a latitude (-90 to 90) and longitude (-180 to 180)."),
+            _(
+                "%(lat)s, %(lon)s is not a latitude (-90 to 90) and longitude (-180 to 180).",
+                lat=lat_text,
+                lon=lon_text,
+            ),
         )
     return latitude, longitude, None
 

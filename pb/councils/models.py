@@ -39,6 +39,22 @@ class Council(Model):
     website_url: Mapped[str | None] = mapped_column(String(300))
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     logo_type: Mapped[str | None] = mapped_column(String(20))
+    # The languages the council's site offers, as locale codes separated by spaces ("en_GB cy");
+    # None offers every language pb has a catalog for (pb.i18n). British English always stays.
+    languages: Mapped[str | None] = mapped_column(String(200))
+    # The language a reader gets when their browser asks for none the site offers; also the
+    # language the pots' and proposals' own text is written in. None: British English.
+    default_locale: Mapped[str | None] = mapped_column(String(20))
+
+    @property
+    def language_list(self) -> list[str] | None:
+        """The chosen languages as a list, or None when the council has not chosen."""
+        return self.languages.split() if self.languages else None
+
+    @property
+    def source_locale(self) -> str:
+        """The language the council's own text (pot names, proposals) is written in."""
+        return self.default_locale or "en_GB"
 
     wards: Mapped[list["Ward"]] = relationship(back_populates="council", order_by="Ward.name")
 

@@ -21,6 +21,7 @@ from pb.councils.forms import ConfirmImportForm, CouncilIdentityForm, PostcodeUp
 from pb.councils.models import Council
 from pb.csvimport import CsvFileError
 from pb.http import get_or_404, render_form
+from pb.i18n import number
 from pb.transaction import after_commit
 
 bp = Blueprint("councils", __name__, url_prefix="/panel/postcodes")
@@ -60,7 +61,7 @@ def preview(token: str):
         abort(404)
     upload = csvimport.load_upload(_scope(), token)
     if upload is None:
-        flash("That upload has expired or is not yours. Upload the file again.", "error")
+        flash(_("That upload has expired or is not yours. Upload the file again."), "error")
         return redirect(url_for("councils.postcodes"), 303)
     form = ConfirmImportForm()
     problem, status = None, 200
@@ -68,15 +69,23 @@ def preview(token: str):
         try:
             done = imports.import_postcodes(upload.text, current_user)
         except imports.PostcodeImportError:
-            problem, status = "The file has problems now, so nothing was imported.", 422
+            problem, status = _("The file has problems now, so nothing was imported."), 422
         except IntegrityError:
-            problem = "Another import added some of these postcodes at the same time. "
-            problem, status = problem + "Nothing was imported; check the file again.", 409
+            problem = _(
+                "Another import added some of these postcodes at the same time. "
+                "Nothing was imported; check the file again."
+            )
+            status = 409
         else:
             after_commit(lambda: csvimport.discard_upload(token))
             flash(
-                f"Postcodes imported: {done.new:,} new, {done.moved:,} moved to another ward, "
-                f"{done.unchanged:,} unchanged.",
+                _(
+                    "Postcodes imported: %(new)s new, %(moved)s moved to another ward, "
+                    "%(unchanged)s unchanged.",
+                    new=number(done.new),
+                    moved=number(done.moved),
+                    unchanged=number(done.unchanged),
+                ),
                 "success",
             )
             return redirect(url_for("councils.postcodes"), 303)

@@ -7,6 +7,7 @@ downloads (and any API) all show what it returns, so they cannot disagree.
 import csv
 import io
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pb.councils.models import Council, site_council
@@ -21,7 +22,6 @@ from pb.timeutil import today
 from pb.voting.models import Ballot
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-ALL_WARDS = "All wards"
 TOTAL = "Total"
 # Ballots and turnout count once voting has closed: a running count is not shown publicly.
 COUNTED_PHASES = ("closed", "published")
@@ -76,10 +76,16 @@ def parse_year(text: str | None) -> int | None:
         return None
     text = text.strip()
     if not (text.isascii() and text.isdigit() and len(text) == 4):
-        raise YearError(f"Choose a year as four digits, like {today().year}.")
+        raise YearError(_("Choose a year as four digits, like %(year)s.", year=today().year))
     year = int(text)
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise YearError(f"Choose a year from {EARLIEST_YEAR} to {LATEST_YEAR}.")
+        raise YearError(
+            _(
+                "Choose a year from %(EARLIEST_YEAR)s to %(LATEST_YEAR)s.",
+                EARLIEST_YEAR=EARLIEST_YEAR,
+                LATEST_YEAR=LATEST_YEAR,
+            )
+        )
     return year
 
 
@@ -201,7 +207,7 @@ def goes_local(year: int, council: Council | None = None) -> dict:
     """
     council = council or current_council()
     if council is None:
-        raise LookupError("no council has been set up")
+        raise LookupError(_("no council has been set up"))
     pots = list(db.session.scalars(_public_pots(council).where(Pot.year == year)))
     figures = pot_figures(pots)
     budget = council.annual_budget
@@ -219,7 +225,7 @@ def goes_local(year: int, council: Council | None = None) -> dict:
     ]
     council_wide = [figures[p.id] for p in pots if p.ward_id is None]
     if council_wide:
-        areas.append(_row(ALL_WARDS, None, population, council_wide, budget))
+        areas.append(_row(_("All wards"), None, population, council_wide, budget))
     totals = _row(TOTAL, None, population, list(figures.values()), budget)
     return {
         "year": year,

@@ -2,15 +2,18 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from pb.i18n import day
 from pb.proposals.models import DELIVERY_STATUSES
 from pb.timeutil import today
 
-PROGRESS = "Enter the progress as a whole number from 0 to 100."
+PROGRESS = _l("Enter the progress as a whole number from 0 to 100.")
 
 
 def _strip(text):
@@ -31,35 +34,35 @@ class DeliveryUpdateForm(FlaskForm):
     """A dated update on a funded project: where it stands, how far along, and what happened."""
 
     status = RadioField(
-        "Status",
+        _l("Status"),
         choices=[SelectChoice(key, label) for key, label in DELIVERY_STATUSES.items()],
-        invalid_choice_message="Choose the project's status.",
+        invalid_choice_message=_l("Choose the project's status."),
     )
     progress = PercentField(
-        "Progress in percent",
-        description="From 0 to 100. A delivered project is at 100.",
+        _l("Progress in percent"),
+        description=_l("From 0 to 100. A delivered project is at 100."),
         invalid_value_message=PROGRESS,
     )
     on = DateField(
-        "Date of the update",
+        _l("Date of the update"),
         default=today,
-        invalid_value_message="Enter a real date, like 2026-05-31.",
-        validators=[InputRequired("Enter the date of the update.")],
+        invalid_value_message=_l("Enter a real date, like 2026-05-31."),
+        validators=[InputRequired(_l("Enter the date of the update."))],
     )
     text = TextAreaField(
-        "What happened",
-        description="Shown on the project's page, with the date.",
+        _l("What happened"),
+        description=_l("Shown on the project's page, with the date."),
         filters=[_strip],
         validators=[
-            DataRequired("Say what happened."),
-            Length(max=2000, message="Keep the update to 2,000 characters."),
+            DataRequired(_l("Say what happened.")),
+            Length(max=2000, message=_l("Keep the update to 2,000 characters.")),
         ],
     )
     reason = TextAreaField(
-        "Why it was cancelled",
-        description="Only for a cancelled project; shown on its page.",
+        _l("Why it was cancelled"),
+        description=_l("Only for a cancelled project; shown on its page."),
         filters=[_strip],
-        validators=[Length(max=1000, message="Keep the reason to 1,000 characters.")],
+        validators=[Length(max=1000, message=_l("Keep the reason to 1,000 characters."))],
     )
 
     def __init__(self, *args, latest: date | None = None, **kwargs):
@@ -79,12 +82,15 @@ class DeliveryUpdateForm(FlaskForm):
         if field.data is None:
             return
         if field.data > today():
-            raise ValidationError("The date cannot be in the future.")
+            raise ValidationError(_("The date cannot be in the future."))
         if self.latest is not None and field.data < self.latest:
             raise ValidationError(
-                f"The date cannot be before the latest update, {self.latest.strftime('%-d %B %Y')}."
+                _(
+                    "The date cannot be before the latest update, %(day)s.",
+                    day=day(self.latest),
+                )
             )
 
     def validate_reason(self, field):
         if self.status.data == "cancelled" and not field.data:
-            raise ValidationError("Say why the project was cancelled.")
+            raise ValidationError(_("Say why the project was cancelled."))

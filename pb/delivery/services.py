@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb.audit.services import record
@@ -55,7 +56,7 @@ class Delivery:
 
     @property
     def label(self) -> str:
-        return DELIVERY_STATUSES[self.status]
+        return str(DELIVERY_STATUSES[self.status])
 
     @property
     def latest_on(self) -> date | None:
@@ -96,26 +97,29 @@ def add_update(
     """
     if not is_funded(proposal):
         raise NotFundedError(
-            f"\u201c{proposal.title}\u201d was not funded by the published results, "
-            "so it has no delivery to report."
+            _(
+                "“%(title)s” was not funded by the published results, so it has no "
+                "delivery to report.",
+                title=proposal.title,
+            )
         )
     if status not in DELIVERY_STATUSES:
-        raise DeliveryError("Choose one of the listed statuses.")
+        raise DeliveryError(_("Choose one of the listed statuses."))
     text = (text or "").strip()
     reason = (reason or "").strip() or None
     if not text:
-        raise DeliveryError("Say what happened.")
+        raise DeliveryError(_("Say what happened."))
     if status == "cancelled" and reason is None:
-        raise DeliveryError("Say why the project was cancelled.")
+        raise DeliveryError(_("Say why the project was cancelled."))
     if status == "delivered":
         progress = 100
     if progress is None or not 0 <= progress <= 100:
-        raise DeliveryError("Enter the progress as a whole number from 0 to 100.")
+        raise DeliveryError(_("Enter the progress as a whole number from 0 to 100."))
     if on > today():
-        raise DeliveryError("The date cannot be in the future.")
+        raise DeliveryError(_("The date cannot be in the future."))
     newest = proposal.updates[-1].on if proposal.updates else None
     if newest is not None and on < newest:
-        raise DeliveryError("The date cannot be before the latest update.")
+        raise DeliveryError(_("The date cannot be before the latest update."))
 
     update = DeliveryUpdate(
         proposal=proposal,

@@ -1,6 +1,7 @@
 """Panel pages for delivery updates on funded projects; the timeline on project pages."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.access import manage_pot, manage_proposal, public_pot, requires
@@ -16,7 +17,7 @@ bp = Blueprint("delivery", __name__, url_prefix="/panel")
 @bp.app_template_filter("delivery_status")
 def delivery_status(status: str) -> str:
     """A delivery status in words: "in_progress" -> "In progress"."""
-    return DELIVERY_STATUSES.get(status, status)
+    return str(DELIVERY_STATUSES.get(status, status))
 
 
 @bp.route("/pots/<int:pot_id>/delivery")
@@ -58,7 +59,7 @@ def proposal(proposal_id: int):
         except services.DeliveryError as exc:
             form.form_errors.append(str(exc))
         else:
-            flash(f"The update on \u201c{proposal.title}\u201d is published.", "success")
+            flash(_("The update on “%(title)s” is published.", title=proposal.title), "success")
             return redirect(url_for("delivery.pot", pot_id=proposal.pot_id), code=303)
     return render_form(
         "delivery/proposal.html", form, proposal=proposal, pot=proposal.pot, delivery=current

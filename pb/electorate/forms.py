@@ -1,9 +1,12 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from pb.electorate.services import MAX_BATCH, normalise_code
+from pb.i18n import number
 
 
 def _strip(text):
@@ -12,10 +15,12 @@ def _strip(text):
 
 class RollUploadForm(FlaskForm):
     file = FileField(
-        "Voter roll (CSV file)",
-        description="A header row naming the columns reference, postcode and date_of_birth "
-        "(YYYY-MM-DD or DD/MM/YYYY), then one row per elector. Up to 5 MB.",
-        validators=[FileRequired("Choose the CSV file of the voter roll.")],
+        _l("Voter roll (CSV file)"),
+        description=_l(
+            "A header row naming the columns reference, postcode and date_of_birth "
+            "(YYYY-MM-DD or DD/MM/YYYY), then one row per elector. Up to 5 MB."
+        ),
+        validators=[FileRequired(_l("Choose the CSV file of the voter roll."))],
     )
 
 
@@ -28,44 +33,50 @@ class WholeNumberField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Enter a whole number, like 500.") from None
+            raise ValueError(_("Enter a whole number, like 500.")) from None
 
 
 class GenerateCodesForm(FlaskForm):
     label = StringField(
-        "Name of the batch",
-        description="What the codes are for, e.g. “Letters to every household, March”.",
+        _l("Name of the batch"),
+        description=_l("What the codes are for, e.g. “Letters to every household, March”."),
         filters=[_strip],
         validators=[
-            DataRequired("Enter a name for the batch."),
-            Length(max=120, message="The name must be at most 120 characters."),
+            DataRequired(_l("Enter a name for the batch.")),
+            Length(max=120, message=_l("The name must be at most 120 characters.")),
         ],
     )
     count = WholeNumberField(
-        "Number of codes",
+        _l("Number of codes"),
         validators=[
-            InputRequired("Enter how many codes to make."),
-            NumberRange(min=1, max=MAX_BATCH, message=f"A batch holds 1 to {MAX_BATCH:,} codes."),
+            InputRequired(_l("Enter how many codes to make.")),
+            NumberRange(
+                min=1,
+                max=MAX_BATCH,
+                message=_l("A batch holds 1 to %(MAX_BATCH)s codes.", MAX_BATCH=number(MAX_BATCH)),
+            ),
         ],
     )
 
 
 class VoidCodeForm(FlaskForm):
     code = StringField(
-        "Access code",
-        description="As printed, like ABCD-EFGH-JKMN.",
-        validators=[InputRequired("Enter the code to void.")],
+        _l("Access code"),
+        description=_l("As printed, like ABCD-EFGH-JKMN."),
+        validators=[InputRequired(_l("Enter the code to void."))],
     )
     reason = StringField(
-        "Reason",
+        _l("Reason"),
         filters=[_strip],
-        description="Why the code must not be used, e.g. “letter returned undelivered”.",
+        description=_l("Why the code must not be used, e.g. “letter returned undelivered”."),
         validators=[
-            DataRequired("Enter why the code is being voided."),
-            Length(max=200, message="The reason must be at most 200 characters."),
+            DataRequired(_l("Enter why the code is being voided.")),
+            Length(max=200, message=_l("The reason must be at most 200 characters.")),
         ],
     )
 
     def validate_code(self, field):
         if normalise_code(field.data) is None:
-            raise ValidationError("An access code has 12 letters and digits, like ABCD-EFGH-JKMN.")
+            raise ValidationError(
+                _("An access code has 12 letters and digits, like ABCD-EFGH-JKMN.")
+            )

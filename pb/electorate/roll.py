@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from pb.audit.services import record
@@ -12,6 +13,7 @@ from pb.councils.models import Postcode, Ward, normalise_postcode
 from pb.csvimport import Column, read_rows
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
+from pb.i18n import number
 from pb.pots.models import PhaseError, Pot
 from pb.timeutil import today
 from pb.transaction import atomic
@@ -73,7 +75,11 @@ def parse_birth_date(text: str) -> date:
 def ensure_roll_open(pot: Pot) -> None:
     if pot.settings_frozen:
         raise PhaseError(
-            f"{pot.name} is {pot.phase_label.lower()}, so its voter roll can no longer change."
+            _(
+                "%(name)s is %(phase)s, so its voter roll can no longer change.",
+                name=pot.name,
+                phase=pot.phase_label.lower(),
+            )
         )
 
 
@@ -94,47 +100,70 @@ def check_roll(pot: Pot, text: str) -> RollCheck:
         problems = []
         reference = normalise_reference(row.values["reference"])
         if not reference:
-            problems.append("The elector reference is missing.")
+            problems.append(_("The elector reference is missing."))
         elif len(reference) > REFERENCE_MAX or not reference.isprintable():
             problems.append(
-                f"The elector reference must be at most {REFERENCE_MAX} letters, digits "
-                "or punctuation."
+                _(
+                    "The elector reference must be at most %(REFERENCE_MAX)s letters, "
+                    "digits or punctuation.",
+                    REFERENCE_MAX=REFERENCE_MAX,
+                )
             )
         elif reference in seen:
             problems.append(
-                f"The elector reference {reference} is also on line {seen[reference]:,}."
+                _(
+                    "The elector reference %(reference)s is also on line %(value)s.",
+                    reference=reference,
+                    value=number(seen[reference]),
+                )
             )
         elif reference in existing:
-            problems.append(f"The elector reference {reference} is already on this pot's roll.")
+            problems.append(
+                _(
+                    "The elector reference %(reference)s is already on this pot's roll.",
+                    reference=reference,
+                )
+            )
         else:
             seen[reference] = row.line
 
         raw_postcode = row.values["postcode"]
         postcode = _postcode(raw_postcode)
         if not raw_postcode:
-            problems.append("The postcode is missing.")
+            problems.append(_("The postcode is missing."))
         elif postcode is None:
-            problems.append(f"{raw_postcode!r} is not a UK postcode.")
+            problems.append(
+                _("%(raw_postcode)s is not a UK postcode.", raw_postcode=repr(raw_postcode))
+            )
         elif postcode not in area_postcodes:
-            problems.append(f"The postcode {postcode} is not in {area}.")
+            problems.append(
+                _("The postcode %(postcode)s is not in %(area)s.", postcode=postcode, area=area)
+            )
 
         raw_date = row.values["date_of_birth"]
         born = None
         if not raw_date:
-            problems.append("The date of birth is missing.")
+            problems.append(_("The date of birth is missing."))
         else:
             try:
                 born = parse_birth_date(raw_date)
             except ValueError:
                 problems.append(
-                    f"The date of birth {raw_date!r} is not a real date written as "
-                    "YYYY-MM-DD or DD/MM/YYYY."
+                    _(
+                        "The date of birth %(raw_date)s is not a real date written as YYYY-MM-"
+                        "DD or DD/MM/YYYY.",
+                        raw_date=repr(raw_date),
+                    )
                 )
             else:
                 if born > today():
-                    problems.append(f"The date of birth {raw_date} is in the future.")
+                    problems.append(
+                        _("The date of birth %(raw_date)s is in the future.", raw_date=raw_date)
+                    )
                 elif born.year < 1900:
-                    problems.append(f"The date of birth {raw_date} is before 1900.")
+                    problems.append(
+                        _("The date of birth %(raw_date)s is before 1900.", raw_date=raw_date)
+                    )
 
         if problems:
             check.errors.extend((row.line, problem) for problem in problems)

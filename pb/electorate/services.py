@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from pb.audit.services import record
@@ -98,7 +99,11 @@ def roll_entry_used(entry: VoterRollEntry) -> bool:
 def ensure_codes_open(pot: Pot) -> None:
     if pot.phase in (Phase.CLOSED, Phase.PUBLISHED):
         raise PhaseError(
-            f"{pot.name} is {pot.phase_label.lower()}, so its access codes can no longer change."
+            _(
+                "%(name)s is %(phase)s, so its access codes can no longer change.",
+                name=pot.name,
+                phase=pot.phase_label.lower(),
+            )
         )
 
 
@@ -107,10 +112,16 @@ def generate_batch(pot: Pot, label: str, count: int, actor) -> AccessCodeBatch:
     """Make `count` new one-time codes for `pot`, unique across every pot, as one batch."""
     ensure_codes_open(pot)
     if not 1 <= count <= MAX_BATCH:
-        raise ValueError(f"a batch holds 1 to {MAX_BATCH} codes, not {count}")
+        raise ValueError(
+            _(
+                "a batch holds 1 to %(MAX_BATCH)s codes, not %(count)s",
+                MAX_BATCH=MAX_BATCH,
+                count=count,
+            )
+        )
     codes: set[str] = set()
     while len(codes) < count:
-        fresh = {_random_code() for _ in range(count - len(codes))} - codes
+        fresh = {_random_code() for _n in range(count - len(codes))} - codes
         codes |= fresh - _taken(fresh)
     batch = AccessCodeBatch(pot_id=pot.id, label=label, created_by_id=actor.id)
     db.session.add(batch)
@@ -125,7 +136,7 @@ def generate_batch(pot: Pot, label: str, count: int, actor) -> AccessCodeBatch:
 
 
 def _random_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "".join(secrets.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
 
 
 def _taken(codes: set[str]) -> set[str]:
@@ -144,12 +155,22 @@ def void_code(pot: Pot, text: str, reason: str, actor) -> AccessCode:
     ensure_codes_open(pot)
     status, code = code_status(pot, text)
     if code is None:
-        raise AccessCodeError(f"{text.strip()} is not an access code of {pot.name}.")
+        raise AccessCodeError(
+            _("%(code)s is not an access code of %(name)s.", code=text.strip(), name=pot.name)
+        )
     shown = format_code(code.code)
     if status == "used":
-        raise AccessCodeError(f"{shown} has already been used to vote, so it cannot be voided.")
+        raise AccessCodeError(
+            _("%(shown)s has already been used to vote, so it cannot be voided.", shown=shown)
+        )
     if status == "void":
-        raise AccessCodeError(f"{shown} was already voided: {code.void_reason}")
+        raise AccessCodeError(
+            _(
+                "%(shown)s was already voided: %(void_reason)s",
+                shown=shown,
+                void_reason=code.void_reason,
+            )
+        )
     code.voided_at = utcnow()
     code.void_reason = reason
     record("code.voided", actor=actor, pot=pot, code=shown, batch=code.batch_id, reason=reason)

@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +26,7 @@ from pb.electorate.forms import (
 )
 from pb.electorate.models import AccessCodeBatch
 from pb.http import absolute_url, get_or_404, render_form
+from pb.i18n import number
 from pb.pots.models import PhaseError, Pot
 from pb.transaction import after_commit
 
@@ -81,7 +83,7 @@ def roll_preview(pot_id: int, token: str):
         abort(404)
     upload = csvimport.load_upload(_roll_scope(pot), token)
     if upload is None:
-        flash("That upload has expired or is not yours. Upload the file again.", "error")
+        flash(_("That upload has expired or is not yours. Upload the file again."), "error")
         return redirect(url_for("electorate.roll_upload", pot_id=pot.id), 303)
     form = ConfirmImportForm()
     problem, status = None, 200
@@ -89,15 +91,20 @@ def roll_preview(pot_id: int, token: str):
         try:
             count = roll.import_roll(pot, upload.text, current_user)
         except roll.RollImportError:
-            problem, status = "The file has problems now, so nothing was imported.", 422
+            problem, status = _("The file has problems now, so nothing was imported."), 422
         except PhaseError as exc:
             problem, status = str(exc), 409
         except IntegrityError:
-            problem = "Someone imported some of these references at the same time. "
-            problem, status = problem + "Nothing was imported; check the file again.", 409
+            problem = _(
+                "Someone imported some of these references at the same time. "
+                "Nothing was imported; check the file again."
+            )
+            status = 409
         else:
             after_commit(lambda: csvimport.discard_upload(token))
-            flash(f"{count:,} entries were added to the voter roll.", "success")
+            flash(
+                _("%(count)s entries were added to the voter roll.", count=number(count)), "success"
+            )
             return redirect(url_for("electorate.roll_upload", pot_id=pot.id), 303)
     check = roll.check_roll(pot, upload.text)
     return render_template(
@@ -123,7 +130,7 @@ def codes(pot_id: int):
         except PhaseError as exc:
             problem = str(exc)
         else:
-            flash(f"{form.count.data:,} access codes were made.", "success")
+            flash(_("%(count)s access codes were made.", count=number(form.count.data)), "success")
             return redirect(url_for("electorate.batch", pot_id=pot.id, batch_id=batch.id), 303)
     response, status = render_form(
         "electorate/codes.html",
@@ -193,6 +200,12 @@ def void_code(pot_id: int):
         except (services.AccessCodeError, PhaseError) as exc:
             form.code.errors.append(str(exc))
             return render_template("electorate/void.html", form=form, pot=pot), 409
-        flash(f"{services.format_code(code.code)} is void: it cannot be used to vote.", "success")
+        flash(
+            _(
+                "%(format_code)s is void: it cannot be used to vote.",
+                format_code=services.format_code(code.code),
+            ),
+            "success",
+        )
         return redirect(url_for("electorate.codes", pot_id=pot.id), 303)
     return render_form("electorate/void.html", form, pot=pot)

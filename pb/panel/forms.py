@@ -1,3 +1,5 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,66 +25,71 @@ def _choices(mapping) -> list[SelectChoice]:
 class PotForm(FlaskForm):
     """A pot's set-up. Ballot rules are only editable until voting opens."""
 
-    name = StringField("Name", validators=[InputRequired("Give the pot a name."), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=4000)])
-    ward_id = SelectField("Area", coerce=str)
+    name = StringField(
+        _l("Name"), validators=[InputRequired(_l("Give the pot a name.")), Length(max=200)]
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    ward_id = SelectField(_l("Area"), coerce=str)
     amount = MoneyField(
-        "Amount in {currency}", validators=[InputRequired("Enter the pot's amount.")]
+        _l("Amount in {currency}"), validators=[InputRequired(_l("Enter the pot's amount."))]
     )
     year = IntegerField(
-        "Year", validators=[InputRequired("Enter the year."), NumberRange(2000, 2100)]
+        _l("Year"), validators=[InputRequired(_l("Enter the year.")), NumberRange(2000, 2100)]
     )
     round_name = StringField(
-        "Round",
+        _l("Round"),
         description=(
-            "Pots of the council that run together, like \u201c2026\u201d: a resident votes "
-            "in one ward's pot of a round (plus any council-wide pot). Leave empty for the year."
+            _l(
+                "Pots of the council that run together, like “2026”: a resident votes "
+                "in one ward's pot of a round (plus any council-wide pot). Leave empty "
+                "for the year."
+            )
         ),
         validators=[Optional(), Length(max=60)],
     )
-    proposals_open_on = DateField("Proposals open", validators=[Optional()])
-    review_starts_on = DateField("Review starts", validators=[Optional()])
-    voting_opens_on = DateField("Voting opens", validators=[Optional()])
-    voting_closes_on = DateField("Voting closes", validators=[Optional()])
-    results_on = DateField("Results published", validators=[Optional()])
+    proposals_open_on = DateField(_l("Proposals open"), validators=[Optional()])
+    review_starts_on = DateField(_l("Review starts"), validators=[Optional()])
+    voting_opens_on = DateField(_l("Voting opens"), validators=[Optional()])
+    voting_closes_on = DateField(_l("Voting closes"), validators=[Optional()])
+    results_on = DateField(_l("Results published"), validators=[Optional()])
 
-    ballot_method = RadioField("Ballot", choices=_choices(BALLOT_METHODS), default="approval")
+    ballot_method = RadioField(_l("Ballot"), choices=_choices(BALLOT_METHODS), default="approval")
     min_picks = IntegerField(
-        "Fewest projects to choose or rank",
+        _l("Fewest projects to choose or rank"),
         default=1,
-        validators=[Optional(), NumberRange(1, 100, "Enter a number from 1 to 100.")],
+        validators=[Optional(), NumberRange(1, 100, _l("Enter a number from 1 to 100."))],
     )
     max_picks = IntegerField(
-        "Most projects to choose or rank",
-        description="Leave empty for no limit (approval only).",
-        validators=[Optional(), NumberRange(1, 100, "Enter a number from 1 to 100.")],
+        _l("Most projects to choose or rank"),
+        description=_l("Leave empty for no limit (approval only)."),
+        validators=[Optional(), NumberRange(1, 100, _l("Enter a number from 1 to 100."))],
     )
     spending_cap = MoneyField(
-        "Spending cap in {currency} (approval)",
-        description="Optional: the ticked projects together may cost at most this.",
+        _l("Spending cap in {currency} (approval)"),
+        description=_l("Optional: the ticked projects together may cost at most this."),
         validators=[Optional()],
     )
     points_total = IntegerField(
-        "Points to spread (points ballot)",
-        validators=[Optional(), NumberRange(1, 1000, "Enter a number from 1 to 1,000.")],
+        _l("Points to spread (points ballot)"),
+        validators=[Optional(), NumberRange(1, 1000, _l("Enter a number from 1 to 1,000."))],
     )
     points_max = IntegerField(
-        "Most points on one project (points ballot)",
-        validators=[Optional(), NumberRange(1, 1000, "Enter a number from 1 to 1,000.")],
+        _l("Most points on one project (points ballot)"),
+        validators=[Optional(), NumberRange(1, 1000, _l("Enter a number from 1 to 1,000."))],
     )
-    rule = SelectField("Counting rule", choices=_choices(RULES), default="greedy")
+    rule = SelectField(_l("Counting rule"), choices=_choices(RULES), default="greedy")
     add1_step = MoneyField(
-        "Add1 step in {currency} (Add1 rules)",
-        description="Money added to each voter's share at each Add1 step. Usually one unit.",
+        _l("Add1 step in {currency} (Add1 rules)"),
+        description=_l("Money added to each voter's share at each Add1 step. Usually one unit."),
         default=DEFAULT_ADD1_STEP,
     )
     eligibility_mode = RadioField(
-        "Who may vote", choices=_choices(ELIGIBILITY_MODES), default="open"
+        _l("Who may vote"), choices=_choices(ELIGIBILITY_MODES), default="open"
     )
     min_age = IntegerField(
-        "Minimum age",
-        description="Leave empty for no minimum.",
-        validators=[Optional(), NumberRange(0, 120, "Enter an age from 0 to 120.")],
+        _l("Minimum age"),
+        description=_l("Leave empty for no minimum."),
+        validators=[Optional(), NumberRange(0, 120, _l("Enter an age from 0 to 120."))],
     )
 
     def __init__(
@@ -93,51 +100,66 @@ class PotForm(FlaskForm):
         self.currency = currency
         # Only the areas the user may manage: a ward panel cannot move a pot out of its reach.
         self.ward_id.choices = (
-            [SelectChoice("", "Council-wide (every ward)")] if council_wide else []
+            [SelectChoice("", _("Council-wide (every ward)"))] if council_wide else []
         ) + [SelectChoice(str(w.id), w.name) for w in wards]
         self.frozen = frozen
 
     def validate_amount(self, field):
         if field.data is not None and field.data <= 0:
-            raise ValidationError(f"The amount must be more than {format_money(0, self.currency)}.")
+            raise ValidationError(
+                _(
+                    "The amount must be more than %(money)s.",
+                    money=format_money(0, self.currency),
+                )
+            )
 
     def validate_min_picks(self, field):
         if self.ballot_method.data in ("approval", "ranked") and field.data is None:
-            raise ValidationError("Enter the fewest projects a voter must choose.")
+            raise ValidationError(_("Enter the fewest projects a voter must choose."))
 
     def validate_max_picks(self, field):
         method = self.ballot_method.data
         if method == "ranked" and field.data is None:
-            raise ValidationError("Enter how many projects a voter may rank.")
+            raise ValidationError(_("Enter how many projects a voter may rank."))
         if field.data is not None and self.min_picks.data and field.data < self.min_picks.data:
-            raise ValidationError("The most must be at least the fewest.")
+            raise ValidationError(_("The most must be at least the fewest."))
 
     def validate_spending_cap(self, field):
         if field.data is None:
             return
         if self.ballot_method.data != "approval":
-            raise ValidationError("A spending cap applies to approval ballots only.")
+            raise ValidationError(_("A spending cap applies to approval ballots only."))
         if field.data <= 0:
             raise ValidationError(
-                f"The spending cap must be more than {format_money(0, self.currency)}."
+                _(
+                    "The spending cap must be more than %(money)s.",
+                    money=format_money(0, self.currency),
+                )
             )
         if self.amount.data and field.data > self.amount.data:
             raise ValidationError(
-                "The spending cap cannot be more than the pot, "
-                f"{format_money(self.amount.data, self.currency)}."
+                _(
+                    "The spending cap cannot be more than the pot, %(money)s.",
+                    money=format_money(self.amount.data, self.currency),
+                )
             )
 
     def validate_add1_step(self, field):
         if field.data is None:
             field.data = DEFAULT_ADD1_STEP
         elif field.data <= 0:
-            raise ValidationError("The Add1 step must be more than £0.")
+            raise ValidationError(
+                _(
+                    "The Add1 step must be more than %(money)s.",
+                    money=format_money(0, self.currency),
+                )
+            )
         elif self.amount.data and field.data > self.amount.data:
-            raise ValidationError("The Add1 step cannot be more than the pot.")
+            raise ValidationError(_("The Add1 step cannot be more than the pot."))
 
     def validate_points_total(self, field):
         if self.ballot_method.data == "points" and field.data is None:
-            raise ValidationError("Enter how many points each voter spreads.")
+            raise ValidationError(_("Enter how many points each voter spreads."))
 
     def validate_points_max(self, field):
         if (
@@ -145,11 +167,11 @@ class PotForm(FlaskForm):
             and self.points_total.data
             and field.data > self.points_total.data
         ):
-            raise ValidationError("The most on one project cannot exceed the points to spread.")
+            raise ValidationError(_("The most on one project cannot exceed the points to spread."))
 
     def validate_voting_closes_on(self, field):
         if field.data and self.voting_opens_on.data and field.data < self.voting_opens_on.data:
-            raise ValidationError("Voting must close after it opens.")
+            raise ValidationError(_("Voting must close after it opens."))
 
     def settings(self) -> dict:
         """The form's values as Pot attributes."""
@@ -163,13 +185,13 @@ class PotForm(FlaskForm):
 
 class FeasibleForm(FlaskForm):
     cost = MoneyField(
-        "Cost in {currency}",
-        description="Change it if the panel's estimate differs.",
-        validators=[InputRequired("Enter the cost.")],
+        _l("Cost in {currency}"),
+        description=_l("Change it if the panel's estimate differs."),
+        validators=[InputRequired(_l("Enter the cost."))],
     )
     note = TextAreaField(
-        "Reason for the new cost",
-        description="Shown publicly when the cost changes.",
+        _l("Reason for the new cost"),
+        description=_l("Shown publicly when the cost changes."),
         id="feasible-note",  # the review page has two note boxes; ids must differ
         validators=[Optional(), Length(max=2000)],
     )
@@ -181,12 +203,12 @@ class FeasibleForm(FlaskForm):
 
 class NotFeasibleForm(FlaskForm):
     note = TextAreaField(
-        "Why it is not feasible",
-        description="Shown publicly and sent to the proposer.",
+        _l("Why it is not feasible"),
+        description=_l("Shown publicly and sent to the proposer."),
         id="not-feasible-note",
         validators=[
-            InputRequired("Give the reason."),
-            Length(min=10, max=2000, message="Give the reason in 10 to 2,000 characters."),
+            InputRequired(_l("Give the reason.")),
+            Length(min=10, max=2000, message=_l("Give the reason in 10 to 2,000 characters.")),
         ],
     )
 
@@ -195,15 +217,17 @@ class MergeForm(FlaskForm):
     """Merging cannot be undone: no proposal is pre-selected, and the panel confirms."""
 
     into = SelectField(
-        "Merge into",
+        _l("Merge into"),
         coerce=str,
-        description="The proposal this one duplicates. Its votes and page are kept; this "
-        "proposal's page then points to it.",
-        validators=[InputRequired("Choose the proposal to merge this one into.")],
+        description=_l(
+            "The proposal this one duplicates. Its votes and page are kept; this "
+            "proposal's page then points to it."
+        ),
+        validators=[InputRequired(_l("Choose the proposal to merge this one into."))],
     )
     confirm = BooleanField(
-        "I understand that a merge cannot be undone",
-        validators=[InputRequired("Tick the box to confirm the merge: it cannot be undone.")],
+        _l("I understand that a merge cannot be undone"),
+        validators=[InputRequired(_l("Tick the box to confirm the merge: it cannot be undone."))],
     )
 
 
@@ -211,29 +235,29 @@ class BallotKeyForm(FlaskForm):
     """How the pot's ballot key is held: one returning officer, or k of n trustees."""
 
     holders = IntegerField(
-        "How many people hold the key",
+        _l("How many people hold the key"),
         default=1,
-        description="1 for a returning officer; more to split it between panel trustees.",
-        validators=[InputRequired("Enter how many hold the key."), NumberRange(1, 20)],
+        description=_l("1 for a returning officer; more to split it between panel trustees."),
+        validators=[InputRequired(_l("Enter how many hold the key.")), NumberRange(1, 20)],
     )
     threshold = IntegerField(
-        "How many of them must meet to open the ballots",
+        _l("How many of them must meet to open the ballots"),
         default=1,
-        validators=[InputRequired("Enter how many must meet."), NumberRange(1, 20)],
+        validators=[InputRequired(_l("Enter how many must meet.")), NumberRange(1, 20)],
     )
 
     def validate_threshold(self, field):
         if self.holders.data and field.data and field.data > self.holders.data:
-            raise ValidationError("That is more people than hold the key.")
+            raise ValidationError(_("That is more people than hold the key."))
 
 
 class KeyCodesForm(FlaskForm):
     """The ballot key typed back in: one code, or one trustee's share per line."""
 
     codes = TextAreaField(
-        "Ballot key",
-        description="The key code, or one trustee's share on each line (like 2-ABCD-...).",
-        validators=[InputRequired("Enter the ballot key."), Length(max=4000)],
+        _l("Ballot key"),
+        description=_l("The key code, or one trustee's share on each line (like 2-ABCD-...)."),
+        validators=[InputRequired(_l("Enter the ballot key.")), Length(max=4000)],
     )
 
     def code_list(self) -> list[str]:

@@ -1,6 +1,7 @@
 """Panel review of proposals: feasible (maybe at a new cost), not feasible, merged, on ballot."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -71,7 +72,7 @@ def feasible(proposal_id: int):
         services.mark_feasible(proposal, current_user, form.cost.data, form.note.data)
     except PhaseError as exc:
         return _page(proposal, 409, str(exc), feasible=form)
-    return _done(proposal, f"\u201c{proposal.title}\u201d is feasible.")
+    return _done(proposal, _("“%(title)s” is feasible.", title=proposal.title))
 
 
 @bp.route("/<int:proposal_id>/not-feasible", methods=["POST"])
@@ -85,7 +86,9 @@ def not_feasible(proposal_id: int):
         services.mark_not_feasible(proposal, current_user, form.note.data)
     except PhaseError as exc:
         return _page(proposal, 409, str(exc), not_feasible=form)
-    return _done(proposal, f"\u201c{proposal.title}\u201d is not feasible; the proposer is told.")
+    return _done(
+        proposal, _("“%(title)s” is not feasible; the proposer is told.", title=proposal.title)
+    )
 
 
 @bp.route("/<int:proposal_id>/merge", methods=["POST"])
@@ -103,7 +106,8 @@ def merge(proposal_id: int):
     except PhaseError as exc:
         return _page(proposal, 409, str(exc), merge=form)
     return _done(
-        proposal, f"\u201c{proposal.title}\u201d was merged into \u201c{into.title}\u201d."
+        proposal,
+        _("“%(title)s” was merged into “%(into)s”.", title=proposal.title, into=into.title),
     )
 
 
@@ -116,5 +120,6 @@ def ballot(proposal_id: int):
         services.set_on_ballot(proposal, on_ballot, current_user)
     except PhaseError as exc:
         return _page(proposal, 409, str(exc))
-    verb = "is now on" if on_ballot else "has been taken off"
-    return _done(proposal, f"\u201c{proposal.title}\u201d {verb} the ballot.")
+    if on_ballot:
+        return _done(proposal, _("“%(title)s” is now on the ballot.", title=proposal.title))
+    return _done(proposal, _("“%(title)s” has been taken off the ballot.", title=proposal.title))

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from pb import access
@@ -10,6 +12,7 @@ from pb.audit.services import record
 from pb.conversation import notify, supports
 from pb.councils.models import Council
 from pb.extensions import db
+from pb.i18n import day
 from pb.money import format_money
 from pb.pots.models import FROZEN_SETTINGS, Phase, PhaseError, Pot, Round
 from pb.pots.services import lock
@@ -20,11 +23,11 @@ from pb.transaction import atomic
 from pb.voting import sealing
 
 PHASE_ACTIONS = {
-    "open_proposals": "Open for proposals",
-    "open_supports": "Close proposals and open supports",
-    "start_review": "Close proposals and start review",
-    "open_voting": "Open voting",
-    "close_voting": "Close voting",
+    "open_proposals": _l("Open for proposals"),
+    "open_supports": _l("Close proposals and open supports"),
+    "start_review": _l("Close proposals and start review"),
+    "open_voting": _l("Open voting"),
+    "close_voting": _l("Close voting"),
 }
 # The phase each step starts from: only the step that fits the pot's phase is offered.
 _STEP_FROM = {
@@ -71,18 +74,21 @@ def _start_of(pot: Pot, action: str) -> str | None:
 
 def _why_not(pot: Pot, action: str) -> str:
     if pot.phase == _start_of(pot, action):
-        return "Make the ballot key and have its holders confirm it before voting opens."
-    return (
-        f"{pot.name}: {pot.phase_label.lower()}. \u201c{PHASE_ACTIONS[action]}\u201d is not "
-        "possible now; the page lists the steps that are."
+        return _("Make the ballot key and have its holders confirm it before voting opens.")
+    return _(
+        "%(name)s: %(phase)s. “%(step)s” is not possible now; the page lists the steps that are.",
+        name=pot.name,
+        phase=pot.phase_label.lower(),
+        step=PHASE_ACTIONS[action],
     )
 
 
 def _confirm_because(pot: Pot, action: str) -> str | None:
     if action == "close_voting" and pot.voting_closes_on and today() < pot.voting_closes_on:
-        return (
-            f"Voting is planned to close on {pot.voting_closes_on:%-d %B %Y}. Closing now "
-            "stops every resident who has not voted yet from voting, and cannot be undone."
+        return _(
+            "Voting is planned to close on %(day)s. Closing now stops every resident who "
+            "has not voted yet from voting, and cannot be undone.",
+            day=day(pot.voting_closes_on),
         )
     return None
 
@@ -128,12 +134,12 @@ def update_pot(pot: Pot, actor, settings: dict) -> list[str]:
         if moved != pot.round_id and not access.is_admin(actor):
             # A panel moving its own pot into a round of its own would let its residents
             # vote in a second ward pot: rounds are the council's to arrange.
-            raise PhaseError("Only the council's admin can move a pot to another round.")
+            raise PhaseError(_("Only the council's admin can move a pot to another round."))
         settings["round_id"] = moved
     changed = [name for name, value in settings.items() if getattr(pot, name) != value]
     frozen = [name for name in changed if name in FROZEN_SETTINGS]
     if frozen and pot.settings_frozen:
-        raise PhaseError("The ballot rules cannot change once voting has opened.")
+        raise PhaseError(_("The ballot rules cannot change once voting has opened."))
     for name in changed:
         setattr(pot, name, settings[name])
     if changed:
@@ -166,7 +172,7 @@ def change_phase(
     committed before it and no cast or paper entry lands after it.
     """
     if action not in _STEP_FROM:
-        raise PhaseError("Choose one of the listed steps.")
+        raise PhaseError(_("Choose one of the listed steps."))
     lock(pot)  # two panel members clicking at once: the second sees the first's step
     if action not in {step.action for step in next_steps(pot)}:
         raise PhaseError(_why_not(pot, action))
@@ -214,7 +220,7 @@ def make_ballot_key(pot: Pot, actor, holders: int, threshold: int) -> sealing.Ne
     """
     lock(pot)  # not while another member opens voting or confirms the key
     if not pot.can_make_ballot_key:
-        raise PhaseError("The ballot key is made before voting opens, and cannot change after.")
+        raise PhaseError(_("The ballot key is made before voting opens, and cannot change after."))
     key = sealing.new_key(holders, threshold)
     pot.sealing_key, pot.key_holders, pot.key_threshold = key.public_hex, holders, key.threshold
     pot.key_confirmed_at = None
@@ -234,7 +240,7 @@ def confirm_ballot_key(pot: Pot, actor, codes: list[str]) -> None:
     """The holders type the key (or k shares) back in: proof it was kept, before voting."""
     lock(pot)  # the key checked is the pot's key as it is now, not one replaced meanwhile
     if not pot.can_make_ballot_key:
-        raise PhaseError("The ballot key is confirmed before voting opens.")
+        raise PhaseError(_("The ballot key is confirmed before voting opens."))
     sealing.private_key_for(pot, codes)  # raises BallotKeyError when it does not fit
     pot.key_confirmed_at = utcnow()
     record("pot.ballot_key_confirmed", actor=actor, pot=pot, public_key=pot.sealing_key)
@@ -255,7 +261,7 @@ def round_named(council, name: str) -> Round:
 
 def _require_review(proposal: Proposal) -> None:
     if not proposal.pot.proposals_reviewable:
-        raise PhaseError("Proposals can be reviewed only before voting opens.")
+        raise PhaseError(_("Proposals can be reviewed only before voting opens."))
 
 
 @atomic
@@ -264,12 +270,15 @@ def mark_feasible(proposal: Proposal, actor, cost: int, note: str | None) -> Non
     _require_review(proposal)
     if cost <= 0 or cost > proposal.pot.amount:
         raise PhaseError(
-            f"The cost must be between {format_money(1, proposal.pot.currency)} and "
-            f"{format_money(proposal.pot.amount, proposal.pot.currency)}."
+            _(
+                "The cost must be between %(money)s and %(money2)s.",
+                money=format_money(1, proposal.pot.currency),
+                money2=format_money(proposal.pot.amount, proposal.pot.currency),
+            )
         )
     if cost != proposal.cost:
         if not (note or "").strip():
-            raise PhaseError("Give the reason for changing the cost; it is shown publicly.")
+            raise PhaseError(_("Give the reason for changing the cost; it is shown publicly."))
         proposal.proposed_cost = proposal.proposed_cost or proposal.cost
         proposal.cost = cost
     proposal.status = ProposalStatus.FEASIBLE
@@ -293,12 +302,12 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
     """Fold a duplicate into another proposal of the same pot."""
     _require_review(proposal)
     if into.pot_id != proposal.pot_id or into.id == proposal.id:
-        raise PhaseError("Merge into another proposal of the same pot.")
+        raise PhaseError(_("Merge into another proposal of the same pot."))
     if into.status in ("merged", "not_feasible"):
-        raise PhaseError("Merge into a proposal that is still being considered.")
+        raise PhaseError(_("Merge into a proposal that is still being considered."))
     proposal.status = ProposalStatus.MERGED
     proposal.merged_into_id = into.id
-    proposal.review_note = f"Merged into \u201c{into.title}\u201d."
+    proposal.review_note = _("Merged into “%(title)s”.", title=into.title)
     record("proposal.merged", actor=actor, pot=proposal.pot, proposal=proposal.id, into=into.id)
 
 
@@ -306,11 +315,11 @@ def merge(proposal: Proposal, into: Proposal, actor) -> None:
 def set_on_ballot(proposal: Proposal, on_ballot: bool, actor) -> None:
     """Put a feasible proposal on the ballot or take it off, while the pot is under review."""
     if not proposal.pot.ballot_editable:
-        raise PhaseError("The ballot can only be chosen while proposals are under review.")
+        raise PhaseError(_("The ballot can only be chosen while proposals are under review."))
     if on_ballot and proposal.status != "feasible":
-        raise PhaseError("Only proposals marked feasible can go on the ballot.")
+        raise PhaseError(_("Only proposals marked feasible can go on the ballot."))
     if not on_ballot and proposal.status != "on_ballot":
-        raise PhaseError("This proposal is not on the ballot.")
+        raise PhaseError(_("This proposal is not on the ballot."))
     proposal.status = ProposalStatus.ON_BALLOT if on_ballot else ProposalStatus.FEASIBLE
     record(
         "proposal.ballot_changed",

@@ -1,6 +1,7 @@
 """Panel pages for a pot: overview, set-up, phases and the audit log."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -71,7 +72,7 @@ def new_pot():
         except PhaseError as exc:
             form.form_errors.append(str(exc))
         else:
-            flash(f"{pot.name} has been set up as a draft.", "success")
+            flash(_("%(name)s has been set up as a draft.", name=pot.name), "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=None)
 
@@ -95,10 +96,10 @@ def settings(pot_id: int):
             services.update_pot(pot, current_user, form.settings())
         except PhaseError as exc:
             form.form_errors.append(str(exc))
-            page, _ = render_form("panel/pot_form.html", form, pot=pot)
+            page, _status = render_form("panel/pot_form.html", form, pot=pot)
             return page, 409
         else:
-            flash("The pot's settings have been saved.", "success")
+            flash(_("The pot's settings have been saved."), "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/pot_form.html", form, pot=pot)
 
@@ -134,7 +135,7 @@ def change_phase(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     action = request.form.get("action", "")
     if action not in services.PHASE_ACTIONS:
-        return _render_pot(pot, "Choose one of the listed steps.", 400)
+        return _render_pot(pot, _("Choose one of the listed steps."), 400)
     form = ConfirmStepForm()
     confirming = "reason" in request.form
     confirmed = confirming and form.validate_on_submit()
@@ -156,7 +157,7 @@ def change_phase(pot_id: int):
         return page, (422 if confirming else 200)
     except PhaseError as exc:
         return _render_pot(pot, str(exc), 409)
-    flash(f"{pot.name}: {pot.phase_label}.", "success")
+    flash(_("%(name)s: %(phase_label)s.", name=pot.name, phase_label=pot.phase_label), "success")
     return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
 
 
@@ -173,7 +174,7 @@ def ballot_key(pot_id: int):
             )
         except (PhaseError, BallotKeyError) as exc:
             form.form_errors.append(str(exc))
-            page, _ = render_form("panel/key.html", form, pot=pot)
+            page, _status = render_form("panel/key.html", form, pot=pot)
             return page, 409
         page = render_template("panel/key_made.html", pot=pot, key=key)
         return page, 200, {"Cache-Control": "no-store"}
@@ -191,7 +192,7 @@ def confirm_key(pot_id: int):
         except (PhaseError, BallotKeyError) as exc:
             form.codes.errors = [str(exc)]
         else:
-            flash("The ballot key is confirmed: voting can open.", "success")
+            flash(_("The ballot key is confirmed: voting can open."), "success")
             return redirect(url_for("panel.pot", pot_id=pot.id), code=303)
     return render_form("panel/key_confirm.html", form, pot=pot)
 
@@ -202,14 +203,18 @@ def open_envelopes(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     form = KeyCodesForm()
     if not form.validate_on_submit():
-        return _render_pot(pot, "Enter the ballot key to open the envelopes.", 422, form)
+        return _render_pot(pot, _("Enter the ballot key to open the envelopes."), 422, form)
     try:
         opened = opening.open_envelopes(pot, current_user, form.code_list())
     except (PhaseError, opening.OpeningError) as exc:
         return _render_pot(pot, str(exc), 409, form)
     flash(
-        f"The envelopes are open: {opened.online} online and {opened.paper} paper ballots, "
-        "shuffled. Run the tally next.",
+        _(
+            "The envelopes are open: %(online)s online and %(paper)s paper ballots,"
+            " shuffled. Run the tally next.",
+            online=opened.online,
+            paper=opened.paper,
+        ),
         "success",
     )
     return redirect(url_for("results.preview", pot_id=pot.id), code=303)

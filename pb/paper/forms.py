@@ -1,5 +1,7 @@
 """Forms of the officers' paper voting pages."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,13 +14,15 @@ from pb.paper.services import PaperVoter
 class PaperVoterForm(FlaskForm):
     """Who has come to vote on paper: the fields the pot's eligibility mode asks for."""
 
-    identifier = StringField("Voter", validators=[Optional(), Length(max=40)])
-    name = StringField("Full name", validators=[Optional(), Length(max=120)])
-    postcode = PostcodeField("Postcode", validators=[Optional()])
-    date_of_birth = DateField("Date of birth", validators=[Optional()])
+    identifier = StringField(_l("Voter"), validators=[Optional(), Length(max=40)])
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
+    postcode = PostcodeField(_l("Postcode"), validators=[Optional()])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     not_the_match = BooleanField(
-        "I have checked: this is not the person who voted online with the same postcode and "
-        "date of birth"
+        _l(
+            "I have checked: this is not the person who voted online with the same "
+            "postcode and date of birth"
+        )
     )
 
     def __init__(self, mode: str, *args, **kwargs):
@@ -29,16 +33,16 @@ class PaperVoterForm(FlaskForm):
         ok = super().validate(extra_validators)
         if self.mode == "open":
             for name, message in (
-                ("name", "Enter the voter's full name."),
-                ("postcode", "Enter the voter's postcode."),
-                ("date_of_birth", "Enter the voter's date of birth."),
+                ("name", _("Enter the voter's full name.")),
+                ("postcode", _("Enter the voter's postcode.")),
+                ("date_of_birth", _("Enter the voter's date of birth.")),
             ):
                 field = getattr(self, name)
                 if not field.data and not field.errors:
                     field.errors = [message]
                     ok = False
         elif not (self.identifier.data or "").strip():
-            self.identifier.errors = ["Enter who has voted."]
+            self.identifier.errors = [_("Enter who has voted.")]
             ok = False
         return ok
 
@@ -57,20 +61,20 @@ class PaperVoterForm(FlaskForm):
 
 class PaperBatchForm(FlaskForm):
     number = IntegerField(
-        "Batch number",
-        validators=[InputRequired("Enter the batch number."), NumberRange(1, 100_000)],
+        _l("Batch number"),
+        validators=[InputRequired(_l("Enter the batch number.")), NumberRange(1, 100_000)],
     )
     ballots = TextAreaField(
-        "Ballots, one per line", validators=[InputRequired("Type in the batch's ballots.")]
+        _l("Ballots, one per line"), validators=[InputRequired(_l("Type in the batch's ballots."))]
     )
     # Which hub session the bundle came from (pb.meetings), so officers can trace it.
     meeting_id = SelectField(
-        "Community hub it came from", coerce=str, default="", validate_choice=True
+        _l("Community hub it came from"), coerce=str, default="", validate_choice=True
     )
 
     def __init__(self, meetings=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting_id.choices = [SelectChoice("", "Not from a hub meeting")] + [
+        self.meeting_id.choices = [SelectChoice("", _("Not from a hub meeting"))] + [
             SelectChoice(str(m.id), m.label) for m in meetings
         ]
 

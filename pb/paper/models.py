@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,9 +20,9 @@ class BatchStatus(StrEnum):
 
 
 BATCH_STATUSES = {
-    "open": "Waiting for a second entry",
-    "mismatch": "Entries differ: correct one of them",
-    "counted": "Counted",
+    "open": _l("Waiting for a second entry"),
+    "mismatch": _l("Entries differ: correct one of them"),
+    "counted": _l("Counted"),
 }
 
 
@@ -49,7 +50,7 @@ class PaperBatch(Model):
 
     @property
     def status_label(self) -> str:
-        return BATCH_STATUSES[self.status]
+        return str(BATCH_STATUSES[self.status])
 
 
 class PaperBatchEntry(Model):

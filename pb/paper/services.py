@@ -10,6 +10,7 @@ a batch counts only when both entries agree.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +21,7 @@ from pb.councils.models import Postcode, normalise_postcode
 from pb.electorate import services as electorate
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
+from pb.i18n import day
 from pb.meetings.models import Meeting
 from pb.paper.models import BatchStatus, PaperBatch, PaperBatchEntry
 from pb.pots.models import BallotMethod, PhaseError, Pot
@@ -50,7 +52,7 @@ def _require_voting(pot, *, alone: bool = False) -> None:
     """
     lock(pot, shared=not alone)
     if not pot.takes_paper_ballots:
-        raise PhaseError("Paper voting is recorded only while voting is open.")
+        raise PhaseError(_("Paper voting is recorded only while voting is open."))
 
 
 @dataclass(frozen=True)
@@ -86,16 +88,21 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
             )
         )
         if entry is None:
-            raise PaperError(f"No one with elector reference {reference!r} is on this roll.")
+            raise PaperError(
+                _(
+                    "No one with elector reference %(reference)s is on this roll.",
+                    reference=repr(reference),
+                )
+            )
         participation.roll_entry_id = entry.id
         participation.elector_ref = people.elector_ref(entry.reference)
         born = entry.date_of_birth
     elif pot.eligibility_mode == "codes":
         status, code = electorate.code_status(pot, voter.code)
         if status in ("unknown", "void") or code is None:
-            raise PaperError("This is not a valid access code for this pot.")
+            raise PaperError(_("This is not a valid access code for this pot."))
         if status == "used":
-            raise PaperError("This access code has already been used: this person has voted.")
+            raise PaperError(_("This access code has already been used: this person has voted."))
         participation.access_code_id = code.id
         born = None
     else:
@@ -103,11 +110,17 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
         postcode = normalise_postcode(voter.postcode)
         name = " ".join((voter.name or "").split())
         if not people.normal_name(name) or postcode is None or born is None:
-            raise PaperError("Enter the voter's full name, postcode and date of birth.")
+            raise PaperError(_("Enter the voter's full name, postcode and date of birth."))
         if not date(1900, 1, 1) <= born <= today():
-            raise PaperError("Enter the voter's real date of birth.")
+            raise PaperError(_("Enter the voter's real date of birth."))
         if not pot.covers_ward(ward_of_postcode(postcode)):
-            raise PaperError(f"{postcode} is not in {pot.area_name}.")
+            raise PaperError(
+                _(
+                    "%(postcode)s is not in %(area_name)s.",
+                    postcode=postcode,
+                    area_name=pot.area_name,
+                )
+            )
         participation.name, participation.postcode = name, postcode
         participation.date_of_birth = born
         participation.person_key = people.person_key(name, postcode, born)
@@ -115,16 +128,21 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
             # Their account, if they have one: then its own unique keys refuse it online.
             participation.user_id = _account_of(name, born)
     if pot.min_age and born is not None and years_between(born, today()) < pot.min_age:
-        raise PaperError(f"This person is under {pot.min_age} and cannot vote in this pot.")
+        raise PaperError(
+            _("This person is under %(min_age)s and cannot vote in this pot.", min_age=pot.min_age)
+        )
     if matches := _earlier_participations(pot, participation, voter.not_the_match):
         raise PaperError(
-            "This person has already taken part in this round: " + "; ".join(matches) + "."
+            _(
+                "This person has already taken part in this round: %(where)s.",
+                where="; ".join(matches),
+            )
         )
     try:
         with db.session.begin_nested():
             db.session.add(participation)
     except IntegrityError:
-        raise PaperError("This person has already voted, online or on paper.") from None
+        raise PaperError(_("This person has already voted, online or on paper.")) from None
     # The officer's word that a near match is someone else is kept with who gave it.
     record("paper.voter_recorded", actor=officer, pot=pot, not_the_match=voter.not_the_match)
     return participation
@@ -178,9 +196,13 @@ def _earlier_participations(pot, new: Participation, not_the_match: bool) -> lis
         near |= new.postcode is not None and new.postcode in (user_postcode, earlier.postcode)
         name = display_name or earlier.name or ""
         if exact or (near and not not_the_match):
-            channel = "online" if earlier.channel == "online" else "on paper"
-            who = name or f"elector {earlier.elector_ref}"
-            found.append(f"{channel} in {pot_name} ({who}, {earlier.recorded_on:%-d %B %Y})")
+            who = name or _("elector %(reference)s", reference=earlier.elector_ref)
+            where = dict(pot=pot_name, who=who, day=day(earlier.recorded_on))
+            found.append(
+                _("online in %(pot)s (%(who)s, %(day)s)", **where)
+                if earlier.channel == "online"
+                else _("on paper in %(pot)s (%(who)s, %(day)s)", **where)
+            )
     return found
 
 
@@ -194,7 +216,7 @@ def parse_batch(pot, text: str) -> tuple[list, list[LineError]]:
     parsed, errors = [], []
     lines = [line for line in (text or "").splitlines()]
     if len(lines) > 2000:
-        return [], [LineError(0, "A batch can hold at most 2,000 ballots.")]
+        return [], [LineError(0, _("A batch can hold at most 2,000 ballots."))]
     for number, line in enumerate(lines, start=1):
         line = line.strip()
         if not line:
@@ -205,7 +227,7 @@ def parse_batch(pot, text: str) -> tuple[list, list[LineError]]:
         except ballots.BallotError as exc:
             errors.append(LineError(number, f"{line!r}: {exc}"))
     if not parsed and not errors:
-        errors.append(LineError(0, "Type in at least one ballot."))
+        errors.append(LineError(0, _("Type in at least one ballot.")))
     return parsed, errors
 
 
@@ -216,14 +238,14 @@ def _raw_from_line(pot, line: str):
         for part in parts:
             project, sep, amount = part.partition(":")
             if not sep:
-                raise ballots.BallotError("write each choice as project:points, like 12:3.")
+                raise ballots.BallotError(_("write each choice as project:points, like 12:3."))
             if project.strip() in raw:
-                raise ballots.BallotError("a project appears twice.")
+                raise ballots.BallotError(_("a project appears twice."))
             raw[project.strip()] = amount.strip()
         return raw
     if pot.ballot_method == BallotMethod.RANKED:
         if len(set(parts)) != len(parts):
-            raise ballots.BallotError("a project appears twice.")
+            raise ballots.BallotError(_("a project appears twice."))
         return {project: rank for rank, project in enumerate(parts, start=1)}
     return parts
 
@@ -250,17 +272,20 @@ def enter_batch(
         batch = PaperBatch(pot_id=pot.id, number=number)
         db.session.add(batch)
     if batch.status is BatchStatus.COUNTED:
-        raise PaperError(f"Batch {number} has already been counted.")
+        raise PaperError(_("Batch %(number)s has already been counted.", number=number))
     if meeting_id is not None:
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None or meeting.pot_id != pot.id:
-            raise PaperError("Choose one of this pot's hub meetings.")
+            raise PaperError(_("Choose one of this pot's hub meetings."))
         batch.meeting_id = meeting.id
     mine = next((e for e in batch.entries if e.officer_id == officer.id), None)
     if mine is None:
         if len(batch.entries) >= 2:
             raise PaperError(
-                f"Batch {number} already has two entries; one of them must correct it."
+                _(
+                    "Batch %(number)s already has two entries; one of them must correct it.",
+                    number=number,
+                )
             )
         batch.entries.append(PaperBatchEntry(officer_id=officer.id, ballots=entered))
     else:
@@ -286,9 +311,15 @@ def _check_paper_voters(pot, number: int, ballots: int) -> None:
     already = len(counted_paper_ballots(pot))
     if already + ballots > voters:
         raise PaperError(
-            f"Batch {number} has {ballots} ballots, but only {voters} paper voters are "
-            f"recorded and {already} paper ballots are counted already: record each paper "
-            "voter first, or check the batch for extra ballots."
+            _(
+                "Batch %(number)s has %(ballots)s ballots, but only %(voters)s paper "
+                "voters are recorded and %(already)s paper ballots are counted already:"
+                " record each paper voter first, or check the batch for extra ballots.",
+                number=number,
+                ballots=ballots,
+                voters=voters,
+                already=already,
+            )
         )
 
 

@@ -1,6 +1,8 @@
 """Officers' pages for paper voting: who voted on paper, and the double-entered batches."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pb.access import paper_pot, requires
@@ -14,8 +16,8 @@ from pb.voting.services import ballot_proposals
 bp = Blueprint("paper", __name__, url_prefix="/panel/pots/<int:pot_id>/paper")
 
 IDENTIFIER_LABELS = {
-    "roll": "The voter's elector reference",
-    "codes": "The access code from the voter's letter",
+    "roll": _l("The voter's elector reference"),
+    "codes": _l("The access code from the voter's letter"),
 }
 
 
@@ -25,7 +27,7 @@ def _load(pot_id: int) -> Pot:
 
 def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_errors=()):
     voter_form = voter_form or PaperVoterForm(pot.eligibility_mode, formdata=None)
-    voter_form.identifier.label.text = IDENTIFIER_LABELS.get(pot.eligibility_mode, "Voter")
+    voter_form.identifier.label.text = IDENTIFIER_LABELS.get(pot.eligibility_mode, _l("Voter"))
     return render_template(
         "paper/index.html",
         pot=pot,
@@ -58,7 +60,7 @@ def record_voter(pot_id: int):
         target = form.name if pot.eligibility_mode == "open" else form.identifier
         target.errors = [str(exc)]
         return _page(pot, 409, voter_form=form)
-    flash("Recorded: this person has voted on paper.", "success")
+    flash(_("Recorded: this person has voted on paper."), "success")
     return redirect(url_for("paper.index", pot_id=pot.id), code=303)
 
 
@@ -78,7 +80,14 @@ def enter_batch(pot_id: int):
         )
     except (services.PaperError, PhaseError) as exc:
         return _page(pot, 409, batch_form=form, error=str(exc))
-    flash(f"Batch {batch.number}: {batch.status_label}.", "success")
+    flash(
+        _(
+            "Batch %(number)s: %(status_label)s.",
+            number=batch.number,
+            status_label=batch.status_label,
+        ),
+        "success",
+    )
     return redirect(url_for("paper.batch", pot_id=pot.id, number=batch.number), code=303)
 
 
@@ -88,7 +97,7 @@ def batch(pot_id: int, number: int):
     pot = _load(pot_id)
     batch = services.batch_for(pot, number)
     if batch is None:
-        return _page(pot, 404, error=f"There is no batch {number} yet.")
+        return _page(pot, 404, error=_("There is no batch %(number)s yet.", number=number))
     titles = {p.id: p.title for p in ballot_proposals(pot)}
     return render_template(
         "paper/batch.html",

@@ -6,7 +6,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from pb.columns import EnumText, enum_check
@@ -58,59 +60,59 @@ _METHODS_OF_VOTE_TYPES: dict[str, BallotMethod] = {
 
 PHASES = tuple(Phase)
 PHASE_LABELS = {
-    "draft": "Being set up",
-    "proposals": "Open for proposals",
-    "supports": "Open for supports",
-    "review": "Proposals under review",
-    "voting": "Voting open",
-    "closed": "Voting closed",
-    "published": "Results published",
+    "draft": _l("Being set up"),
+    "proposals": _l("Open for proposals"),
+    "supports": _l("Open for supports"),
+    "review": _l("Proposals under review"),
+    "voting": _l("Voting open"),
+    "closed": _l("Voting closed"),
+    "published": _l("Results published"),
 }
 # Sentences about a pot's phase: "<pot> is open for proposals", and what a step needs.
 PHASE_STATES = {
-    "draft": "is still being set up",
-    "proposals": "is open for proposals",
-    "supports": "is gathering supports for its proposals",
-    "review": "is reviewing its proposals",
-    "voting": "is open for voting",
-    "closed": "has closed its voting",
-    "published": "has published its results",
+    "draft": _l("is still being set up"),
+    "proposals": _l("is open for proposals"),
+    "supports": _l("is gathering supports for its proposals"),
+    "review": _l("is reviewing its proposals"),
+    "voting": _l("is open for voting"),
+    "closed": _l("has closed its voting"),
+    "published": _l("has published its results"),
 }
 PHASE_NEEDS = {
-    "draft": "still being set up",
-    "proposals": "open for proposals",
-    "supports": "gathering supports",
-    "review": "reviewing its proposals",
-    "voting": "open for voting",
-    "closed": "closed for voting",
-    "published": "published",
+    "draft": _l("still being set up"),
+    "proposals": _l("open for proposals"),
+    "supports": _l("gathering supports"),
+    "review": _l("reviewing its proposals"),
+    "voting": _l("open for voting"),
+    "closed": _l("closed for voting"),
+    "published": _l("published"),
 }
 # Counting rules in words, for residents.
 RULE_WORDS = {
-    "greedy": "Most votes first",
-    "equalshares": "Equal Shares",
-    "equalshares/add1": "Equal Shares, topped up",
-    "equalshares-comparison": "Equal Shares, if voters prefer it to most votes first",
-    "equalshares/add1-comparison": (
+    "greedy": _l("Most votes first"),
+    "equalshares": _l("Equal Shares"),
+    "equalshares/add1": _l("Equal Shares, topped up"),
+    "equalshares-comparison": _l("Equal Shares, if voters prefer it to most votes first"),
+    "equalshares/add1-comparison": _l(
         "Equal Shares topped up, if voters prefer it to most votes first"
     ),
 }
 BALLOT_METHODS = {
-    "approval": "Approval: tick the projects you support",
-    "ranked": "Ranked: put projects in order of preference",
-    "points": "Points: spread points over the projects",
+    "approval": _l("Approval: tick the projects you support"),
+    "ranked": _l("Ranked: put projects in order of preference"),
+    "points": _l("Points: spread points over the projects"),
 }
 ELIGIBILITY_MODES = {
-    "open": "Open: any confirmed resident of the area",
-    "roll": "Voter roll: the resident must match an entry of an imported roll",
-    "codes": "Access codes: a one-time code posted to each household",
+    "open": _l("Open: any confirmed resident of the area"),
+    "roll": _l("Voter roll: the resident must match an entry of an imported roll"),
+    "codes": _l("Access codes: a one-time code posted to each household"),
 }
 RULES = {
-    "greedy": "Most votes first (greedy)",
-    "equalshares": "Method of Equal Shares",
-    "equalshares/add1": "Method of Equal Shares (Add1 completion)",
-    "equalshares-comparison": "Method of Equal Shares, compared with greedy",
-    "equalshares/add1-comparison": "Method of Equal Shares (Add1), compared with greedy",
+    "greedy": _l("Most votes first (greedy)"),
+    "equalshares": _l("Method of Equal Shares"),
+    "equalshares/add1": _l("Method of Equal Shares (Add1 completion)"),
+    "equalshares-comparison": _l("Method of Equal Shares, compared with greedy"),
+    "equalshares/add1-comparison": _l("Method of Equal Shares (Add1), compared with greedy"),
 }
 #: How proposals get past the supports phase: the N most supported of each category (ties at
 #: the N-th place all go through), or every proposal with at least K supports.
@@ -187,6 +189,8 @@ class Pot(Model):
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(String(4000), default="")
+    # The name and description in the council's other languages (pb.i18n.translated_text).
+    translations: Mapped[dict | None] = mapped_column(JSON)
     amount: Mapped[int] = mapped_column(BigInteger)  # minor units of the council's currency
     year: Mapped[int]
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
@@ -246,6 +250,12 @@ class Pot(Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def shown(self, field: str, locale: str | None = None):
+        """The pot's `name` or `description` in the reader's language, or marked as fallback."""
+        from pb.i18n import translated_text
+
+        return translated_text(self, field, self.council.source_locale, locale)
 
     @validates("phase")
     def _phase_member(self, key: str, value: str) -> Phase:
@@ -309,7 +319,7 @@ class Pot(Model):
 
     @property
     def phase_label(self) -> str:
-        return PHASE_LABELS[self.phase]
+        return str(PHASE_LABELS[self.phase])
 
     @property
     def currency(self) -> str:
@@ -318,7 +328,7 @@ class Pot(Model):
 
     @property
     def area_name(self) -> str:
-        return self.ward.name if self.ward else f"All of {self.council.name}"
+        return self.ward.name if self.ward else _("All of %(council)s", council=self.council.name)
 
     @property
     def ward_round_id(self) -> int | None:
@@ -335,12 +345,12 @@ class Pot(Model):
         """(label, planned date, reached) for each step, in order."""
         reached = PHASES.index(self.phase)
         steps = [
-            ("Proposals open", self.proposals_open_on, Phase.PROPOSALS),
-            ("Supports", None, Phase.SUPPORTS),
-            ("Review of proposals", self.review_starts_on, Phase.REVIEW),
-            ("Voting opens", self.voting_opens_on, Phase.VOTING),
-            ("Voting closes", self.voting_closes_on, Phase.CLOSED),
-            ("Results published", self.results_on, Phase.PUBLISHED),
+            (_("Proposals open"), self.proposals_open_on, Phase.PROPOSALS),
+            (_("Supports"), None, Phase.SUPPORTS),
+            (_("Review of proposals"), self.review_starts_on, Phase.REVIEW),
+            (_("Voting opens"), self.voting_opens_on, Phase.VOTING),
+            (_("Voting closes"), self.voting_closes_on, Phase.CLOSED),
+            (_("Results published"), self.results_on, Phase.PUBLISHED),
         ]
         return [
             (label, day, reached >= PHASES.index(phase))
@@ -371,8 +381,12 @@ class Pot(Model):
     def _advance(self, expected: Phase, new: Phase) -> None:
         if self.phase != expected:
             raise PhaseError(
-                f"{self.name} {PHASE_STATES[self.phase]}; "
-                f"this step needs it to be {PHASE_NEEDS[expected]}."
+                _(
+                    "%(name)s %(state)s; this step needs it to be %(needed)s.",
+                    name=self.name,
+                    state=PHASE_STATES[self.phase],
+                    needed=PHASE_NEEDS[expected],
+                )
             )
         self.phase = new
 
@@ -396,11 +410,13 @@ class Pot(Model):
     def open_voting(self, proposals_on_ballot: int) -> None:
         """Open voting, committing to a fresh tie-break seed by publishing its SHA-256."""
         if proposals_on_ballot == 0:
-            raise PhaseError("Voting cannot open with no proposal on the ballot.")
+            raise PhaseError(_("Voting cannot open with no proposal on the ballot."))
         if self.phase is Phase.REVIEW and self.key_confirmed_at is None:
             raise PhaseError(
-                "Voting opens once the ballot key has been made and its holders have "
-                "confirmed they kept it."
+                _(
+                    "Voting opens once the ballot key has been made and its holders have "
+                    "confirmed they kept it."
+                )
             )
         self._advance(Phase.REVIEW, Phase.VOTING)
         self.commit_to_seed()
@@ -423,21 +439,21 @@ class Pot(Model):
     def open_envelopes(self) -> None:
         """Mark the sealed ballots opened; the tally needs this."""
         if self.phase is not Phase.CLOSED:
-            raise PhaseError("The envelopes are opened once voting has closed.")
+            raise PhaseError(_("The envelopes are opened once voting has closed."))
         if self.envelopes_opened_at is not None:
-            raise PhaseError("The envelopes of this pot have already been opened.")
+            raise PhaseError(_("The envelopes of this pot have already been opened."))
         self.envelopes_opened_at = utcnow()
 
     def close_imported(self, opened_at: datetime | None, closed_at: datetime | None) -> None:
         """An imported election arrives with its voting over and its ballots in the clear
         (nothing was sealed): from draft straight to closed and opened, at the file's dates."""
         if self.phase is not Phase.REVIEW:
-            raise PhaseError("An imported election closes from review, where it is created.")
+            raise PhaseError(_("An imported election closes from review, where it is created."))
         self.voting_opened_at, self.voting_closed_at = opened_at, closed_at
         self.phase = Phase.CLOSED
         self.envelopes_opened_at = closed_at or utcnow()
 
     def publish(self, tallied: bool) -> None:
         if not tallied:
-            raise PhaseError("Results cannot be published before the tally.")
+            raise PhaseError(_("Results cannot be published before the tally."))
         self._advance(Phase.CLOSED, Phase.PUBLISHED)

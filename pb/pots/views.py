@@ -38,6 +38,6 @@ def show(pot_id: int):
         voted=voted,
         proposal_count=count,
         instructions=ballots.instructions(pot),
-        method_label=BALLOT_METHODS[pot.ballot_method],
-        rule_words=RULE_WORDS.get(pot.rule, pot.rule),
+        method_label=str(BALLOT_METHODS[pot.ballot_method]),
+        rule_words=str(RULE_WORDS.get(pot.rule, pot.rule)),
     )

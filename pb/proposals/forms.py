@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
@@ -13,37 +14,37 @@ from pb.proposals.services import EDITABLE_FIELDS
 
 class ProposalForm(FlaskForm):
     title = StringField(
-        "Project title",
+        _l("Project title"),
         validators=[
-            InputRequired("Enter a title for your project."),
-            Length(min=5, max=120, message="The title must be 5 to 120 characters long."),
+            InputRequired(_l("Enter a title for your project.")),
+            Length(min=5, max=120, message=_l("The title must be 5 to 120 characters long.")),
         ],
     )
     summary = TextAreaField(
-        "Summary",
-        description="One or two sentences shown in the list of projects.",
+        _l("Summary"),
+        description=_l("One or two sentences shown in the list of projects."),
         validators=[
-            InputRequired("Enter a short summary."),
-            Length(min=10, max=300, message="The summary must be 10 to 300 characters long."),
+            InputRequired(_l("Enter a short summary.")),
+            Length(min=10, max=300, message=_l("The summary must be 10 to 300 characters long.")),
         ],
     )
     description = TextAreaField(
-        "Description",
-        description="What you want to do, where, and who it helps.",
+        _l("Description"),
+        description=_l("What you want to do, where, and who it helps."),
         validators=[
-            InputRequired("Describe your project."),
-            Length(min=20, max=5000, message="The description must be 20 to 5,000 characters."),
+            InputRequired(_l("Describe your project.")),
+            Length(min=20, max=5000, message=_l("The description must be 20 to 5,000 characters.")),
         ],
     )
     cost = MoneyField(
-        "Estimated cost in {currency}",
-        validators=[InputRequired("Enter what the project will cost.")],
+        _l("Estimated cost in {currency}"),
+        validators=[InputRequired(_l("Enter what the project will cost."))],
     )
     category = SelectField(
-        "Category",
-        choices=[SelectChoice("", "Choose a category")]
+        _l("Category"),
+        choices=[SelectChoice("", _l("Choose a category"))]
         + [SelectChoice(key, label) for key, label in CATEGORIES.items()],
-        validators=[InputRequired("Choose a category.")],
+        validators=[InputRequired(_l("Choose a category."))],
     )
 
     latitude = StringField(
@@ -108,14 +109,19 @@ class ProposalForm(FlaskForm):
             return
         if field.data <= 0:
             raise ValidationError(
-                f"The cost must be more than {format_money(0, self.pot.currency)}."
+                _(
+                    "The cost must be more than %(money)s.",
+                    money=format_money(0, self.pot.currency),
+                )
             )
         if field.data > self.pot.amount:
             raise ValidationError(
-                "The cost cannot be more than the whole pot, "
-                f"{format_money(self.pot.amount, self.pot.currency)}."
+                _(
+                    "The cost cannot be more than the whole pot, %(money)s.",
+                    money=format_money(self.pot.amount, self.pot.currency),
+                )
             )
 
     def validate_category(self, field):
         if field.data not in CATEGORIES:
-            raise ValidationError("Choose a category from the list.")
+            raise ValidationError(_("Choose a category from the list."))

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -14,14 +15,14 @@ from pb.pots.models import Phase, Pot
 from pb.timeutil import utcnow
 
 CATEGORIES = {
-    "environment": "Environment and green spaces",
-    "community": "Community and neighbourhood",
-    "young-people": "Children and young people",
-    "older-people": "Older people",
-    "health": "Health and wellbeing",
-    "transport": "Streets and transport",
-    "culture": "Culture, arts and sport",
-    "safety": "Community safety",
+    "environment": _l("Environment and green spaces"),
+    "community": _l("Community and neighbourhood"),
+    "young-people": _l("Children and young people"),
+    "older-people": _l("Older people"),
+    "health": _l("Health and wellbeing"),
+    "transport": _l("Streets and transport"),
+    "culture": _l("Culture, arts and sport"),
+    "safety": _l("Community safety"),
 }
 
 
@@ -43,19 +44,19 @@ class DeliveryStatus(StrEnum):
 
 
 DELIVERY_STATUSES = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "delivered": "Delivered",
-    "cancelled": "Cancelled",
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
 }
 STATUSES = {
-    "submitted": "Submitted",
-    "feasible": "Feasible",
-    "not_feasible": "Not feasible",
-    "merged": "Merged into another proposal",
-    "not_shortlisted": "Not enough supports to go forward",
-    "on_ballot": "On the ballot",
-    "withdrawn": "Withdrawn",  # an imported project the source lists at cost 0
+    "submitted": _l("Submitted"),
+    "feasible": _l("Feasible"),
+    "not_feasible": _l("Not feasible"),
+    "merged": _l("Merged into another proposal"),
+    "not_shortlisted": _l("Not enough supports to go forward"),
+    "on_ballot": _l("On the ballot"),
+    "withdrawn": _l("Withdrawn"),  # an imported project the source lists at cost 0
 }
 
 
@@ -74,6 +75,8 @@ class Proposal(Model):
     title: Mapped[str] = mapped_column(String(1000))
     summary: Mapped[str] = mapped_column(String(1000))
     description: Mapped[str] = mapped_column(Text)
+    # The title and summary in the council's other languages (pb.i18n.translated_text).
+    translations: Mapped[dict | None] = mapped_column(JSON)
     cost: Mapped[int] = mapped_column(BigInteger)  # minor units of the council's currency
     category: Mapped[str] = mapped_column(String(30))
     status: Mapped[ProposalStatus] = mapped_column(
@@ -126,21 +129,28 @@ class Proposal(Model):
         """Feasible proposals may be put on the ballot (and those on it taken off)."""
         return self.status in (ProposalStatus.FEASIBLE, ProposalStatus.ON_BALLOT)
 
+    def shown(self, field: str, locale: str | None = None):
+        """The proposal's `title` or `summary` in the reader's language, or marked fallback."""
+        from pb.i18n import translated_text
+
+        return translated_text(self, field, self.pot.council.source_locale, locale)
+
     @property
     def located(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
     @property
     def delivery_label(self) -> str | None:
-        return DELIVERY_STATUSES.get(self.delivery_status or "")
+        label = DELIVERY_STATUSES.get(self.delivery_status or "")
+        return str(label) if label is not None else None
 
     @property
     def category_label(self) -> str:
-        return CATEGORIES.get(self.category, self.category)
+        return str(CATEGORIES.get(self.category, self.category))
 
     @property
     def status_label(self) -> str:
-        return STATUSES[self.status]
+        return str(STATUSES[self.status])
 
     def editable_by(self, user) -> bool:
         """The proposer may edit until the pot's review starts."""

@@ -1,5 +1,6 @@
 """Proposing projects, and finding them again."""
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from pb.audit.services import record
@@ -20,7 +21,7 @@ class ProposalError(Exception):
 def submit_proposal(pot, proposer, **fields) -> Proposal:
     """Add a resident's proposal to a pot that is open for proposals."""
     if pot.phase != Phase.PROPOSALS:
-        raise ProposalError(f"{pot.name} is not taking proposals at the moment.")
+        raise ProposalError(_("%(name)s is not taking proposals at the moment.", name=pot.name))
     fields.setdefault("ward_id", pot.ward_id)
     proposal = Proposal(pot=pot, proposer=proposer, **fields)
     db.session.add(proposal)
@@ -32,7 +33,7 @@ def submit_proposal(pot, proposer, **fields) -> Proposal:
 def update_proposal(proposal: Proposal, editor, **fields) -> None:
     """Let the proposer change their proposal until the pot's review starts."""
     if not proposal.editable_by(editor):
-        raise ProposalError("This proposal can no longer be changed: its review has started.")
+        raise ProposalError(_("This proposal can no longer be changed: its review has started."))
     changed = sorted(
         name
         for name in EDITABLE_FIELDS

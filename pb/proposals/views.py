@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.access import own_proposal, public_pot, public_proposal, requires, signed_in_pot
@@ -61,7 +62,7 @@ def new(pot_id: int):
     form = ProposalForm(pot, assets=approved_assets(pot.council))
     if form.validate_on_submit():
         proposal = services.submit_proposal(pot, current_user, **form.fields())
-        flash("Thank you, your proposal has been submitted.", "success")
+        flash(_("Thank you, your proposal has been submitted."), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_form("proposals/form.html", form, pot=pot, proposal=None, tiles=tiles())
 
@@ -75,7 +76,7 @@ def edit(proposal_id: int):
     form = ProposalForm(proposal.pot, obj=proposal, assets=approved_assets(proposal.pot.council))
     if form.validate_on_submit():
         services.update_proposal(proposal, current_user, **form.fields())
-        flash("Your changes have been saved.", "success")
+        flash(_("Your changes have been saved."), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_form(
         "proposals/form.html", form, pot=proposal.pot, proposal=proposal, tiles=tiles()

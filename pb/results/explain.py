@@ -1,24 +1,39 @@
-"""Tally explanations in the site's words and the pot's money, from pb.tally's outcome data."""
+"""Tally explanations in the reader's language and the pot's money, from pb.tally's outcome.
 
+pb.tally stays pure (no Flask): its outcome holds numbers and a plain English `reason` for the
+command line. Pages build their sentences here, from those numbers, as translatable messages.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from pb.i18n import number, percent
 from pb.money import format_money, minor_from_json
 
 
 def reason(project: dict, currency: str) -> str:
-    """Why a project was not funded, in plain words and the pot's money."""
+    """Why a project was or was not funded, in plain words and the pot's money."""
     if project["selected"]:
-        return f"Funded in round {project['round']}."
+        return _("Funded in round %(round)s.", round=project["round"])
     if not project["supporters"]:
-        return "No one voted for it."
+        return _("No one voted for it.")
     cost = format_money(minor_from_json(project["cost"]), currency)
     if project.get("supporters_money") is not None:
         had = format_money(minor_from_json(project["supporters_money"]), currency)
         support = project.get("effective_support")
-        share = f" (effective support {support:.1f}%)" if support is not None else ""
-        return f"Its supporters had {had} of the {cost} it costs{share}."
+        if support is not None:
+            return _(
+                "Its supporters had %(had)s of the %(cost)s it costs (effective support "
+                "%(support)s).",
+                had=had,
+                cost=cost,
+                support=percent(support),
+            )
+        return _("Its supporters had %(had)s of the %(cost)s it costs.", had=had, cost=cost)
     if project.get("remaining_budget") is not None:
         left = format_money(minor_from_json(project["remaining_budget"]), currency)
-        return f"Did not fit: {left} left, needed {cost}."
-    return project.get("reason") or "Not funded."
+        return _("Did not fit: %(left)s left, needed %(cost)s.", left=left, cost=cost)
+    return _("Not funded.")
 
 
 def in_order(outcome: dict) -> list[dict]:
@@ -36,24 +51,57 @@ def would_take(figure: dict | None, currency: str) -> str | None:
     """What would have funded a project left out, in plain words (None when not worked out)."""
     if figure is None:
         return None
-    parts = []
+    cost = None
     if figure.get("max_cost") is not None:
         cost = format_money(minor_from_json(figure["max_cost"]), currency)
-        exact = figure.get("max_cost_exact", True)
-        parts.append(f"at {cost}" if exact else f"at {cost} (or perhaps a little more)")
-    if figure.get("extra_supporters") is not None:
-        n = figure["extra_supporters"]
-        parts.append(f"with {n:,} more supporter{'' if n == 1 else 's'}")
-    elif figure.get("more_than") is not None:
-        parts.append(f"not even with {figure['more_than']:,} more supporters")
-    if not parts:
-        return "It would not have been funded at any cost with these ballots."
-    if len(parts) == 2 and not parts[1].startswith("not"):
-        return f"It would have been funded {parts[0]}, or {parts[1]}."
-    if len(parts) == 2:
-        return f"It would have been funded {parts[0]}; {parts[1]}."
-    return (
-        f"It would have been funded {parts[0]}."
-        if not parts[0].startswith("not")
-        else (f"More supporters alone would not have done it: {parts[0]}.")
+    exact = figure.get("max_cost_exact", True)
+    more = figure.get("extra_supporters")
+    never = figure.get("more_than")
+    if cost is None and more is None and never is None:
+        return _("It would not have been funded at any cost with these ballots.")
+    if cost is not None and more is not None:
+        if exact:
+            return ngettext(
+                "It would have been funded at %(cost)s, or with %(n)s more supporter.",
+                "It would have been funded at %(cost)s, or with %(n)s more supporters.",
+                more,
+                cost=cost,
+                n=number(more),
+            )
+        return ngettext(
+            "It would have been funded at %(cost)s (or perhaps a little more), or with %(n)s "
+            "more supporter.",
+            "It would have been funded at %(cost)s (or perhaps a little more), or with %(n)s "
+            "more supporters.",
+            more,
+            cost=cost,
+            n=number(more),
+        )
+    if cost is not None and never is not None:
+        if exact:
+            return _(
+                "It would have been funded at %(cost)s; not even with %(n)s more supporters.",
+                cost=cost,
+                n=number(never),
+            )
+        return _(
+            "It would have been funded at %(cost)s (or perhaps a little more); not even with "
+            "%(n)s more supporters.",
+            cost=cost,
+            n=number(never),
+        )
+    if cost is not None:
+        if exact:
+            return _("It would have been funded at %(cost)s.", cost=cost)
+        return _("It would have been funded at %(cost)s (or perhaps a little more).", cost=cost)
+    if more is not None:
+        return ngettext(
+            "It would have been funded with %(n)s more supporter.",
+            "It would have been funded with %(n)s more supporters.",
+            more,
+            n=number(more),
+        )
+    return _(
+        "More supporters alone would not have done it: not even with %(n)s more supporters.",
+        n=number(never),
     )

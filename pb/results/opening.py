@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 
 from pb.audit import chain
@@ -91,8 +92,12 @@ def open_envelopes(pot, actor, codes: list[str]) -> Opened:
         )
         if not valid or ballot_id in seen:
             raise OpeningError(
-                f"Sealed ballot {position} of {len(sealed)} does not open as a valid ballot "
-                "of this pot: it may have been tampered with. Nothing has been opened."
+                _(
+                    "Sealed ballot %(position)s of %(n)s does not open as a valid ballot of"
+                    " this pot: it may have been tampered with. Nothing has been opened.",
+                    position=position,
+                    n=len(sealed),
+                )
             )
         seen.add(ballot_id)
         rows.append((ballot_id, "online", choices))

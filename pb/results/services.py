@@ -3,6 +3,7 @@
 import json
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pb import jobs, tally
@@ -90,13 +91,13 @@ def tally_allowed(pot, correction_reason: str | None) -> str | None:
     correction, which needs one.
     """
     if pot.phase not in (Phase.CLOSED, Phase.PUBLISHED):
-        raise PhaseError("The tally runs once voting has closed.")
+        raise PhaseError(_("The tally runs once voting has closed."))
     if pot.envelopes_opened_at is None:
-        raise PhaseError("Open the envelopes first: the tally counts the opened ballots.")
+        raise PhaseError(_("Open the envelopes first: the tally counts the opened ballots."))
     if pot.phase == Phase.CLOSED:
         return None
     if not (correction_reason or "").strip():
-        raise PhaseError("A correction needs a reason, which is published with it.")
+        raise PhaseError(_("A correction needs a reason, which is published with it."))
     return correction_reason
 
 
@@ -122,7 +123,7 @@ def _tally_job(job: jobs.Job) -> None:
     pot = db.session.get(Pot, job.pot_id)
     actor = db.session.get(User, job.actor_id) if job.actor_id else None
     reason = json.loads(job.params or "{}").get("correction_reason")
-    job.progress = "Counting the ballots."
+    job.progress = _("Counting the ballots.")
     try:
         run_tally(pot, actor, correction_reason=reason, what_if=True)
     except (PhaseError, BallotError) as exc:
@@ -192,9 +193,9 @@ def publish(pot, actor, *, reason: str | None = None, at: datetime | None = None
     if pot.phase == Phase.CLOSED:
         pot.publish(tallied=preview is not None)
     elif pot.phase != Phase.PUBLISHED:
-        raise PhaseError("Results can be published once voting has closed and been tallied.")
+        raise PhaseError(_("Results can be published once voting has closed and been tallied."))
     if preview is None:
-        raise PhaseError("Run the tally and check the preview before publishing.")
+        raise PhaseError(_("Run the tally and check the preview before publishing."))
     preview.published_at = (at or utcnow()).replace(microsecond=0)
     preview.published_by_id = actor.id if actor else None
     chain.append(pot, "published", chain.sha256_hex(chain.canonical(document(preview))))

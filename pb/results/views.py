@@ -89,7 +89,7 @@ def run_tally(pot_id: int):
 def _say_if_done(job_id: int) -> None:
     job = db.session.get(jobs.Job, job_id)
     if job is not None and job.status == jobs.JobStatus.DONE:
-        flash("The tally has run. Check the outcome below before publishing.", "success")
+        flash(_("The tally has run. Check the outcome below before publishing."), "success")
 
 
 @bp.route("/panel/pots/<int:pot_id>/jobs/<int:job_id>")
@@ -116,7 +116,7 @@ def publish(pot_id: int):
         return _preview_page(pot, 409, str(exc), publish_form=form)
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method: how Flask documents reaching the app
     after_commit(lambda: signals.published.send(app, pot=pot))
-    flash(f"Results version {result.version} are published.", "success")
+    flash(_("Results version %(version)s are published.", version=result.version), "success")
     return redirect(url_for("results.show", pot_id=pot.id), code=303)
 
 

@@ -6,6 +6,11 @@ the others accept too. A ballot is stored in a canonical form (see `Ballot.choic
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from pb.i18n import number
 from pb.money import format_money
 from pb.pots.models import BallotMethod
 
@@ -14,8 +19,8 @@ class BallotError(Exception):
     """The choices break the pot's ballot rules; the message says how, in plain words."""
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _points(n: int) -> str:
+    return ngettext("%(num)s point", "%(num)s points", n)
 
 
 def read_form(pot, proposals, form) -> list | dict:
@@ -41,28 +46,44 @@ def check(pot, proposals, raw) -> list:
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 
 
-def _as_int(value, what: str) -> int:
+def _as_int(value, what) -> int:
     text = str(value).strip()
     if not _WHOLE_NUMBER.fullmatch(text):
-        raise BallotError(f"{what} must be a whole number.")
+        raise BallotError(what)
     return int(text)
 
 
 def _check_approval(pot, costs: dict[int, int], raw) -> list[int]:
-    picked = [_as_int(v, "Each choice") for v in raw]
+    picked = [_as_int(v, _l("Each choice must be a whole number.")) for v in raw]
     if len(set(picked)) != len(picked):
-        raise BallotError("Each project can be chosen only once.")
+        raise BallotError(_("Each project can be chosen only once."))
     if any(choice not in costs for choice in picked):
-        raise BallotError("Choose only projects that are on this ballot.")
+        raise BallotError(_("Choose only projects that are on this ballot."))
     if len(picked) < pot.min_picks:
-        raise BallotError(f"Choose at least {_plural(pot.min_picks, 'project')}.")
+        raise BallotError(
+            ngettext(
+                "Choose at least %(num)s project.",
+                "Choose at least %(num)s projects.",
+                pot.min_picks,
+            )
+        )
     if pot.max_picks is not None and len(picked) > pot.max_picks:
-        raise BallotError(f"Choose no more than {_plural(pot.max_picks, 'project')}.")
+        raise BallotError(
+            ngettext(
+                "Choose no more than %(num)s project.",
+                "Choose no more than %(num)s projects.",
+                pot.max_picks,
+            )
+        )
     total = sum(costs[c] for c in picked)
     if pot.spending_cap is not None and total > pot.spending_cap:
         raise BallotError(
-            f"Your choices cost {format_money(total, pot.currency)}, more than the "
-            f"{format_money(pot.spending_cap, pot.currency)} you can spend. Untick a project."
+            _(
+                "Your choices cost %(money)s, more than the %(money2)s "
+                "you can spend. Untick a project.",
+                money=format_money(total, pot.currency),
+                money2=format_money(pot.spending_cap, pot.currency),
+            )
         )
     return sorted(picked)
 
@@ -72,20 +93,32 @@ def _check_ranked(pot, costs: dict[int, int], raw) -> list[int]:
     for key, value in _items(raw):
         if value in ("", None):
             continue
-        project = _as_int(key, "Each project")
+        project = _as_int(key, _l("Each project must be a whole number."))
         if project not in costs:
-            raise BallotError("Rank only projects that are on this ballot.")
-        ranks[project] = _as_int(value, "Each rank")
+            raise BallotError(_("Rank only projects that are on this ballot."))
+        ranks[project] = _as_int(value, _l("Each rank must be a whole number."))
     order = sorted(ranks, key=lambda project: ranks[project])
     given = sorted(ranks.values())
     if len(set(given)) != len(given):
-        raise BallotError("Give each rank to one project only.")
+        raise BallotError(_("Give each rank to one project only."))
     if given != list(range(1, len(given) + 1)):
-        raise BallotError("Number your choices 1, 2, 3 and so on, without gaps.")
+        raise BallotError(_("Number your choices 1, 2, 3 and so on, without gaps."))
     if len(order) < pot.min_picks:
-        raise BallotError(f"Rank at least {_plural(pot.min_picks, 'project')}.")
+        raise BallotError(
+            ngettext(
+                "Rank at least %(num)s project.",
+                "Rank at least %(num)s projects.",
+                pot.min_picks,
+            )
+        )
     if pot.max_picks is not None and len(order) > pot.max_picks:
-        raise BallotError(f"Rank no more than {_plural(pot.max_picks, 'project')}.")
+        raise BallotError(
+            ngettext(
+                "Rank no more than %(num)s project.",
+                "Rank no more than %(num)s projects.",
+                pot.max_picks,
+            )
+        )
     return order
 
 
@@ -94,21 +127,33 @@ def _check_points(pot, costs: dict[int, int], raw) -> list[list[int]]:
     for key, value in _items(raw):
         if value in ("", None):
             continue
-        project = _as_int(key, "Each project")
+        project = _as_int(key, _l("Each project must be a whole number."))
         if project not in costs:
-            raise BallotError("Give points only to projects that are on this ballot.")
-        amount = _as_int(value, "Points")
+            raise BallotError(_("Give points only to projects that are on this ballot."))
+        amount = _as_int(value, _l("Points must be a whole number."))
         if amount < 0:
-            raise BallotError("Points cannot be negative.")
+            raise BallotError(_("Points cannot be negative."))
         if pot.points_max is not None and amount > pot.points_max:
-            raise BallotError(f"Give at most {_plural(pot.points_max, 'point')} to one project.")
+            raise BallotError(
+                ngettext(
+                    "Give at most %(num)s point to one project.",
+                    "Give at most %(num)s points to one project.",
+                    pot.points_max,
+                )
+            )
         if amount:
             points[project] = amount
     total = sum(points.values())
     if total == 0:
-        raise BallotError("Give at least one point to a project.")
+        raise BallotError(_("Give at least one point to a project."))
     if pot.points_total is not None and total > pot.points_total:
-        raise BallotError(f"You have given {total} points; you have {pot.points_total} to spread.")
+        raise BallotError(
+            _(
+                "You have given %(total)s points; you have %(points_total)s to spread.",
+                total=number(total),
+                points_total=number(pot.points_total),
+            )
+        )
     return [[project, points[project]] for project in sorted(points)]
 
 
@@ -120,7 +165,7 @@ def _items(raw):
         if raw and isinstance(raw[0], list | tuple):
             return [(k, v) for k, v in raw]
         return [(k, i) for i, k in enumerate(raw, start=1)]
-    raise BallotError("This ballot could not be read.")
+    raise BallotError(_("This ballot could not be read."))
 
 
 def tally_form(pot, choices: list):
@@ -136,28 +181,73 @@ def describe(pot, proposals, choices: list) -> list[tuple[str, str]]:
     """(project title, what the ballot gives it) for showing a ballot back to its voter."""
     titles = {p.id: p.title for p in proposals}
     if pot.ballot_method == BallotMethod.APPROVAL:
-        return [(titles[c], "Chosen") for c in choices]
+        return [(titles[c], _("Chosen")) for c in choices]
     if pot.ballot_method == BallotMethod.RANKED:
-        return [(titles[c], f"Choice {rank}") for rank, c in enumerate(choices, start=1)]
-    return [(titles[c], _plural(n, "point")) for c, n in choices]
+        return [
+            (titles[c], _("Choice %(rank)s", rank=rank)) for rank, c in enumerate(choices, start=1)
+        ]
+    return [(titles[c], _points(n)) for c, n in choices]
 
 
 def instructions(pot) -> str:
     """What the voter is asked to do, in one sentence."""
     low, high = pot.min_picks, pot.max_picks
     if pot.ballot_method == BallotMethod.POINTS:
-        per = f", at most {pot.points_max} on one project" if pot.points_max else ""
-        return f"Spread up to {_plural(pot.points_total or 0, 'point')} over the projects{per}."
-    verb = "Tick" if pot.ballot_method == BallotMethod.APPROVAL else "Number in order of preference"
+        total = pot.points_total or 0
+        if pot.points_max:
+            return ngettext(
+                "Spread up to %(num)s point over the projects, at most %(most)s on one project.",
+                "Spread up to %(num)s points over the projects, at most %(most)s on one project.",
+                total,
+                most=number(pot.points_max),
+            )
+        return ngettext(
+            "Spread up to %(num)s point over the projects.",
+            "Spread up to %(num)s points over the projects.",
+            total,
+        )
+    tick = pot.ballot_method == BallotMethod.APPROVAL
     if high is None:
-        count = f"at least {low}"
+        text = (
+            ngettext("Tick at least %(num)s project.", "Tick at least %(num)s projects.", low)
+            if tick
+            else ngettext(
+                "Number at least %(num)s project in order of preference.",
+                "Number at least %(num)s projects in order of preference.",
+                low,
+            )
+        )
     elif low == high:
-        count = str(low)
+        text = (
+            ngettext("Tick %(num)s project.", "Tick %(num)s projects.", low)
+            if tick
+            else ngettext(
+                "Number %(num)s project in order of preference.",
+                "Number %(num)s projects in order of preference.",
+                low,
+            )
+        )
     else:
-        count = f"between {low} and {high}"
-    text = f"{verb} {count} project{'s' if high != 1 else ''}."
+        text = (
+            ngettext(
+                "Tick between %(low)s and %(num)s project.",
+                "Tick between %(low)s and %(num)s projects.",
+                high,
+                low=low,
+            )
+            if tick
+            else ngettext(
+                "Number between %(low)s and %(num)s project in order of preference.",
+                "Number between %(low)s and %(num)s projects in order of preference.",
+                high,
+                low=low,
+            )
+        )
     if pot.ballot_method == BallotMethod.APPROVAL and pot.spending_cap is not None:
-        text += f" Together they may cost up to {format_money(pot.spending_cap, pot.currency)}."
+        text += " " + _(
+            "Together they may cost up to %(money)s.",
+            money=format_money(pot.spending_cap, pot.currency),
+        )
     return text
 
 

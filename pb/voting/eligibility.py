@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb.extensions import db
@@ -97,10 +98,14 @@ def area_problem(user, pot) -> Problem | None:
         return None
     return Problem(
         "area",
-        f"Live in {pot.area_name}",
-        f"Your postcode {user.postcode or '(none given)'} is not in {pot.area_name}, so you "
-        "cannot take part in this pot. If you have moved, update your postcode.",
-        "Update your postcode",
+        _("Live in %(area_name)s", area_name=pot.area_name),
+        _(
+            "Your postcode %(postcode)s is not in %(area_name)s, so you cannot take "
+            "part in this pot. If you have moved, update your postcode.",
+            postcode=user.postcode or _("(none given)"),
+            area_name=pot.area_name,
+        ),
+        _("Update your postcode"),
         action="auth.account",
         back_to_pot=True,
     )
@@ -111,9 +116,12 @@ def confirmation_problem(user) -> Problem | None:
         return None
     return Problem(
         "email",
-        "Confirm your e-mail address",
-        f"We sent a link to {user.email} when you registered. Open it to confirm your address.",
-        "Send the link again",
+        _("Confirm your e-mail address"),
+        _(
+            "We sent a link to %(email)s when you registered. Open it to confirm your address.",
+            email=user.email,
+        ),
+        _("Send the link again"),
         action="auth.resend_confirmation",
     )
 
@@ -127,19 +135,23 @@ def proof_problem(pot, proof: "Proof | None") -> Problem | None:
     if pot.eligibility_mode == "roll":
         return Problem(
             "roll",
-            "Match an entry on the voter roll",
-            "This pot is for the people on its voter roll. Enter your elector reference "
-            "(it is on your poll card), postcode and date of birth.",
-            "Enter your voter roll details",
+            _("Match an entry on the voter roll"),
+            _(
+                "This pot is for the people on its voter roll. Enter your elector "
+                "reference (it is on your poll card), postcode and date of birth."
+            ),
+            _("Enter your voter roll details"),
             action="voting.prove",
             action_args={"pot_id": pot.id},
         )
     return Problem(
         "code",
-        "Enter your access code",
-        "This pot uses one-time access codes, posted to every household in the area. "
-        "Enter the code from your letter.",
-        "Enter your access code",
+        _("Enter your access code"),
+        _(
+            "This pot uses one-time access codes, posted to every household in the "
+            "area. Enter the code from your letter."
+        ),
+        _("Enter your access code"),
         action="voting.prove",
         action_args={"pot_id": pot.id},
     )
@@ -151,18 +163,24 @@ def _age_problem(pot, age: int | None) -> Problem | None:
     if age is None:
         return Problem(
             "age",
-            f"Be aged {pot.min_age} or over",
-            f"Voting in this pot is for people aged {pot.min_age} or over. "
-            "Add your date of birth to your account so we can check.",
-            "Add your date of birth",
+            _("Be aged %(min_age)s or over", min_age=pot.min_age),
+            _(
+                "Voting in this pot is for people aged %(min_age)s or over. Add your "
+                "date of birth to your account so we can check.",
+                min_age=pot.min_age,
+            ),
+            _("Add your date of birth"),
             action="auth.account",
             back_to_pot=True,
         )
     return Problem(
         "age",
-        f"Be aged {pot.min_age} or over",
-        f"Voting in this pot is for people aged {pot.min_age} or over. "
-        "You can still propose projects and follow the results.",
+        _("Be aged %(min_age)s or over", min_age=pot.min_age),
+        _(
+            "Voting in this pot is for people aged %(min_age)s or over. You can "
+            "still propose projects and follow the results.",
+            min_age=pot.min_age,
+        ),
     )
 
 
@@ -186,9 +204,13 @@ def voting_problems(
         problems.append(
             Problem(
                 "phase",
-                "Voting must be open",
-                f"{pot.name} is not open for voting: it is {pot.phase_label.lower()}.",
-                "See the pot's timeline",
+                _("Voting must be open"),
+                _(
+                    "%(name)s is not open for voting: it is %(phase)s.",
+                    name=pot.name,
+                    phase=pot.phase_label.lower(),
+                ),
+                _("See the pot's timeline"),
                 action="pots.show",
                 action_args={"pot_id": pot.id},
             )
@@ -214,19 +236,25 @@ def already_voted_problem(pot, voted_in) -> Problem:
     if voted_in.id == pot.id:
         return Problem(
             "voted",
-            "Not have voted already",
-            "You have already voted in this pot. Each resident votes once; your ballot "
-            "is recorded and will be counted.",
-            "Check a receipt",
+            _("Not have voted already"),
+            _(
+                "You have already voted in this pot. Each resident votes once; your "
+                "ballot is recorded and will be counted."
+            ),
+            _("Check a receipt"),
             action="voting.check_receipt",
         )
     return Problem(
         "round",
-        "Not have voted in another ward's pot this round",
-        f"You have already voted in {voted_in.name}, which runs in the same round "
-        f"({pot.round.name if pot.round else pot.year}). Each resident votes in one ward's "
-        "pot a round (and in any council-wide pot); your vote counts there.",
-        "See that pot",
+        _("Not have voted in another ward's pot this round"),
+        _(
+            "You have already voted in %(name)s, which runs in the same round "
+            "(%(round)s). Each resident votes in one ward's pot a round (and in any"
+            " council-wide pot); your vote counts there.",
+            name=voted_in.name,
+            round=pot.round.name if pot.round else pot.year,
+        ),
+        _("See that pot"),
         action="pots.show",
         action_args={"pot_id": voted_in.id},
     )

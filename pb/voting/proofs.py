@@ -6,6 +6,9 @@ every later step (and the cast itself) checks it again against the database.
 
 import hashlib
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from pb.electorate import services as electorate
 from pb.electorate.models import AccessCode, VoterRollEntry
 from pb.extensions import db, limiter
@@ -27,14 +30,14 @@ class ProofError(Exception):
 PROOF_FAILURES_ALLOWED = 10
 _FAILURES_KEEP_SECONDS = 24 * 3600
 
-NO_MATCH = (
-    "These details do not match an entry on the voter roll that can be used to vote online. "
-    "Check your elector reference, postcode and date of birth are as on your poll card; if "
-    "they are, contact the council."
+NO_MATCH = _l(
+    "These details do not match an entry on the voter roll that can be used"
+    " to vote online. Check your elector reference, postcode and date of "
+    "birth are as on your poll card; if they are, contact the council."
 )
-TOO_MANY = (
-    "There have been too many attempts with these details. Try again tomorrow, vote on "
-    "paper, or contact the council."
+TOO_MANY = _l(
+    "There have been too many attempts with these details. Try again "
+    "tomorrow, vote on paper, or contact the council."
 )
 
 
@@ -77,11 +80,15 @@ def prove_code(pot, text: str, user=None) -> Proof:
     status, code = electorate.code_status(pot, text)
     if status == "unknown" or code is None:
         _count_failure(keys)
-        raise ProofError("This is not an access code for this pot. Check it against your letter.")
+        raise ProofError(
+            _("This is not an access code for this pot. Check it against your letter.")
+        )
     if status == "void":
-        raise ProofError("This access code has been cancelled. Contact the council for a new one.")
+        raise ProofError(
+            _("This access code has been cancelled. Contact the council for a new one.")
+        )
     if status == "used":
-        raise ProofError("This access code has already been used to vote.")
+        raise ProofError(_("This access code has already been used to vote."))
     return Proof(access_code_id=code.id)
 
 
@@ -111,6 +118,6 @@ def load(session, pot) -> Proof | None:
         code = db.session.get(AccessCode, stored["code"])
         if code is None or code.pot_id != pot.id:
             return None
-        status, _ = electorate.code_status(pot, code.code)
+        status, _code = electorate.code_status(pot, code.code)
         return Proof(access_code_id=code.id, usable=status == "ok")
     return None

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from Crypto.Protocol.SecretSharing import Shamir
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask_babel import gettext as _
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
@@ -64,16 +65,20 @@ def _bytes(text: str) -> bytes:
     try:
         data = base64.b32decode(letters + "=" * (-len(letters) % 8))
     except ValueError:
-        raise BallotKeyError("That is not a ballot key code: check it letter by letter.") from None
+        raise BallotKeyError(
+            _("That is not a ballot key code: check it letter by letter.")
+        ) from None
     if len(data) != SECRET_BYTES:
-        raise BallotKeyError("That is not a ballot key code: it has the wrong length.")
+        raise BallotKeyError(_("That is not a ballot key code: it has the wrong length."))
     return data
 
 
 def new_key(holders: int = 1, threshold: int = 1) -> NewKey:
     """A fresh ballot key: its public half, and the secret as one code or k-of-n shares."""
     if not 1 <= threshold <= holders <= 20:
-        raise BallotKeyError("Choose between 1 and 20 key holders, and how many of them must meet.")
+        raise BallotKeyError(
+            _("Choose between 1 and 20 key holders, and how many of them must meet.")
+        )
     secret = secrets.token_bytes(SECRET_BYTES)
     public = _private_key(secret).public_key.encode().hex()
     if holders == 1:
@@ -90,19 +95,26 @@ def secret_from(codes: list[str], threshold: int) -> bytes:
     codes = [c.strip() for c in codes if c and c.strip()]
     if threshold <= 1:
         if not codes:
-            raise BallotKeyError("Enter the ballot key.")
+            raise BallotKeyError(_("Enter the ballot key."))
         return _bytes(codes[0])
     shares = {}
     for code in codes:
         index, sep, rest = code.partition("-")
         if not sep or not re.fullmatch(r"[0-9]{1,3}", index.strip()) or not 1 <= int(index) <= 255:
             raise BallotKeyError(
-                f"A share starts with its number and a dash, like 2-ABCD-...: {code!r}"
+                _(
+                    "A share starts with its number and a dash, like 2-ABCD-...: %(code)s",
+                    code=repr(code),
+                )
             )
         shares[int(index)] = _bytes(rest)
     if len(shares) < threshold:
         raise BallotKeyError(
-            f"{threshold} different trustees' shares are needed; {len(shares)} given."
+            _(
+                "%(threshold)s different trustees' shares are needed; %(n)s given.",
+                threshold=threshold,
+                n=len(shares),
+            )
         )
     return Shamir.combine(sorted(shares.items())[:threshold])
 
@@ -110,11 +122,11 @@ def secret_from(codes: list[str], threshold: int) -> bytes:
 def private_key_for(pot, codes: list[str]) -> PrivateKey:
     """The pot's private key from the code(s), checked against the pot's public key."""
     if not pot.sealing_key:
-        raise BallotKeyError("This pot has no ballot key yet.")
+        raise BallotKeyError(_("This pot has no ballot key yet."))
     key = _private_key(secret_from(codes, pot.key_threshold or 1))
     if key.public_key.encode().hex() != pot.sealing_key:
         raise BallotKeyError(
-            "This is not the key of this pot's ballots (or the shares do not belong together)."
+            _("This is not the key of this pot's ballots (or the shares do not belong together).")
         )
     return key
 
@@ -138,7 +150,7 @@ def seal(public_hex: str, ballot_id: str, choices, size: int) -> bytes:
     """The ballot and its id, padded to `size` bytes with spaces and sealed to the key."""
     plain = _plain(ballot_id, choices)
     if len(plain) > size:
-        raise SealError("the ballot is longer than the pot's sealed size")
+        raise SealError(_("the ballot is longer than the pot's sealed size"))
     return SealedBox(PublicKey(bytes.fromhex(public_hex))).encrypt(plain.ljust(size, b" "))
 
 
@@ -155,4 +167,4 @@ def unseal(key: PrivateKey, sealed: bytes) -> tuple[str, object]:
         data = json.loads(SealedBox(key).decrypt(bytes(sealed)))
         return str(data["ballot_id"]), data["choices"]
     except (CryptoError, ValueError, KeyError, TypeError):
-        raise SealError("the sealed ballot does not open with this key") from None
+        raise SealError(_("the sealed ballot does not open with this key")) from None

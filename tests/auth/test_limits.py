@@ -72,7 +72,7 @@ def test_repeated_failures_lock_the_address_even_for_the_right_password(client):
     before = _failed_logins()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 429
-    assert LOCKED_MESSAGE in response.text
+    assert str(LOCKED_MESSAGE) in response.text
     assert _failed_logins() == before  # a locked attempt is not even checked
     # Another account is not affected.
     other = make_user(email="other@example.org")

@@ -5,6 +5,7 @@ folder); each test gets a fresh browser context, with JavaScript on or off. Play
 launches /usr/bin/chromium: the tests never download a browser.
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from pb import catalogs
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -55,9 +58,10 @@ class Server:
         self.env = env
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e-server")
+@contextlib.contextmanager
+def serve(folder: Path, *, seed: bool = True, **extra_env):
+    """The app served from `folder` (its own database, outbox and keys) on a free port;
+    `extra_env` adds settings (PB_TRANSLATIONS, say). Without `seed`, an empty database."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -73,6 +77,7 @@ def server(tmp_path_factory):
         "RATELIMIT_SENSITIVE": "10000/minute",
         "REDIS_URL": "",
         "PYTHONPATH": str(ROOT),  # config.py lives at the top of the repository
+        **extra_env,
     }
     for name in ("PB_TEST_DATABASE_URL", "MAIL_SERVER", "SECRET_KEY", "SIGNING_KEY_DIR"):
         env.pop(name, None)
@@ -82,8 +87,11 @@ def server(tmp_path_factory):
         assert done.returncode == 0, (args, done.stdout, done.stderr)
 
     run(str(BIN / "pb"), "db", "upgrade")
-    run(str(BIN / "python"), str(Path(__file__).with_name("seed.py")), str(folder / "ids.json"))
-    ids = json.loads((folder / "ids.json").read_text())
+    ids = {}
+    if seed:
+        seeder = Path(__file__).with_name("seed.py")
+        run(str(BIN / "python"), str(seeder), str(folder / "ids.json"))
+        ids = json.loads((folder / "ids.json").read_text())
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [str(BIN / "flask"), "--app", "pb:create_app", "run", "--port", str(port), "--no-reload"],
@@ -108,6 +116,13 @@ def server(tmp_path_factory):
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    catalogs.compile_all()  # the server reads compiled catalogs (make test builds them too)
+    with serve(tmp_path_factory.mktemp("e2e-server")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -174,6 +174,31 @@ def main(out: str) -> None:
         publish(pot, admin)
         ids["published"] = pot.id
         db.session.commit()
+        # Languages (tests/e2e/test_languages.py): a Welsh resident votes in a pot whose text
+        # is in Welsh; a Polish panel member opens and publishes another.
+        pot = _pot(council, hillcrest, "Hillcrest Welsh fund", max_picks=2)
+        pot.translations = {
+            "cy": {"name": "Cronfa Gymraeg Hillcrest", "description": "Arian i'r ward."}
+        }
+        for proposal, welsh in zip(
+            _projects(pot, "on_ballot"),
+            (
+                "Meinciau wrth y pwll",
+                "Plannu bylbiau",
+                "Trwsio'r safle bws",
+                "Llyfrau i'r llyfrgell",
+            ),
+            strict=True,
+        ):
+            proposal.translations = {"cy": {"title": welsh, "summary": f"{welsh}, i bawb."}}
+        change_phase(pot, "open_voting", admin)
+        ids["welsh"] = pot.id
+        for js in ("js", "nojs"):
+            pot = _pot(council, hillcrest, f"Hillcrest Polish fund {js}", max_picks=2)
+            pot.translations = {"pl": {"name": f"Pula Hillcrest {js}"}}
+            _projects(pot, "on_ballot")
+            ids[f"polish-{js}"] = pot.id
+            ids[f"polish-key-{js}"] = KEYS[pot.name].codes
         # The showcase election in złoty, as `make run` imports it from pb/demo_data.
         name = demo.import_real_election()
         ids["real"] = db.session.scalar(select(Pot.id).where(Pot.name == name))

@@ -86,7 +86,7 @@ def test_instructions_say_what_to_do():
     assert instructions(pot(max_picks=3)) == "Tick between 1 and 3 projects."
     assert "£8" in instructions(pot(max_picks=3, spending_cap=800))
     assert instructions(pot("ranked", min_picks=3, max_picks=3)).startswith(
-        "Number in order of preference 3 projects"
+        "Number 3 projects in order of preference"
     )
     assert instructions(pot("points", points_total=10, points_max=4)) == (
         "Spread up to 10 points over the projects, at most 4 on one project."
