@@ -17,6 +17,7 @@ from pb.auth.forms import (
 )
 from pb.auth.models import LoginSession, User
 from pb.auth.tokens import TokenError
+from pb.councils.wards import ward_of_postcode
 from pb.extensions import db, login_manager
 from pb.http import render_form, sensitive_limit
 from pb.voting import residence
@@ -72,7 +73,9 @@ def register():
             postcode=form.postcode.data,
             date_of_birth=form.date_of_birth.data,
         )
-        return redirect(url_for("auth.check_email"))
+        # Not silent: a postcode in none of the council's wards can vote in no ward's pot.
+        outside = ward_of_postcode(form.postcode.data) is None
+        return redirect(url_for("auth.check_email", outside=1 if outside else None))
     return render_form("auth/register.html", form)
 
 

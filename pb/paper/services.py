@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from pb.audit import chain
 from pb.audit.services import record
 from pb.auth.models import User
-from pb.councils.models import Postcode, normalise_postcode
+from pb.councils.models import normalise_postcode
+from pb.councils.wards import ward_of_postcode
 from pb.electorate import services as electorate
 from pb.electorate.models import VoterRollEntry
 from pb.extensions import db
@@ -370,10 +371,6 @@ def batches(pot) -> list[PaperBatch]:
             select(PaperBatch).where(PaperBatch.pot_id == pot.id).order_by(PaperBatch.number)
         )
     )
-
-
-def ward_of_postcode(postcode: str) -> int | None:
-    return db.session.scalar(select(Postcode.ward_id).where(Postcode.postcode == postcode))
 
 
 def paper_voter_count(pot) -> int:

@@ -11,17 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from pb.audit.services import record
-from pb.councils.models import Postcode
+from pb.councils.wards import ward_of_postcode
 from pb.extensions import db
 from pb.pots.models import Phase, Pot, Round
 from pb.timeutil import utcnow
 from pb.voting.models import Participation
-
-
-def _ward_of(postcode: str | None) -> int | None:
-    if not postcode:
-        return None
-    return db.session.scalar(select(Postcode.ward_id).where(Postcode.postcode == postcode))
 
 
 def _voting_since(moment) -> bool:
@@ -36,7 +30,7 @@ def update_details(user, display_name: str, postcode: str | None, date_of_birth)
     user.display_name = display_name
     if postcode != user.postcode:
         user.postcode = postcode
-        new_ward = _ward_of(postcode)
+        new_ward = ward_of_postcode(postcode)
         if new_ward != old_ward:
             record(
                 "account.ward_changed",

@@ -24,7 +24,7 @@ def _user(email):
 def test_register_confirm_and_log_in(client, outbox):
     response = client.post("/register", data=REGISTRATION)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/register/check-email")
+    assert response.headers["Location"].split("?")[0].endswith("/register/check-email")
 
     user = _user("sam@example.org")
     assert user.postcode == "AB1 1AA"
@@ -55,6 +55,17 @@ def test_known_and_unknown_emails_get_the_same_response(client, outbox):
     # The owner of the existing account hears about it; nothing else changes.
     assert outbox.last_to("taken@example.org").subject.startswith("Someone tried to register")
     assert _user("taken@example.org").display_name == existing.display_name
+
+
+@pytest.mark.parametrize("postcode, warned", [("AB1 1AA", False), ("ZZ9 9ZZ", True)])
+def test_registration_says_when_the_postcode_is_in_no_ward(client, world, postcode, warned):
+    """Not silent: a resident whose postcode lies in none of the wards hears it at once."""
+    response = client.post(
+        "/register", data={**REGISTRATION, "postcode": postcode}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert ('id="outside-wards"' in response.text) is warned
+    assert _user("sam@example.org").postcode == postcode  # registered either way
 
 
 @pytest.mark.parametrize(
