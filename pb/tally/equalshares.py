@@ -58,17 +58,19 @@ def equal_shares_add1(election: Election, seed: str = "", step: Money | None = N
 def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
     """The largest k such that every step 0..k fits the budget (the Add1 answer).
 
-    Jumps over ranges proven to keep the outcome; an exact run at the next step when even one
-    step cannot be skipped. Each proof attempt also guesses how far such proofs reach, from
-    its start and from its end, were prices and totals linear in the endowment
-    (:class:`certify.Attempt`). A proven jump is followed by one as wide as the guess from its
-    end (at most ``_GROWTH`` times the last); a failed one is retried as wide as its guess from
-    its start, or half as wide when the guess says it should have held; a guess below one
-    step means an exact run. Guesses only size the attempts: every skipped step is proven.
+    Jumps over ranges proven to keep the outcome, and runs the next step exactly where even
+    one step cannot be skipped. Each proof attempt also guesses how far such proofs reach,
+    from its start and from its end, were prices and totals linear in the endowment
+    (:class:`certify.Attempt`). A proven jump is followed by one as wide as the guess from
+    its end (at most ``_GROWTH`` times the last); a failed one is retried as wide as its guess
+    from its start, or half as wide when the guess says it should have held; a guess below
+    one step means an exact run instead, and after an exact run that a failed one-step attempt
+    led to, that attempt's guess from its end sizes the next one. Guesses only size the
+    attempts: every skipped step is proven.
     """
     costs = tally.costs
     current = tally.run(tally.base).chosen
-    k, jump, changed = 0, 1, False
+    k, jump, changed, after = 0, 1, False, 1
     while True:
         # Right after a change the next step often changes too: try it exactly, not a proof.
         if jump > 0 and not changed:
@@ -77,16 +79,18 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
             proof = tally.attempt(low, high)
             if proof.chosen == current:
                 k += jump
-                jump = max(1, min(_steps(proof.ahead, unit), _GROWTH * jump))
+                jump = min(_steps(proof.ahead, unit), _GROWTH * jump)
                 continue
             shorter = _steps(proof.reach, unit)
+            # A one-step range that failed ended at the step to be run: guess on from there.
+            after = _steps(proof.ahead, unit) if jump == 1 else 1
             jump = shorter if shorter < jump else jump // 2
             if jump > 0:
                 continue
         trial = tally.run(tally.base + (k + 1) * unit).chosen
         if sum(costs[p] for p in trial) > budget:
             return k
-        k, changed, current, jump = k + 1, trial != current, trial, 1
+        k, changed, current, jump, after = k + 1, trial != current, trial, after, 1
 
 
 #: The most a jump grows after one proven jump: guesses assume linearity, which bends break.
