@@ -119,6 +119,9 @@ class _Interval:
         self.ahead = math.inf
         # Per project affordable for some endowments only: its total's margins for _guess.
         self.short: dict[int, tuple[float, float, float]] = {}
+        # Per project whose supporters all pay its price in full this round for every
+        # endowment: the total weight W of its supporters (its rho is exactly 1 / W).
+        self.fixed: dict[int, int] = {}
 
     def _guess(self, at_low: float, at_high: float, fall: float) -> None:
         """Record a decision that holds while a margin stays positive: ``at_low`` for a range
@@ -155,12 +158,13 @@ class _Interval:
                 raise _Unsure
             unsure = False
             for rho_lo, rho_hi, p, _, _ in candidates:
-                if p != winner[2]:
-                    # p's price falls from rho_hi (low's money) to rho_lo (high's); at the
-                    # start of a wider range it must stay above the winner's price at low,
-                    # and from high on above the winner's there (about its rho_lo).
-                    self._guess(rho_hi - winner[1], rho_lo - winner[0], rho_hi - rho_lo)
-                    unsure = unsure or rho_lo <= winner[1]
+                if p == winner[2] or self._loses_exactly(p, winner[2]):
+                    continue
+                # p's price falls from rho_hi (low's money) to rho_lo (high's); at the start
+                # of a wider range it must stay above the winner's price at low, and from
+                # high on above the winner's there (about its rho_lo).
+                self._guess(rho_hi - winner[1], rho_lo - winner[0], rho_hi - rho_lo)
+                unsure = unsure or rho_lo <= winner[1]
             if unsure:
                 raise _Unsure  # two could swap somewhere in the interval
             self._charge(winner[2], winner[3], winner[4])
@@ -170,6 +174,19 @@ class _Interval:
                 if p != winner[2]:
                     # Money only goes down, so this round's lower bound stays one.
                     heapq.heappush(heap, (rho_lo, self.ranks[p], p))
+
+    def _loses_exactly(self, p: int, winner: int) -> bool:
+        """Whether p loses to the winner with both prices exactly 1 / W for every endowment.
+
+        The comparison is then exact and the same everywhere, and an exact tie (say two
+        projects with as many supporters, all paying in full) goes to the tie order, as in the
+        exact run. Their float bounds are one function of W, so the winner picked by them is
+        the exact one and this holds for every other such candidate.
+        """
+        mine, theirs = self.fixed.get(p), self.fixed.get(winner)
+        if mine is None or theirs is None:
+            return False
+        return (mine, -self.ranks[p]) < (theirs, -self.ranks[winner])
 
     def _bounds(self, p: int) -> tuple[float, float, float, float] | None:
         """Bounds on p's price per unit of utility (rho) and per unit of weight (t).
@@ -192,6 +209,15 @@ class _Interval:
             # Unaffordable throughout; a wider range stays so while high's total is short.
             self._guess(cost - least, cost - most, most - least)
             return None
+        self.fixed.pop(p, None)
+        weight = float(m.sum()) if w is None else float(m @ w)
+        t_up = _up(cost / weight)
+        if np.all(lo >= (t_up if w is None else t_up * w) * (1 + 2.0**-50)):
+            # Everyone can pay the price at which nobody pays all they have, cost / weight,
+            # from low's money and so from any more: that is the price (EXACTNESS.md 8).
+            self.fixed[p] = int(weight)
+            rho = 1.0 / weight
+            return _down(rho), _up(rho), _down(cost / weight), t_up
         t_lo = self._price_bound(hi, w, m, cost, err, upper=False)
         if least * (1 - err) < cost:  # affordable for some endowments, maybe not all
             self.short[p] = (cost - least, cost - most, most - least)

@@ -70,7 +70,7 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
     """
     costs = tally.costs
     current = tally.run(tally.base).chosen
-    k, jump, changed, after = 0, 1, False, 1
+    k, jump, changed, after, retry = 0, 1, False, 1, False
     while True:
         # Right after a change the next step often changes too: try it exactly, not a proof.
         if jump > 0 and not changed:
@@ -78,19 +78,23 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
             high = _float_up(tally.base + (k + jump) * unit)
             proof = tally.attempt(low, high)
             if proof.chosen == current:
-                k += jump
+                k, retry = k + jump, False
                 jump = min(_steps(proof.ahead, unit), _GROWTH * jump)
                 continue
             shorter = _steps(proof.reach, unit)
             # A one-step range that failed ended at the step to be run: guess on from there.
             after = _steps(proof.ahead, unit) if jump == 1 else 1
-            jump = shorter if shorter < jump else jump // 2
+            # Guesses from a failed run miss what its later rounds would have shown, so from
+            # a second failure in a row on, the jump at least halves.
+            jump = min(shorter, jump // 2) if retry or shorter >= jump else shorter
+            retry = True
             if jump > 0:
                 continue
         trial = tally.run(tally.base + (k + 1) * unit).chosen
         if sum(costs[p] for p in trial) > budget:
             return k
         k, changed, current, jump, after = k + 1, trial != current, trial, after, 1
+        retry = False
 
 
 #: The most a jump grows after one proven jump: guesses assume linearity, which bends break.

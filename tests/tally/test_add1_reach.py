@@ -151,3 +151,38 @@ def test_guesses_cut_the_attempts_on_a_fine_step(monkeypatch, blind):
         assert len(proofs) > 50 and any(p.chosen is None for p in proofs)
     else:
         assert len(proofs) + len(runs) <= 16
+
+
+def test_an_exact_tie_of_projects_everyone_pays_in_full_is_proven_for_a_whole_range(
+    monkeypatch,
+):
+    # A (4) and B (6) have two supporters each: from an endowment of 3 everyone pays in full,
+    # both cost 1/2 per unit of utility for every endowment, and the tie goes to the cheaper
+    # A everywhere. A proof had to separate the two prices and never could: Add1 ran every
+    # other step exactly (Częstochowa 2020 Raków has such a pair).
+    election = Election.from_ballots({"A": 4, "B": 6}, 100, [{"A"}, {"A"}, {"B"}, {"B"}])
+    tally = es._Tally(election, "")
+    assert attempt(election, 3.5, 40.0).chosen == [0, 1]
+    for endowment in (Fraction(7, 2), Fraction(17, 2), Fraction(40)):
+        assert tally.run(endowment).chosen == [0, 1]
+    # At exactly 3 B's supporters have just its price: the check keeps a margin for rounding.
+    assert attempt(election, 3.0, 40.0).chosen is None
+    monkeypatch.setattr(certify._Interval, "_loses_exactly", lambda self, p, winner: False)
+    assert attempt(election, 3.5, 40.0).chosen is None
+
+
+def test_a_tie_the_tie_order_gives_the_other_way_is_proven_too():
+    # The same tie with the lottery deciding: whichever order the seed gives, a proof over
+    # the whole range agrees with the exact run, and with the step-by-step loop.
+    ballots = [{"A"}, {"A"}, {"B"}, {"B"}]
+    costs = {"A": 5, "B": 5}
+    for seed in ("a", "b", "c", "d"):
+        election = Election.from_ballots(costs, 20, ballots)
+        tally = es._Tally(election, seed)
+        counts = election.profile.counts
+        proof = certify.attempt(tally.support, tally.costs, tally.ranks, counts, 3.0, 9.0)
+        assert proof.chosen == tally.run(Fraction(6)).chosen
+        outcome = run(election, "equalshares/add1", seed, add1_step=Fraction(1, 100))
+        weights = [weights_of(b, "approval", 2) for b in ballots]
+        expected, k = plain_add1(costs, 20, weights, Fraction(1, 100), seed)
+        assert list(outcome.selected) == expected and outcome.add1_steps == k
