@@ -9,7 +9,7 @@ from flask import url_for
 from pb.conversation import comments, follows, supports
 from pb.conversation.forms import CommentForm, NotifyForm
 from pb.extensions import db
-from pb.pots.models import Phase, Pot
+from pb.pots.models import Pot
 from pb.proposals.models import Proposal
 
 
@@ -17,18 +17,17 @@ def proposal_part(proposal: Proposal, user) -> dict:
     """Supports, follows and comments on a proposal's page, for `user`."""
     pot = proposal.pot
     signed_in = user.is_authenticated
-    updates = list(proposal.updates) if pot.phase == Phase.PUBLISHED else []
+    updates = list(proposal.updates) if pot.is_published else []
     return {
-        "supports_open": pot.phase == Phase.SUPPORTS and proposal.status in supports.SUPPORTABLE,
-        "supports_shown": bool(pot.supports_rule)
-        and pot.phase not in (Phase.PROPOSALS, Phase.DRAFT),
+        "supports_open": pot.takes_supports and proposal.status in supports.SUPPORTABLE,
+        "supports_shown": pot.shows_supports,
         "support_count": supports.counts(pot).get(proposal.id, 0),
         "supported": supports.has_supported(user, proposal),
         "may_support": signed_in and not supports.problems(user, proposal),
         "following": follows.is_following(user, proposal),
         "comments_open": comments.open_for_comments(proposal),
         "may_comment": signed_in and not comments.problems(user, proposal),
-        "thread": comments.thread(proposal) if pot.phase != Phase.DRAFT else [],
+        "thread": [] if pot.is_draft else comments.thread(proposal),
         "update_threads": [(u, comments.thread(proposal, u)) for u in updates],
         "editable": lambda comment: comments.editable(comment, user),
         "form": CommentForm(formdata=None),

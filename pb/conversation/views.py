@@ -72,7 +72,7 @@ def support(proposal_id: int):
 @requires(public_pot)
 def supports_outcome(pot_id: int):
     pot = public_pot_or_404(pot_id)
-    if not pot.supports_rule or pot.phase in ("draft", "proposals"):
+    if not pot.shows_supports:
         abort(404)
     return render_template("conversation/supports.html", pot=pot, outcome=supports.outcome(pot))
 
