@@ -61,7 +61,7 @@ def new(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     if pot.phase != Phase.PROPOSALS:
         return render_template("proposals/closed.html", pot=pot), 409
-    if problems := eligibility.proposing_problems(current_user, pot):
+    if problems := eligibility.resident_problems(current_user, pot):
         return render_template("proposals/not_eligible.html", pot=pot, problems=problems), 403
     form = ProposalForm(pot, assets=approved_assets(pot.council))
     if form.validate_on_submit():
