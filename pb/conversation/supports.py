@@ -131,11 +131,13 @@ def outcome(pot) -> Outcome:
         done = list(
             db.session.scalars(
                 select(Proposal)
-                .where(Proposal.pot_id == pot.id, Proposal.status != "merged")
+                .where(Proposal.pot_id == pot.id, Proposal.status != ProposalStatus.MERGED)
                 .order_by(Proposal.id)
             )
         )
-        rows = [Row(p, tally.get(p.id, 0), p.status != "not_shortlisted") for p in done]
+        rows = [
+            Row(p, tally.get(p.id, 0), p.status != ProposalStatus.NOT_SHORTLISTED) for p in done
+        ]
         rows.sort(key=lambda r: (not r.forward, -r.count, r.proposal.id))
         return Outcome(pot.supports_rule or "minimum", pot.supports_number or 0, rows)
     proposals = list(
