@@ -214,7 +214,11 @@ def test_the_weekly_digest_keeps_notices_and_sends_one_mail(app, world, outbox):
     assert len(db.session.scalars(select(Notice)).all()) == 2
     assert schedule.run_digests() == 1
     (digest,) = _mail(app, weekly.email)
-    assert "Reason number 0" in digest.get_content() and "Reason number 1" in digest.get_content()
+    body = digest.get_content()
+    assert "Reason number 0" in body and "Reason number 1" in body
+    # One greeting and one unsubscribe footer for the whole digest, not one per notice.
+    assert body.count(f"Hello {weekly.display_name},") == 1
+    assert body.count("Stop all these e-mails") == 1
     assert digest["List-Unsubscribe"]
     assert schedule.run_digests() == 0  # sent once
 
