@@ -162,7 +162,7 @@ def test_pb_remind_runs_from_the_command_line(app, world):
         cli, ["remind", "--on", "2026-12-08"], obj=ScriptInfo(create_app=lambda: app)
     )
     assert result.exit_code == 0, result.output
-    assert "Reminded 0 resident(s)." in result.output
+    assert "Reminded 0 residents." in result.output
 
 
 def test_results_and_delivery_updates_reach_supporters_without_naming_any_vote(app, world, outbox):

@@ -93,6 +93,29 @@ def _in(page, axe_source, phrases, code: str, what: str, width: int | None = Non
         fits(page, width)
 
 
+# Words that are English and not Welsh: one of them in a Welsh page's main text, outside an
+# element marked with another language (a fallback is marked lang="en-GB"), is English left
+# over, including text no catalog knows of (a string nobody marked for translation).
+ENGLISH_WORDS = {
+    "the", "you", "your", "and", "with", "this", "that", "not", "vote", "voted", "voting",
+    "ballot", "choices", "choice", "receipt", "project", "projects", "pot", "check", "cast",
+    "change", "recorded", "spend", "more", "about", "thank", "continue", "back", "code",
+}  # fmt: skip
+
+
+def _no_unmarked_english(page, what: str) -> None:
+    text = page.evaluate(
+        """() => {
+            const main = document.querySelector('main').cloneNode(true);
+            const other = '[lang]:not([lang|="cy"]), code, script';
+            main.querySelectorAll(other).forEach(e => e.remove());
+            return main.textContent;
+        }"""
+    )
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    assert not words & ENGLISH_WORDS, (what, page.url, sorted(words & ENGLISH_WORDS), text)
+
+
 def _mail_to(server, address: str):
     for path in sorted(server.outbox.glob("*.eml"), reverse=True):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -151,24 +174,30 @@ def test_a_resident_registers_votes_and_checks_a_receipt_in_welsh(
     pot = server.ids["welsh"]
     page.goto(f"/pots/{pot}")
     _in(page, axe_source, phrases, "cy", "pot", PHONE)
+    _no_unmarked_english(page, "pot")
     assert page.get_by_role("heading", level=1).inner_text() == "Cronfa Gymraeg Hillcrest"
     page.goto(f"/pots/{pot}/ballot")
     _in(page, axe_source, phrases, "cy", "ballot", PHONE)
+    _no_unmarked_english(page, "ballot")
     assert "Meinciau wrth y pwll" in page.locator("main").inner_text()
     assert "Benches by the pond" not in page.locator("main").inner_text()
     assert "Ticiwch rhwng 1 a 2 prosiect." in page.locator("main").inner_text()
     page.locator("main input[type=checkbox]").first.check()
     _submit(page, f"/pots/{pot}/ballot")
     _in(page, axe_source, phrases, "cy", "review", PHONE)
+    _no_unmarked_english(page, "review")
     _submit(page, f"/pots/{pot}/ballot/cast")
     _in(page, axe_source, phrases, "cy", "receipt", PHONE)
+    _no_unmarked_english(page, "receipt")
     receipt = page.locator(".pb-receipt code").inner_text()
 
     page.goto("/receipts/check")
     _in(page, axe_source, phrases, "cy", "check a receipt", PHONE)
+    _no_unmarked_english(page, "check a receipt")
     page.get_by_label("Cod y dderbynneb").fill(receipt)
     _submit(page)
     _in(page, axe_source, phrases, "cy", "receipt checked", PHONE)
+    _no_unmarked_english(page, "receipt checked")
     assert "Cronfa Gymraeg Hillcrest" in page.locator("main").inner_text()
 
 
