@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, NoAppException, with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from pb import create_app
 from pb.i18n import number
@@ -85,7 +86,7 @@ def remind_command(on) -> None:
     from pb.conversation import schedule
 
     reached = schedule.run_reminders(on.date() if on else None)
-    click.echo(f"Reminded {reached} resident(s).")
+    click.echo(ngettext("Reminded %(num)s resident.", "Reminded %(num)s residents.", reached))
 
 
 @cli.command("digest")
@@ -94,7 +95,8 @@ def digest_command() -> None:
     """Send the weekly digests to residents who chose them (run weekly)."""
     from pb.conversation import schedule
 
-    click.echo(f"Sent {schedule.run_digests()} digest(s).")
+    sent = schedule.run_digests()
+    click.echo(ngettext("Sent %(num)s digest.", "Sent %(num)s digests.", sent))
 
 
 @cli.command("audit-package")
@@ -113,7 +115,7 @@ def audit_package_command(pot_id: int, output: str) -> None:
 
     pot = db.session.get(Pot, pot_id)
     if pot is None:
-        raise click.ClickException(f"there is no pot {pot_id}")
+        raise click.ClickException(_("there is no pot %(id)s", id=pot_id))
     try:
         data = package.build(pot)
     except package.NotPublished as exc:
@@ -175,7 +177,11 @@ def verify_command(
     else:
         for name, ok, detail in report.checks:
             if ok:
-                click.echo(f"ok    {name}" + (f" ({detail})" if detail else ""))
+                click.echo(
+                    _("ok    %(name)s (%(detail)s)", name=name, detail=detail)
+                    if detail
+                    else _("ok    %(name)s", name=name)
+                )
         for line in report.failures:
             click.echo(_("FAIL  %(line)s", line=line))
         package_failed = [
@@ -222,11 +228,11 @@ def _council(council_id):
     if council_id is not None:
         council = db.session.get(Council, council_id)
         if council is None:
-            raise click.ClickException(f"there is no council {council_id}")
+            raise click.ClickException(_("there is no council %(id)s", id=council_id))
         return council
     councils = list(db.session.scalars(select(Council).order_by(Council.id).limit(2)))
     if len(councils) != 1:
-        raise click.ClickException("say which council with --council ID")
+        raise click.ClickException(_("say which council with --council ID"))
     return councils[0]
 
 
@@ -256,7 +262,7 @@ def signing_key_create(council_id, from_pem) -> None:
     if from_pem:
         loaded = serialization.load_pem_private_key(Path(from_pem).read_bytes(), password=None)
         if not isinstance(loaded, Ed25519PrivateKey):
-            raise click.ClickException(f"{from_pem} is not an Ed25519 private key")
+            raise click.ClickException(_("%(file)s is not an Ed25519 private key", file=from_pem))
         private = loaded
     try:
         key = signing.create(council, private)
@@ -315,15 +321,20 @@ def signing_key_list(council_id, output) -> None:
     council = _council(council_id)
     document = signing.key_list(council)
     for entry in document["keys"]:
-        until = entry["valid_until"] or "now"
-        click.echo(
-            _(
+        if entry["valid_until"]:
+            line = _(
                 "%(fingerprint)s  valid %(valid_from)s to %(until)s",
                 fingerprint=entry["fingerprint"],
                 valid_from=entry["valid_from"],
-                until=until,
+                until=entry["valid_until"],
             )
-        )
+        else:
+            line = _(
+                "%(fingerprint)s  valid %(valid_from)s to now",
+                fingerprint=entry["fingerprint"],
+                valid_from=entry["valid_from"],
+            )
+        click.echo(line)
     if output:
         Path(output).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         click.echo(_("wrote %(output)s", output=output))
@@ -338,17 +349,17 @@ def _import_problem(exc: Exception) -> str:
 
     text = str(exc)
     if isinstance(exc, csv.Error) and "field limit" in text:
-        return "a field is longer than 128 KiB"
+        return _("a field is longer than 128 KiB")
     if isinstance(exc, OverflowError) or (
         isinstance(exc, DataError) and "out of range" in text.lower()
     ):
-        return "a number in it is too large to store"
+        return _("a number in it is too large to store")
     if isinstance(exc, AttributeError) and "'year'" in text:
-        return "META gives no year: add instance, date_begin or date_end"
+        return _("META gives no year: add instance, date_begin or date_end")
     if isinstance(exc, IntegrityError):
-        return "it clashes with what is already stored (imported before?)"
+        return _("it clashes with what is already stored (imported before?)")
     if isinstance(exc, UnicodeDecodeError):
-        return "it is not UTF-8 text"
+        return _("it is not UTF-8 text")
     return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
@@ -385,7 +396,7 @@ def import_pabulib_command(files, population) -> None:
                 built.write_bytes(package.build(pot))
                 signer = signing.current(pot.council)
                 if signer is None:
-                    raise ValueError(f"{pot.council.name} has no signing key")
+                    raise ValueError(_("%(name)s has no signing key", name=pot.council.name))
                 report = verify(built, public_key=signer.public_hex)
         except (
             PabulibError,
@@ -399,12 +410,18 @@ def import_pabulib_command(files, population) -> None:
             csv.Error,
         ) as exc:
             db.session.rollback()
-            raise click.ClickException(f"{path}: not imported: {_import_problem(exc)}") from None
+            raise click.ClickException(
+                _("%(path)s: not imported: %(problem)s", path=path, problem=_import_problem(exc))
+            ) from None
         if not report.ok:
             db.session.rollback()
             raise click.ClickException(
-                f"{path}: not imported: its ballots break the pot's own rules, so its audit "
-                "package would not verify: " + "; ".join(report.failures[:3])
+                _(
+                    "%(path)s: not imported: its ballots break the pot's own rules, so its audit "
+                    "package would not verify: %(failures)s",
+                    path=path,
+                    failures="; ".join(report.failures[:3]),
+                )
             )
         db.session.commit()
         package.store(pot)  # built once, served as a file
@@ -445,12 +462,14 @@ def import_wards_command(file: str, code_property: str, council_id: int | None) 
         council = db.session.get(Council, council_id) if 0 < council_id < 2**31 else None
     if council is None:
         raise click.ClickException(
-            "There is no such council: set one up first, or check --council."
+            _("There is no such council: set one up first, or check --council.")
         )
     try:
         text = Path(file).read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise click.ClickException(f"{file}: not imported: it is not UTF-8 text") from None
+        raise click.ClickException(
+            _("%(file)s: not imported: it is not UTF-8 text", file=file)
+        ) from None
     try:
         done = import_boundaries(text, council, code_property=code_property)
     except BoundaryFileError as exc:
@@ -458,18 +477,31 @@ def import_wards_command(file: str, code_property: str, council_id: int | None) 
         lines = [f"{file}:{line}: {problem}" for line, problem in exc.problems[:50]]
         more = len(exc.problems) - 50
         if more > 0:
-            lines.append(f"... and {more} more")
-        raise click.ClickException(
-            f"{file}: not imported ({len(exc.problems)} problem(s); nothing was changed):\n"
-            + "\n".join(lines)
-        ) from None
+            lines.append(ngettext("... and %(num)s more", "... and %(num)s more", more))
+        heading = ngettext(
+            "%(file)s: not imported (%(num)s problem; nothing was changed):",
+            "%(file)s: not imported (%(num)s problems; nothing was changed):",
+            len(exc.problems),
+            file=file,
+        )
+        raise click.ClickException("\n".join([heading, *lines])) from None
     db.session.commit()
-    click.echo(
-        f"{council.name}: boundaries for {len(done.matched)} ward(s); "
-        f"{done.skipped} feature(s) of other wards skipped."
+    matched = ngettext(
+        "%(council)s: boundaries for %(num)s ward.",
+        "%(council)s: boundaries for %(num)s wards.",
+        len(done.matched),
+        council=council.name,
     )
+    skipped = ngettext(
+        "%(num)s feature of other wards skipped.",
+        "%(num)s features of other wards skipped.",
+        done.skipped,
+    )
+    click.echo(f"{matched} {skipped}")
     for ward in done.missing:
-        click.echo(f"  no boundary in the file for {ward.code} {ward.name}")
+        click.echo(
+            _("  no boundary in the file for %(code)s %(name)s", code=ward.code, name=ward.name)
+        )
 
 
 @cli.command("export-pabulib")
@@ -487,7 +519,7 @@ def export_pabulib_command(pot_id: int, output: str) -> None:
     pot = db.session.get(Pot, pot_id)
     published = publications(pot) if pot else []
     if pot is None or not published:
-        raise click.ClickException(f"pot {pot_id} has no published results")
+        raise click.ClickException(_("pot %(id)s has no published results", id=pot_id))
     pabulib.write(ballots_file(pot, published[0]), output)
     click.echo(_("%(output)s: %(name)s", output=output, name=pot.name))
 
@@ -517,7 +549,10 @@ def restore_command(file: str, yes: bool) -> None:
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if not yes:
-        click.confirm(f"Replace everything in {db.engine.url!r} with {file}?", abort=True)
+        click.confirm(
+            _("Replace everything in %(url)s with %(file)s?", url=repr(db.engine.url), file=file),
+            abort=True,
+        )
     db.session.remove()
     db.engine.dispose()  # no pooled connection may hold the old tables
     try:

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb import transaction
 from pb.assets.services import propose_asset, review_asset
 from pb.audit import chain, package, signing
-from pb.auth.models import RoleGrant, User
+from pb.auth.models import ROLES, RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Postcode, Ward
 from pb.extensions import db
@@ -214,7 +215,9 @@ def seed() -> dict[str, str] | None:
     # Invented boundaries for the invented wards, imported as `pb import-wards` would.
     import_boundaries((DEMO_DATA / "wards.geojson").read_text(), council)
     key = signing.create(council)  # what `pb signing-key create` does for a real council
-    click.echo(f"{council.name}: signing key {key.fingerprint}")
+    click.echo(
+        _("%(name)s: signing key %(fingerprint)s", name=council.name, fingerprint=key.fingerprint)
+    )
 
     start = today()
     phases = {"Hillcrest": "voting", "Riverside": "proposals", "Old Town": "review"}
@@ -341,7 +344,10 @@ def _timeline(start: date, phase: str) -> dict:
 
 
 def print_logins() -> None:
-    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    click.echo(_("Demo accounts (password for all: %(password)s):", password=DEMO_PASSWORD))
     for email, name, postcode, roles in ACCOUNTS:
-        what = ", ".join(f"{r}" + (f" for {w}" if w else "") for r, w in roles) or "resident"
-        click.echo(f"  {email:<24} {name:<16} {postcode}  {what}")
+        what = ", ".join(
+            _("%(role)s for %(ward)s", role=ROLES[r], ward=w) if w else str(ROLES[r])
+            for r, w in roles
+        )
+        click.echo(f"  {email:<24} {name:<16} {postcode}  {what or _('Resident')}")

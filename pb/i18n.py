@@ -224,19 +224,29 @@ def day(value: date | datetime | None) -> str:
     return format_date(value, "long", locale=current_locale())
 
 
-def moment(value: datetime | None) -> str:
-    """A date and time in the site's time zone (Europe/London), in the reader's locale."""
+def moment(value: datetime | None, weekday: bool = False) -> str:
+    """A date and time in the site's time zone (Europe/London), in the reader's locale;
+    ``weekday`` puts the day's name first (Saturday 5 December 2026 10:00), for meetings."""
+    return _in_zone(value, ("EEEE " if weekday else "") + "d MMMM y HH:mm")
+
+
+def clock(value: datetime | None) -> str:
+    """Only the time of day, in the site's time zone: the end of a meeting on the same day."""
+    return _in_zone(value, "HH:mm")
+
+
+def _in_zone(value: datetime | None, pattern: str) -> str:
     if value is None:
         return ""
     from flask_babel import get_timezone
 
     tz = get_timezone() if has_request_context() else None
-    return format_datetime(value, "d MMMM y HH:mm", tzinfo=tz, locale=current_locale())
+    return format_datetime(value, pattern, tzinfo=tz, locale=current_locale())
 
 
 def register_template_helpers(app) -> None:
-    """Filters and globals for templates: `|number`, `|percent`, `|day`, `|moment`, and the
-    language switch's data."""
+    """Filters and globals for templates: `|number`, `|percent`, `|day`, `|moment`, `|clock`,
+    and the language switch's data."""
 
     def _fresh_locale():
         # Flask-Babel keeps the locale in `g`, which tests share between the requests of one
@@ -251,6 +261,7 @@ def register_template_helpers(app) -> None:
     app.add_template_filter(percent, "percent")
     app.add_template_filter(day, "day")
     app.add_template_filter(moment, "moment")
+    app.add_template_filter(clock, "clock")
 
     @app.context_processor
     def _languages():

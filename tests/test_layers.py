@@ -115,3 +115,23 @@ def test_an_import_against_the_layers_is_caught(tmp_path):
     targets = [t for _, t in _imports(tree, "pb.pots.models")]
     assert targets == ["pb.results.services"]
     assert layer_of(targets[0]) > layer_of("pb.pots.models")
+
+
+# What templates may call of pb's own: the layout's values every page shows (read once a
+# request) and a pure conversion. Anything else a page needs, its view passes in, so a
+# template never runs a query of an area it does not belong to.
+LAYOUT_GLOBALS = {
+    "local_time": "meetings: a stored UTC time in the site's zone (no query)",
+    "signing_fingerprint": "the footer's signing-key fingerprint, read once a request",
+    "council_of": "the header's council identity, read once a request",
+    "today": "today's date, for phase wording",
+}
+
+
+def test_templates_get_values_not_queries(app):
+    ours = {
+        name
+        for name, value in app.jinja_env.globals.items()
+        if (getattr(value, "__module__", None) or "").startswith("pb.")
+    }
+    assert ours == set(LAYOUT_GLOBALS)

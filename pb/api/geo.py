@@ -46,22 +46,29 @@ def wards() -> dict:
     return _collection(features)
 
 
+def _proposal_feature(p, **properties) -> dict:
+    return {
+        "type": "Feature",
+        "id": p.id,
+        "geometry": _point(p),
+        "properties": {
+            "id": p.id,
+            "title": p.title,
+            **properties,
+            "html": absolute_url("proposals.show", proposal_id=p.id),
+        },
+    }
+
+
 def proposals(pot) -> dict:
     features = [
-        {
-            "type": "Feature",
-            "id": p.id,
-            "geometry": _point(p),
-            "properties": {
-                "id": p.id,
-                "title": p.title,
-                "status": p.status,
-                "cost_minor": p.cost,
-                "ward_code": _ward_code(p.ward_id),
-                "asset_id": p.asset_id if p.asset is not None and p.asset.approved else None,
-                "html": absolute_url("proposals.show", proposal_id=p.id),
-            },
-        }
+        _proposal_feature(
+            p,
+            status=p.status,
+            cost_minor=p.cost,
+            ward_code=_ward_code(p.ward_id),
+            asset_id=p.asset_id if p.asset is not None and p.asset.approved else None,
+        )
         for p in list_proposals(pot)
         if p.located
     ]
@@ -70,19 +77,12 @@ def proposals(pot) -> dict:
 
 def funded(pot) -> dict:
     features = [
-        {
-            "type": "Feature",
-            "id": p.id,
-            "geometry": _point(p),
-            "properties": {
-                "id": p.id,
-                "title": p.title,
-                "cost_minor": p.cost,
-                "delivery_status": p.delivery_status,
-                "delivery_progress": p.delivery_progress,
-                "html": absolute_url("proposals.show", proposal_id=p.id),
-            },
-        }
+        _proposal_feature(
+            p,
+            cost_minor=p.cost,
+            delivery_status=p.delivery_status,
+            delivery_progress=p.delivery_progress,
+        )
         for p in funded_proposals(pot)
         if p.located
     ]

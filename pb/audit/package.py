@@ -23,7 +23,7 @@ from pb.audit import chain, pabulib_export, signing, storage
 from pb.audit.models import ChainEvent
 from pb.extensions import db
 from pb.money import minor_digits
-from pb.paper.models import PaperBatch
+from pb.paper.models import BatchStatus, PaperBatch
 from pb.pots.models import BallotMethod
 from pb.pots.services import eligible_count
 from pb.results import explain, signals
@@ -111,7 +111,7 @@ def _public_key(council) -> dict:
 def paper_batches(pot) -> list[dict]:
     counted = db.session.scalars(
         select(PaperBatch)
-        .where(PaperBatch.pot_id == pot.id, PaperBatch.status == "counted")
+        .where(PaperBatch.pot_id == pot.id, PaperBatch.status == BatchStatus.COUNTED)
         .order_by(PaperBatch.number)
     )
     return [{"batch": b.number, "ballots": len(b.entries[0].ballots)} for b in counted]

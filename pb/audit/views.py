@@ -58,10 +58,10 @@ def how_to_check():
     pot_id = parse_id(request.args.get("pot"))
     if pot_id is not None:
         pot = db.session.get(Pot, pot_id)
-        if pot is not None and pot.phase == "draft":
+        if pot is not None and pot.is_draft:
             pot = None
     seed = None
-    if pot is not None and pot.phase == "published":
+    if pot is not None and pot.is_published:
         published = publications(pot)
         seed = published[0].seed if published else None
     return render_template("audit/how_to_check.html", councils=listed, pot=pot, seed=seed)

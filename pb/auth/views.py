@@ -17,6 +17,7 @@ from pb.auth.forms import (
 )
 from pb.auth.models import LoginSession, User
 from pb.auth.tokens import TokenError
+from pb.conversation import pages
 from pb.councils.wards import ward_of_postcode
 from pb.extensions import db, login_manager
 from pb.http import render_form, sensitive_limit
@@ -190,4 +191,10 @@ def account():
             if request.args.get("next")
             else url_for("auth.account")
         )
-    return render_form("auth/account.html", form, rounds=residence.current_rounds(current_user))
+    return render_form(
+        "auth/account.html",
+        form,
+        rounds=residence.current_rounds(current_user),
+        notify_form=pages.notify_form(current_user),
+        followed=pages.followed(current_user),
+    )

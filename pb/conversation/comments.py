@@ -30,16 +30,12 @@ class CommentError(Exception):
 
 def open_for_comments(proposal: Proposal) -> bool:
     """Whether the proposal takes new comments at all (its pot is open and not published)."""
-    return proposal.pot.phase not in ("draft", "published")
+    return proposal.pot.takes_comments
 
 
 def problems(user, proposal: Proposal) -> list:
-    """Why the user may not comment here (empty when they may)."""
-    found = [
-        eligibility.confirmation_problem(user),
-        eligibility.area_problem(user, proposal.pot),
-    ]
-    return [p for p in found if p is not None]
+    """Why the user may not comment here (empty when they may): the rule for proposing."""
+    return eligibility.resident_problems(user, proposal.pot)
 
 
 def _clean(body: str) -> str:
@@ -74,10 +70,9 @@ def post(
             update = parent.update
         if parent.delivery_update_id != (update.id if update else None):
             raise CommentError(_("Reply to a comment on this proposal."))
-    phase = proposal.pot.phase
-    if phase == "draft":
+    if proposal.pot.is_draft:
         raise CommentError(_("This pot is not open yet."))
-    if phase == "published" and update is None:
+    if proposal.pot.is_published and update is None:
         raise CommentError(
             _("The results are published: comment on the project's delivery updates instead.")
         )

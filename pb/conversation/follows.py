@@ -1,5 +1,6 @@
 """Following a pot or a proposal: who hears about what happens to it."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb.auth.models import NOTIFY_CHOICES, User
@@ -25,6 +26,18 @@ def _row(user, thing) -> Follow | None:
     )
 
 
+def _row_or_new(user, thing) -> Follow:
+    row = _row(user, thing)
+    if row is None:
+        row = Follow(user_id=user.id, target=target_of(thing))
+        if isinstance(thing, Proposal):
+            row.proposal_id = thing.id
+        else:
+            row.pot_id = thing.id
+        db.session.add(row)
+    return row
+
+
 def is_following(user, thing) -> bool:
     """True when the user hears about `thing`: an active follow, or (for a proposal) being its
     proposer without having stopped."""
@@ -38,19 +51,9 @@ def is_following(user, thing) -> bool:
 
 def follow(user, thing) -> None:
     """Start (or restart) following; the resident chose to, so a stopped follow restarts."""
-    if getattr(thing, "phase", None) == "draft" or (
-        isinstance(thing, Proposal) and thing.pot.phase == "draft"
-    ):
-        raise FollowError("This pot is not open yet.")
-    row = _row(user, thing)
-    if row is None:
-        row = Follow(user_id=user.id, target=target_of(thing))
-        if isinstance(thing, Proposal):
-            row.proposal_id = thing.id
-        else:
-            row.pot_id = thing.id
-        db.session.add(row)
-    row.stopped_at = None
+    if (thing.pot if isinstance(thing, Proposal) else thing).is_draft:
+        raise FollowError(_("This pot is not open yet."))
+    _row_or_new(user, thing).stopped_at = None
     db.session.flush()
 
 
@@ -62,15 +65,7 @@ def follow_automatically(user, thing) -> None:
 
 def stop(user, thing) -> None:
     """Stop following; the row stays, so supporting again does not sign the resident back up."""
-    row = _row(user, thing)
-    if row is None:
-        row = Follow(user_id=user.id, target=target_of(thing))
-        if isinstance(thing, Proposal):
-            row.proposal_id = thing.id
-        else:
-            row.pot_id = thing.id
-        db.session.add(row)
-    row.stopped_at = utcnow()
+    _row_or_new(user, thing).stopped_at = utcnow()
     db.session.flush()
 
 

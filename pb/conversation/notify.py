@@ -25,7 +25,7 @@ from pb.conversation.models import Notice
 from pb.extensions import db
 from pb.http import absolute_url, base_url
 from pb.mail import queue_mail, recipient_locale
-from pb.pots.models import Pot
+from pb.pots.models import Phase, Pot
 from pb.timeutil import today, utcnow
 from pb.voting.eligibility import taken_part_in
 
@@ -147,7 +147,7 @@ def send_reminders(on: date | None = None) -> int:
     on = on or today()
     pots = db.session.scalars(
         select(Pot).where(
-            Pot.phase == "voting",
+            Pot.phase == Phase.VOTING,
             Pot.reminded_at.is_(None),
             Pot.voting_closes_on.is_not(None),
             Pot.voting_closes_on <= on + timedelta(days=REMINDER_DAYS),

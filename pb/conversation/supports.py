@@ -28,16 +28,12 @@ class SupportError(Exception):
 
 
 def problems(user, proposal: Proposal) -> list:
-    """Why the user may not support this proposal (empty when they may)."""
-    found = [
-        eligibility.confirmation_problem(user),
-        eligibility.area_problem(user, proposal.pot),
-    ]
-    return [p for p in found if p is not None]
+    """Why the user may not support this proposal (empty when they may): the rule for proposing."""
+    return eligibility.resident_problems(user, proposal.pot)
 
 
 def _check_open(proposal: Proposal) -> None:
-    if proposal.pot.phase != "supports":
+    if not proposal.pot.takes_supports:
         raise SupportError(_("Supports are given only while the pot is open for supports."))
     if proposal.status not in SUPPORTABLE:
         raise SupportError(_("This proposal is not open for supports."))
@@ -91,7 +87,7 @@ def counts(pot) -> dict[int, int]:
 
 def set_rule(pot, actor, rule: str, number: int) -> None:
     """The panel sets how proposals get past the supports phase, before it opens."""
-    if pot.phase not in ("draft", "proposals"):
+    if not pot.supports_rule_editable:
         raise PhaseError(_("The supports rule is set before the supports phase opens."))
     if rule not in SUPPORTS_RULES:
         raise PhaseError(_("Choose one of the listed rules."))
@@ -102,7 +98,7 @@ def set_rule(pot, actor, rule: str, number: int) -> None:
 
 
 def clear_rule(pot, actor) -> None:
-    if pot.phase not in ("draft", "proposals"):
+    if not pot.supports_rule_editable:
         raise PhaseError(_("The supports rule is set before the supports phase opens."))
     pot.supports_rule, pot.supports_number = None, None
     record("pot.supports_rule_cleared", actor=actor, pot=pot)
@@ -130,16 +126,18 @@ def outcome(pot) -> Outcome:
     "minimum": every proposal with at least `number` supports.
     """
     tally = counts(pot)
-    if pot.phase != "supports":
+    if not pot.takes_supports:
         # Closed: the rule was applied then (pb.audit keeps its counts); the statuses say it.
         done = list(
             db.session.scalars(
                 select(Proposal)
-                .where(Proposal.pot_id == pot.id, Proposal.status != "merged")
+                .where(Proposal.pot_id == pot.id, Proposal.status != ProposalStatus.MERGED)
                 .order_by(Proposal.id)
             )
         )
-        rows = [Row(p, tally.get(p.id, 0), p.status != "not_shortlisted") for p in done]
+        rows = [
+            Row(p, tally.get(p.id, 0), p.status != ProposalStatus.NOT_SHORTLISTED) for p in done
+        ]
         rows.sort(key=lambda r: (not r.forward, -r.count, r.proposal.id))
         return Outcome(pot.supports_rule or "minimum", pot.supports_number or 0, rows)
     proposals = list(

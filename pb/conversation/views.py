@@ -49,36 +49,6 @@ def _back_to(proposal: Proposal, anchor: str = ""):
     return redirect(url_for("proposals.show", proposal_id=proposal.id) + anchor, code=303)
 
 
-@bp.app_template_global("conversation_of")
-def conversation_of(proposal: Proposal) -> dict:
-    """What the proposal page shows of supports, follows and comments, for the current user."""
-    pot = proposal.pot
-    user = current_user
-    signed_in = user.is_authenticated
-    updates = list(proposal.updates) if pot.phase == "published" else []
-    return {
-        "supports_open": pot.phase == "supports" and proposal.status in supports.SUPPORTABLE,
-        "supports_shown": bool(pot.supports_rule)
-        and pot.phase != "proposals"
-        and pot.phase != "draft",
-        "support_count": supports.counts(pot).get(proposal.id, 0),
-        "supported": supports.has_supported(user, proposal),
-        "may_support": signed_in and not supports.problems(user, proposal),
-        "following": follows.is_following(user, proposal),
-        "comments_open": comments.open_for_comments(proposal),
-        "may_comment": signed_in and not comments.problems(user, proposal),
-        "thread": comments.thread(proposal) if pot.phase != "draft" else [],
-        "update_threads": [(u, comments.thread(proposal, u)) for u in updates],
-        "editable": lambda c: comments.editable(c, user),
-        "form": CommentForm(formdata=None),
-    }
-
-
-@bp.app_template_global("following")
-def following(thing) -> bool:
-    return follows.is_following(current_user, thing)
-
-
 @bp.route("/proposals/<int:proposal_id>/support", methods=["POST"])
 @requires(signed_in)
 def support(proposal_id: int):
@@ -102,7 +72,7 @@ def support(proposal_id: int):
 @requires(public_pot)
 def supports_outcome(pot_id: int):
     pot = public_pot_or_404(pot_id)
-    if not pot.supports_rule or pot.phase in ("draft", "proposals"):
+    if not pot.shows_supports:
         abort(404)
     return render_template("conversation/supports.html", pot=pot, outcome=supports.outcome(pot))
 
@@ -216,33 +186,6 @@ def notifications():
     follows.set_choice(current_user, form.notify.data)
     flash(_("Saved: %(choice)s.", choice=NOTIFY_LABELS[form.notify.data]), "success")
     return redirect(url_for("auth.account") + "#notifications", code=303)
-
-
-@bp.app_template_global("notify_form")
-def notify_form():
-    form = NotifyForm(formdata=None)
-    form.notify.data = current_user.notify
-    return form
-
-
-@bp.app_template_global("my_follows")
-def my_follows():
-    rows = follows.followed_by(current_user)
-    found = []
-    for row in rows:
-        if row.proposal_id:
-            thing = db.session.get(Proposal, row.proposal_id)
-            url = url_for("proposals.show", proposal_id=row.proposal_id)
-            action = url_for("conversation.follow_proposal", proposal_id=row.proposal_id)
-        else:
-            from pb.pots.models import Pot
-
-            thing = db.session.get(Pot, row.pot_id)
-            url = url_for("pots.show", pot_id=row.pot_id)
-            action = url_for("conversation.follow_pot", pot_id=row.pot_id)
-        if thing is not None:
-            found.append({"name": str(getattr(thing, "title", thing)), "url": url, "stop": action})
-    return found
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

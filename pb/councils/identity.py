@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -29,8 +30,14 @@ class LogoError(ValueError):
 
 
 def home_council() -> Council | None:
-    """The council this site belongs to: the first one set up (imports add others)."""
-    return db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    """The council this site belongs to: the first one set up (imports add others). Read once
+    a request: the header, footer and mail links of one page all ask."""
+    if has_request_context() and "pb_home_council" in g:
+        return g.pb_home_council
+    council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    if has_request_context() and council is not None:
+        g.pb_home_council = council
+    return council
 
 
 def council_of(pot=None) -> Council | None:

@@ -15,7 +15,7 @@ from pb.extensions import db
 from pb.money import minor_from_json
 from pb.pots.models import Phase, Pot
 from pb.pots.services import eligible_count
-from pb.proposals.models import Proposal
+from pb.proposals.models import DeliveryStatus, Proposal
 from pb.results.figures import per_head, percent
 from pb.results.services import latest
 from pb.timeutil import today
@@ -157,7 +157,7 @@ def _delivered(proposal_ids: list[int]) -> list[int]:
     if not proposal_ids:
         return []
     query = select(Proposal.id).where(
-        Proposal.id.in_(proposal_ids), Proposal.delivery_status == "delivered"
+        Proposal.id.in_(proposal_ids), Proposal.delivery_status == DeliveryStatus.DELIVERED
     )
     return list(db.session.scalars(query))
 

@@ -73,7 +73,7 @@ def delivery(proposal: Proposal, funded: bool | None = None) -> Delivery | None:
     return Delivery(
         status=status,
         progress=proposal.delivery_progress or 0,
-        note=proposal.delivery_note if status == "cancelled" else None,
+        note=proposal.delivery_note if status == DeliveryStatus.CANCELLED else None,
         updates=list(proposal.updates),
     )
 
@@ -109,9 +109,9 @@ def add_update(
     reason = (reason or "").strip() or None
     if not text:
         raise DeliveryError(_("Say what happened."))
-    if status == "cancelled" and reason is None:
+    if status == DeliveryStatus.CANCELLED and reason is None:
         raise DeliveryError(_("Say why the project was cancelled."))
-    if status == "delivered":
+    if status == DeliveryStatus.DELIVERED:
         progress = 100
     if progress is None or not 0 <= progress <= 100:
         raise DeliveryError(_("Enter the progress as a whole number from 0 to 100."))
@@ -132,7 +132,7 @@ def add_update(
     db.session.add(update)
     proposal.delivery_status = DeliveryStatus(status)
     proposal.delivery_progress = progress
-    proposal.delivery_note = reason if status == "cancelled" else None
+    proposal.delivery_note = reason if status == DeliveryStatus.CANCELLED else None
     record(
         "delivery.updated",
         actor=actor,

@@ -79,6 +79,6 @@ public_bp = Blueprint("we_did", __name__)
 def public_pot_page(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     rows = None
-    if pot.phase == "published":
+    if pot.is_published:
         rows = [(p, services.delivery(p, funded=True)) for p in services.funded_proposals(pot)]
     return render_template("delivery/public.html", pot=pot, rows=rows)

@@ -36,7 +36,12 @@ from pb.voting.services import ballot_proposals
 
 
 class PaperError(Exception):
-    """A paper-voting step that cannot be done; the message says why."""
+    """A paper-voting step that cannot be done; the message says why. `online_match`: the
+    person matches someone who voted online, so the officer may say it is someone else."""
+
+    def __init__(self, message: str, online_match: bool = False):
+        super().__init__(message)
+        self.online_match = online_match
 
 
 @dataclass
@@ -136,8 +141,9 @@ def record_paper_voter(pot, officer, voter: PaperVoter) -> Participation:
         raise PaperError(
             _(
                 "This person has already taken part in this round: %(where)s.",
-                where="; ".join(matches),
-            )
+                where="; ".join(text for text, _online in matches),
+            ),
+            online_match=any(online for _text, online in matches),
         )
     try:
         with db.session.begin_nested():
@@ -162,8 +168,9 @@ def _account_of(name: str, born: date) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _earlier_participations(pot, new: Participation, not_the_match: bool) -> list[str]:
-    """What the round already holds for this person, described for the officer.
+def _earlier_participations(pot, new: Participation, not_the_match: bool) -> list[tuple[str, bool]]:
+    """What the round already holds for this person, described for the officer, each with
+    whether it was online.
 
     The same elector reference, or the same name, postcode and birthday, is the same person:
     always refused. Someone born the same day with the same name or the same postcode (who
@@ -199,10 +206,14 @@ def _earlier_participations(pot, new: Participation, not_the_match: bool) -> lis
         if exact or (near and not not_the_match):
             who = name or _("elector %(reference)s", reference=earlier.elector_ref)
             where = dict(pot=pot_name, who=who, day=day(earlier.recorded_on))
+            online = earlier.channel == "online"
             found.append(
-                _("online in %(pot)s (%(who)s, %(day)s)", **where)
-                if earlier.channel == "online"
-                else _("on paper in %(pot)s (%(who)s, %(day)s)", **where)
+                (
+                    _("online in %(pot)s (%(who)s, %(day)s)", **where)
+                    if online
+                    else _("on paper in %(pot)s (%(who)s, %(day)s)", **where),
+                    online,
+                )
             )
     return found
 

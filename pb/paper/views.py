@@ -25,7 +25,15 @@ def _load(pot_id: int) -> Pot:
     return get_or_404(Pot, pot_id)
 
 
-def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_errors=()):
+def _page(
+    pot,
+    status=200,
+    voter_form=None,
+    batch_form=None,
+    error=None,
+    line_errors=(),
+    online_match=False,
+):
     voter_form = voter_form or PaperVoterForm(pot.eligibility_mode, formdata=None)
     voter_form.identifier.label.text = IDENTIFIER_LABELS.get(pot.eligibility_mode, _l("Voter"))
     return render_template(
@@ -38,6 +46,7 @@ def _page(pot, status=200, voter_form=None, batch_form=None, error=None, line_er
         paper_voters=services.paper_voter_count(pot),
         error=error,
         line_errors=line_errors,
+        online_match=online_match,
     ), status
 
 
@@ -59,7 +68,7 @@ def record_voter(pot_id: int):
     except (services.PaperError, PhaseError) as exc:
         target = form.name if pot.eligibility_mode == "open" else form.identifier
         target.errors = [str(exc)]
-        return _page(pot, 409, voter_form=form)
+        return _page(pot, 409, voter_form=form, online_match=getattr(exc, "online_match", False))
     flash(_("Recorded: this person has voted on paper."), "success")
     return redirect(url_for("paper.index", pot_id=pot.id), code=303)
 

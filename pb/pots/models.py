@@ -314,6 +314,26 @@ class Pot(Model):
         )
 
     @property
+    def supports_rule_editable(self) -> bool:
+        """The panel sets (or clears) the supports phase and its rule before supports open."""
+        return self.phase in (Phase.DRAFT, Phase.PROPOSALS)
+
+    @property
+    def takes_supports(self) -> bool:
+        return self.phase is Phase.SUPPORTS
+
+    @property
+    def shows_supports(self) -> bool:
+        """A pot with a supports phase shows its counts from the moment supports open."""
+        return bool(self.supports_rule) and not self.supports_rule_editable
+
+    @property
+    def takes_comments(self) -> bool:
+        """Comments on proposals while the pot is public and not yet published (afterwards,
+        only under delivery updates)."""
+        return self.phase not in (Phase.DRAFT, Phase.PUBLISHED)
+
+    @property
     def uses_points(self) -> bool:
         return self.ballot_method is BallotMethod.POINTS
 

@@ -93,11 +93,11 @@ def search(words: str, *, limit: int = 50) -> tuple[list[Pot], list[Proposal]]:
     terms = words.split()[:10]
     if not terms:
         return [], []
-    pots = select(Pot).where(Pot.phase != "draft")
+    pots = select(Pot).where(Pot.phase != Phase.DRAFT)
     proposals = (
         select(Proposal)
         .join(Pot, Proposal.pot_id == Pot.id)
-        .where(Pot.phase != "draft", Proposal.status.in_(_SEARCHED_STATUSES))
+        .where(Pot.phase != Phase.DRAFT, Proposal.status.in_(_SEARCHED_STATUSES))
     )
     for word in terms:
         pots = pots.where(

@@ -2,6 +2,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from pb.access import public, public_pot, requires
+from pb.conversation import follows
 from pb.http import get_or_404
 from pb.pots import services
 from pb.pots.models import BALLOT_METHODS, RULE_WORDS, Pot
@@ -35,6 +36,7 @@ def show(pot_id: int):
     return render_template(
         "pots/show.html",
         pot=pot,
+        following=current_user.is_authenticated and follows.is_following(current_user, pot),
         voted=voted,
         proposal_count=count,
         instructions=ballots.instructions(pot),

@@ -48,11 +48,6 @@ class RemoveForm(FlaskForm):
     )
 
 
-@bp.app_template_global("pictures_of")
-def _pictures_of(proposal, removed: bool = False):
-    return pictures_of(proposal, removed=removed)
-
-
 @bp.route("/proposals/<int:proposal_id>/pictures", methods=["GET", "POST"])
 @requires(own_proposal)
 def manage(proposal_id: int):

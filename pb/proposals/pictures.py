@@ -73,6 +73,22 @@ def pictures_of(proposal, *, removed: bool = False) -> list[ProposalPicture]:
     return list(db.session.scalars(query.order_by(ProposalPicture.id)))
 
 
+def first_pictures(proposals) -> dict[int, ProposalPicture]:
+    """The first picture still shown of each proposal that has one, in one query (for lists)."""
+    ids = [p.id for p in proposals]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(ProposalPicture)
+        .where(ProposalPicture.proposal_id.in_(ids), ProposalPicture.removed_at.is_(None))
+        .order_by(ProposalPicture.id)
+    )
+    first: dict[int, ProposalPicture] = {}
+    for picture in rows:
+        first.setdefault(picture.proposal_id, picture)
+    return first
+
+
 def _decode(data: bytes) -> tuple[Image.Image, str]:
     limit = current_app.config["PICTURE_MAX_BYTES"]
     if not data:

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from pb.access import own_proposal, public_pot, public_proposal, requires, signed_in_pot
 from pb.assets.services import approved_assets
+from pb.conversation.pages import proposal_part
 from pb.delivery import services as delivery_services
 from pb.http import get_or_404, render_form
 from pb.places.tiles import tiles
@@ -11,7 +12,7 @@ from pb.pots.models import Phase, Pot
 from pb.proposals import services
 from pb.proposals.forms import ProposalForm
 from pb.proposals.models import CATEGORIES, Proposal
-from pb.proposals.pictures import pictures_of
+from pb.proposals.pictures import first_pictures, pictures_of
 from pb.results import services as results_services
 from pb.voting import eligibility
 
@@ -34,6 +35,8 @@ def index(pot_id: int):
         categories=CATEGORIES,
         category=category,
         words=words,
+        standings=results_services.standings(pot),
+        pictures=first_pictures(proposals),
     )
 
 
@@ -48,6 +51,7 @@ def show(proposal_id: int):
         delivery=delivery_services.delivery(proposal),
         standing=results_services.standings(proposal.pot).get(str(proposal.id)),
         pictures=pictures_of(proposal, removed=True),
+        conversation=proposal_part(proposal, current_user),
     )
 
 
@@ -57,7 +61,7 @@ def new(pot_id: int):
     pot = get_or_404(Pot, pot_id)
     if pot.phase != Phase.PROPOSALS:
         return render_template("proposals/closed.html", pot=pot), 409
-    if problems := eligibility.proposing_problems(current_user, pot):
+    if problems := eligibility.resident_problems(current_user, pot):
         return render_template("proposals/not_eligible.html", pot=pot, problems=problems), 403
     form = ProposalForm(pot, assets=approved_assets(pot.council))
     if form.validate_on_submit():

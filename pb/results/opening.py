@@ -20,7 +20,7 @@ from pb.audit import chain
 from pb.audit.models import ChainEvent
 from pb.audit.services import record
 from pb.extensions import db
-from pb.paper.models import PaperBatch
+from pb.paper.models import BatchStatus, PaperBatch
 from pb.pots.services import lock
 from pb.transaction import atomic
 from pb.voting import ballots, sealing
@@ -53,7 +53,7 @@ def counted_paper_ballots(pot) -> list[list]:
     """The ballots of the pot's counted paper batches (both entries agreed), batch by batch."""
     counted = db.session.scalars(
         select(PaperBatch)
-        .where(PaperBatch.pot_id == pot.id, PaperBatch.status == "counted")
+        .where(PaperBatch.pot_id == pot.id, PaperBatch.status == BatchStatus.COUNTED)
         .order_by(PaperBatch.number)
     )
     return [choices for batch in counted for choices in batch.entries[0].ballots]

@@ -214,7 +214,7 @@ def publish(pot, actor, *, reason: str | None = None, at: datetime | None = None
 def standings(pot) -> dict[str, dict]:
     """Each project's place in the pot's latest published result, by proposal id (as text):
     funded or not, with its votes (or points) and supporters; empty before publication."""
-    if pot.phase != "published":
+    if not pot.is_published:
         return {}
     published = publications(pot)
     if not published:

@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,17 +20,6 @@ from pb.transaction import after_commit
 
 bp = Blueprint("results", __name__)
 CHART_RUNNERS_UP = 5  # unfunded projects drawn in the summary chart after the funded ones
-
-
-@bp.app_template_global("standing_of")
-def standing_of(proposal):
-    """For the public proposal pages, whose views belong to proposals: Funded or Not funded,
-    with the votes, once the pot's results are published (None before). Read once a request
-    per pot, so a list of proposals costs one query."""
-    cache = g.setdefault("pb_standings", {})
-    if proposal.pot_id not in cache:
-        cache[proposal.pot_id] = services.standings(proposal.pot)
-    return cache[proposal.pot_id].get(str(proposal.id))
 
 
 def _proposals(pot) -> dict[str, Proposal]:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from pb.i18n import number
+from pb.i18n import Shown, number
 from pb.money import format_money
 from pb.pots.models import BallotMethod
 
@@ -177,9 +177,10 @@ def tally_form(pot, choices: list):
     return {str(project): amount for project, amount in choices}
 
 
-def describe(pot, proposals, choices: list) -> list[tuple[str, str]]:
-    """(project title, what the ballot gives it) for showing a ballot back to its voter."""
-    titles = {p.id: p.title for p in proposals}
+def describe(pot, proposals, choices: list) -> list[tuple[Shown, str]]:
+    """(project title, what the ballot gives it) for showing a ballot back to its voter: the
+    title in the voter's language, as the ballot showed it (a fallback marked as such)."""
+    titles = {p.id: p.shown("title") for p in proposals}
     if pot.ballot_method == BallotMethod.APPROVAL:
         return [(titles[c], _("Chosen")) for c in choices]
     if pot.ballot_method == BallotMethod.RANKED:

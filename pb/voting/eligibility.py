@@ -184,9 +184,9 @@ def _age_problem(pot, age: int | None) -> Problem | None:
     )
 
 
-def proposing_problems(user, pot) -> list[Problem]:
-    """Why the user may not propose in the pot (empty: they may): a confirmed account, and
-    a home in the pot's area."""
+def resident_problems(user, pot) -> list[Problem]:
+    """Why the user may not propose, support or comment in the pot (empty: they may): a
+    confirmed account, and a home in the pot's area. Voting asks more (voting_problems)."""
     problems = (confirmation_problem(user), area_problem(user, pot))
     return [p for p in problems if p is not None]
 

@@ -15,7 +15,7 @@ from pb.audit import chain
 from pb.extensions import db
 from pb.pots.models import Pot
 from pb.pots.services import lock
-from pb.proposals.models import Proposal
+from pb.proposals.models import Proposal, ProposalStatus
 from pb.transaction import atomic
 from pb.voting import ballots, eligibility, people, sealing
 from pb.voting.models import Ballot, Participation, SealedBallot
@@ -44,7 +44,9 @@ class CastResult:
 
 def ballot_proposals(pot) -> list[Proposal]:
     """The proposals on a pot's ballot, in the order the ballot paper lists them."""
-    query = select(Proposal).where(Proposal.pot_id == pot.id, Proposal.status == "on_ballot")
+    query = select(Proposal).where(
+        Proposal.pot_id == pot.id, Proposal.status == ProposalStatus.ON_BALLOT
+    )
     return list(db.session.scalars(query.order_by(Proposal.title, Proposal.id)))
 
 

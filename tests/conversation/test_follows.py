@@ -162,7 +162,7 @@ def test_pb_remind_runs_from_the_command_line(app, world):
         cli, ["remind", "--on", "2026-12-08"], obj=ScriptInfo(create_app=lambda: app)
     )
     assert result.exit_code == 0, result.output
-    assert "Reminded 0 resident(s)." in result.output
+    assert "Reminded 0 residents." in result.output
 
 
 def test_results_and_delivery_updates_reach_supporters_without_naming_any_vote(app, world, outbox):
@@ -214,7 +214,11 @@ def test_the_weekly_digest_keeps_notices_and_sends_one_mail(app, world, outbox):
     assert len(db.session.scalars(select(Notice)).all()) == 2
     assert schedule.run_digests() == 1
     (digest,) = _mail(app, weekly.email)
-    assert "Reason number 0" in digest.get_content() and "Reason number 1" in digest.get_content()
+    body = digest.get_content()
+    assert "Reason number 0" in body and "Reason number 1" in body
+    # One greeting and one unsubscribe footer for the whole digest, not one per notice.
+    assert body.count(f"Hello {weekly.display_name},") == 1
+    assert body.count("Stop all these e-mails") == 1
     assert digest["List-Unsubscribe"]
     assert schedule.run_digests() == 0  # sent once
 

@@ -14,6 +14,7 @@ from pb import create_app, demo
 from pb.auth.models import RoleGrant, User
 from pb.auth.services import hash_password
 from pb.councils.models import Council, Ward
+from pb.delivery import services as delivery
 from pb.extensions import db
 from pb.panel.services import change_phase
 from pb.paper.services import PaperVoter, enter_batch, record_paper_voter
@@ -173,6 +174,17 @@ def main(out: str) -> None:
         run_tally(pot, admin)
         publish(pot, admin)
         ids["published"] = pot.id
+        # A delivery update on a funded project, for the comments under it.
+        funded = next(p for p in (first, second_p) if delivery.is_funded(p))
+        delivery.add_update(
+            funded,
+            admin,
+            status="in_progress",
+            progress=40,
+            text="Benches ordered.",
+            on=date.today(),
+        )
+        ids["delivered"] = funded.id
         db.session.commit()
         # Languages (tests/e2e/test_languages.py): a Welsh resident votes in a pot whose text
         # is in Welsh; a Polish panel member opens and publishes another.

@@ -63,3 +63,32 @@ def test_a_resident_supports_comments_and_follows(make_page, server, axe_source,
     page.get_by_role("button", name="Save my choice").click()
     assert page.get_by_label("A weekly digest").is_checked()
     assert "Saved: A weekly digest." in page.locator("main").inner_text()
+
+
+def test_after_the_results_residents_talk_under_delivery_updates(make_page, server, axe_source, js):
+    page = make_page(width=360, height=740)
+    page.goto("/login")
+    page.get_by_label("E-mail address").fill(f"talk-{js}@example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("button", name="Log out").is_visible()
+
+    page.goto(f"/proposals/{server.ids['delivered']}")
+    check(page, axe_source, what="funded proposal with a delivery update")
+    fits(page, 360)
+    # The pot is published: no comments on the proposal itself, only under its updates.
+    assert page.locator("#comments").count() == 0
+    section = page.locator("section.update-comments").first
+    assert "Comments on the update of" in section.inner_text()
+    words = f"When will the benches arrive? ({js})"
+    section.get_by_label("Your comment").fill(words)
+    section.get_by_role("button", name="Post comment").click()
+    section = page.locator("section.update-comments").first
+    assert words in section.locator("li.comment").last.inner_text()
+    check(page, axe_source, what="delivery update with a comment")
+    section.locator("details.reply summary").last.click()
+    section.locator("details.reply textarea").last.fill(f"Next month, I hear. ({js})")
+    section.get_by_role("button", name="Post reply").last.click()
+    section = page.locator("section.update-comments").first
+    assert f"Next month, I hear. ({js})" in section.locator("ol.replies").last.inner_text()
+    tap_targets(page, "main button:visible")

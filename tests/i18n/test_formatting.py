@@ -26,6 +26,23 @@ def test_numbers_percentages_and_dates_follow_the_locale(app, locale, number, pe
     assert i18n.number(None) == i18n.percent(None) == i18n.day(None) == ""
 
 
+@pytest.mark.parametrize(
+    ("locale", "with_weekday"),
+    [
+        ("en_GB", "Saturday 5 December 2026 10:00"),
+        ("cy", "Dydd Sadwrn 5 Rhagfyr 2026 10:00"),
+        ("pl", "sobota 5 grudnia 2026 10:00"),
+    ],
+)
+def test_meeting_times_name_the_day_in_the_reader_s_language(app, locale, with_weekday):
+    start = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)  # London is on UTC in December
+    with force_locale(locale):
+        assert i18n.moment(start, weekday=True) == with_weekday
+        assert i18n.moment(start) == with_weekday.split(" ", 1 if locale != "cy" else 2)[-1]
+        assert i18n.clock(datetime(2026, 12, 5, 13, 30, tzinfo=UTC)) == "13:30"
+    assert i18n.clock(None) == i18n.moment(None, weekday=True) == ""
+
+
 def test_money_is_shown_in_the_pot_s_currency_and_the_reader_s_locale(app):
     with force_locale("pl"):
         assert format_money(123456, "PLN") == "1\xa0234,56\xa0zł"

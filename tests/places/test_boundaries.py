@@ -141,4 +141,4 @@ def test_the_command_prints_line_numbered_problems_and_changes_nothing(app, worl
     assert _boundaries()["E05000001"] is None
     good = run(FIXTURE)
     assert good.exit_code == 0, good.output
-    assert "boundaries for 2 ward(s); 1 feature(s) of other wards skipped" in good.output
+    assert "boundaries for 2 wards. 1 feature of other wards skipped." in good.output

@@ -1,9 +1,11 @@
 """One person, one vote in a round: one ward pot (plus council-wide pots), whichever way the
 person is known, and changes of postcode or birthday that never open a second ward ballot."""
 
+import html
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from pb.audit.models import AuditEvent
@@ -165,18 +167,32 @@ def test_paper_voters_without_accounts_are_one_person_in_the_round(app, world):
     assert taken_part_in(ada, north) == north
 
 
-def test_an_officer_sees_a_near_match_and_may_say_it_is_someone_else(client, login, world):
+# The box the officer ticks, in each language: offered from the refusal's reason, whatever
+# the words of its message.
+NOT_THE_MATCH = {
+    "en_GB": "this is not the person",
+    "cy": "nid hwn yw'r person",
+    "pl": "to nie jest osoba",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(NOT_THE_MATCH))
+def test_an_officer_sees_a_near_match_and_may_say_it_is_someone_else(client, login, world, lang):
     pot = world.voting_pot
     online = make_user(display_name="Sam Jones", postcode="AB1 1AA", born=date(1975, 5, 5))
     login(online)
     assert _vote(client, pot, world.on_ballot[0]).status_code == 303
     client.post("/logout")
     login(make_user(roles=[("officer", None)]))
+    client.get(f"/language/{lang}")
     data = {"name": "Samantha Jones", "postcode": "AB1 1AA", "date_of_birth": "1975-05-05"}
     refused = client.post(f"/panel/pots/{pot.id}/paper/voters", data=data)
     assert refused.status_code == 409
-    assert f"online in {pot.name} (Sam Jones" in refused.text
-    assert "this is not the person" in refused.text
+    assert f"{pot.name} (Sam Jones" in refused.text
+    if lang == "en_GB":
+        assert f"online in {pot.name} (Sam Jones" in refused.text
+    assert 'name="not_the_match"' in refused.text
+    assert NOT_THE_MATCH[lang] in html.unescape(refused.text)
     accepted = client.post(
         f"/panel/pots/{pot.id}/paper/voters", data={**data, "not_the_match": "y"}
     )
