@@ -21,6 +21,17 @@ only after it has been checked against the money it bounds, never from a formula
 failure to separate two projects, or to tell whether one is affordable, is not an error: it
 just means the interval was too wide, and the caller tries a narrower one.
 
+Comparing at one endowment. Bounds that hold for the whole interval compare the winner's
+price at low with a loser's at high, which caps a proof's width by the gap between the two
+over how fast the loser's falls. So every voter's money is also kept between two straight
+lines in the endowment, and prices along lines: the winner's price is convex along the lower
+money line, so below the chord between its two ends; a loser's is above the straight line
+``(cost - money of C) / weight of the rest`` for any set C of its supporters (a tangent, with
+C who pays all they have at one end). A loser loses throughout when at every endowment one of
+its lines is above the winner's: both ends of a straight line decide that. Between bends
+(where someone starts paying all they have) the lines are exact, so a proof can reach up to
+where the two prices meet (EXACTNESS.md section 8 derives each step and its rounding).
+
 How wide to try next is a guess the run makes on the way (:class:`Attempt`): each decision
 holds while some margin stays positive (a loser's price above the winner's, a short total
 below a cost), the run sees that margin at both ends of its interval, and a straight line
@@ -37,6 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pb.tally.mes import _root
+from pb.tally.mes import _root as _who_pays
 from pb.tally.support import Support
 
 _EPS = 2.0**-52
@@ -110,7 +122,13 @@ class _Interval:
         self.costs = costs
         self.ranks = ranks
         groups = len(counts)
+        # Each group's money b(e) lies between two straight lines in e over the interval: a
+        # lower one, worth lo at low and lo_end at high, and an upper one, worth hi_start at
+        # low and hi at high (EXACTNESS.md section 8). Money never falls as the endowment
+        # rises (same choices throughout), so lo and hi alone bound it everywhere, too.
         self.lo = np.full(groups, low)
+        self.lo_end = np.full(groups, high)
+        self.hi_start = np.full(groups, low)
         self.hi = np.full(groups, high)
         self.alive = [int(v) > 0 for v in support.voters.tolist()]
         self.width = high - low
@@ -157,17 +175,24 @@ class _Interval:
                     self._guess(*self.short[p])
                 raise _Unsure
             unsure = False
+            line: tuple[float, float] | None = None  # the winner's price line, t at both ends
             for rho_lo, rho_hi, p, _, _ in candidates:
                 if p == winner[2] or self._loses_exactly(p, winner[2]):
                     continue
-                # p's price falls from rho_hi (low's money) to rho_lo (high's); at the start
-                # of a wider range it must stay above the winner's price at low, and from
-                # high on above the winner's there (about its rho_lo).
-                self._guess(rho_hi - winner[1], rho_lo - winner[0], rho_hi - rho_lo)
-                unsure = unsure or rho_lo <= winner[1]
+                # p's price minus the winner's, at one endowment: about rho_hi - winner's
+                # rho_hi at low (both from low's money), rho_lo - winner's rho_lo at high.
+                at_low, at_high = rho_hi - winner[1], rho_lo - winner[0]
+                self._guess(at_low, at_high, at_low - at_high)
+                if rho_lo > winner[1]:
+                    continue  # p's lowest price is above the winner's highest
+                if line is None:
+                    line = self._line(winner[2], winner[3], winner[4])
+                unsure = unsure or not self._above(p, rho_lo, winner[2], line)
             if unsure:
                 raise _Unsure  # two could swap somewhere in the interval
-            self._charge(winner[2], winner[3], winner[4])
+            if line is None:
+                line = self._line(winner[2], winner[3], winner[4])
+            self._charge(winner[2], line, self._under(winner[2], winner[3]))
             self.alive[winner[2]] = False
             chosen.append(winner[2])
             for rho_lo, _, p, _, _ in candidates:
@@ -258,17 +283,122 @@ class _Interval:
             gap *= 4
         raise _Unsure
 
-    def _charge(self, p: int, t_lo: float, t_hi: float) -> None:
+    def _line(self, p: int, t_lo: float, t_hi: float) -> tuple[float, float]:
+        """Upper bounds on the winner p's price t at low and at high: between them the straight
+        line is one too, since the price is convex along the lower money line (section 8)."""
+        if p in self.fixed:
+            return t_hi, t_hi
+        s = self.s
+        part = s.slice(p)
+        m = s.count_f[part]
+        w = None if s.unit_weights else s.weight_f[part]
+        err = (len(m) + 4) * _EPS
+        end = self._price_bound(
+            self.lo_end[s.group[part]], w, m, float(self.costs[p]), err, upper=True
+        )
+        return t_hi, min(end, t_hi)
+
+    def _under(self, p: int, t_lo: float) -> tuple[float, float]:
+        """Lower bounds on the winner p's price at low and at high, with the straight line
+        between them one too: the tangent at high (section 8), or t_lo at both ends."""
+        if p in self.fixed:
+            return t_lo, t_lo
+        tangent = self._tangent(p, at_high=True)
+        if tangent is None or min(tangent) < 0 or sum(tangent) < 2 * t_lo:
+            return t_lo, t_lo
+        return tangent
+
+    def _tangent(self, p: int, *, at_high: bool) -> tuple[float, float] | None:
+        """Lower bounds at low and at high on the straight line t_C along the upper money
+        line, with C the supporters that pay all they have at high's (or low's) upper money.
+        For every set C, t_C = (cost - money of C) / weight of the rest is at most the price
+        (section 8); None if nobody would be left to pay at a price."""
+        s = self.s
+        part = s.slice(p)
+        groups = s.group[part]
+        m = s.count_f[part]
+        w = None if s.unit_weights else s.weight_f[part]
+        start, end = self.hi_start[groups], self.hi[groups]
+        b = end if at_high else start
+        mw = m if w is None else m * w
+        _, _, rich = _who_pays(b if w is None else b / w, m * b, mw, float(self.costs[p]))
+        weight = float(mw[rich].sum())  # an exact float (section 1)
+        if not weight > 0:
+            return None
+        poor = ~rich
+        err = (len(m) + 4) * _EPS
+        cost = _lower(float(self.costs[p]))
+        m_poor = m[poor]
+        ends = []
+        for money in (start, end):
+            paid = _upper(float(m_poor @ money[poor]) * (1 + err))
+            ends.append(_lower(_lower(cost - paid) / weight))
+        return ends[0], ends[1]
+
+    def _above(self, p: int, rho_lo: float, winner: int, line: tuple[float, float]) -> bool:
+        """Whether loser p's rho is above the winner's at every endowment of the interval,
+        comparing the two at one endowment: the winner's under its line, p's over the best
+        of three lines (its rho_lo, and its tangents at low and at high)."""
+        cost_w, cost_p = float(self.costs[winner]), float(self.costs[p])
+        top = (_upper(line[0] / cost_w), _upper(line[1] / cost_w))
+        pieces = [(rho_lo, rho_lo)]
+        for at_high in (False, True):
+            tangent = self._tangent(p, at_high=at_high)
+            if tangent is not None:
+                pieces.append((_lower(tangent[0] / cost_p), _lower(tangent[1] / cost_p)))
+        # Per line, lower bounds on (p's rho - the winner's) at low and at high.
+        gaps = [(_lower(a - top[0]), _lower(b - top[1])) for a, b in pieces]
+        return _lines_needed(gaps) > 0
+
+    def _charge(self, p: int, line: tuple[float, float], under: tuple[float, float]) -> None:
+        """Charge every supporter of p at a price between the lines ``under`` and ``line``."""
         s = self.s
         part = s.slice(p)
         groups = s.group[part]
         w = s.weight_f[part]
-        lo, hi = self.lo[groups], self.hi[groups]
-        pay_hi, pay_lo = t_hi * w, t_lo * w
-        new_lo = lo - pay_hi - 4 * _EPS * (lo + pay_hi)
-        new_hi = hi - pay_lo + 4 * _EPS * (hi + pay_lo)
-        self.lo[groups] = np.maximum(new_lo, 0.0)
-        self.hi[groups] = np.minimum(np.maximum(new_hi, 0.0), hi)
+        lo, lo_end = self.lo[groups], self.lo_end[groups]
+        hi_start, hi = self.hi_start[groups], self.hi[groups]
+        # The lower money line falls by the upper price line, the upper one by the lower.
+        pay, pay_end = line[0] * w, line[1] * w
+        new_lo = lo - pay - 4 * _EPS * (lo + pay)
+        new_lo_end = lo_end - pay_end - 4 * _EPS * (lo_end + pay_end)
+        pay_start, pay = under[0] * w, under[1] * w
+        new_hi_start = hi_start - pay_start + 4 * _EPS * (hi_start + pay_start)
+        new_hi = hi - pay + 4 * _EPS * (hi + pay)
+        # Money is never negative: a lower line below 0 at low is replaced by 0, an upper
+        # line's ends are raised to 0 (its chord over max(line, 0)); and money never falls as
+        # the endowment rises, so the lower line is at least its start, the upper at most its end.
+        short = new_lo < 0
+        new_lo[short] = 0.0
+        new_lo_end[short] = 0.0
+        self.lo[groups] = new_lo
+        self.lo_end[groups] = np.maximum(new_lo_end, new_lo)
+        new_hi = np.maximum(new_hi, 0.0)
+        self.hi[groups] = new_hi
+        self.hi_start[groups] = np.minimum(np.maximum(new_hi_start, 0.0), new_hi)
+
+
+def _lines_needed(gaps: list[tuple[float, float]]) -> int:
+    """How many of the lines are needed to be above 0 all across [0, 1] (1 or 2; 0: they
+    cannot be), each line given by lower bounds on its value at 0 and at 1."""
+    if any(d0 > 0 and d1 > 0 for d0, d1 in gaps):
+        return 1
+    # One line is above 0 from 0 up to x1 = a / (a + b), another from x2 = c / (c + d) on:
+    # together they cover [0, 1] when x2 < x1, i.e. b c < a d.
+    for a, minus_b in gaps:
+        for minus_c, d in gaps:
+            if a > 0 and d > 0 and _upper(minus_b * minus_c) < _lower(a * d):
+                return 2
+    return 0
+
+
+def _lower(x: float) -> float:
+    """A float at most the exact result of the one operation that gave x (relative error u)."""
+    return x - abs(x) * 2.0**-50 - 5e-324
+
+
+def _upper(x: float) -> float:
+    return x + abs(x) * 2.0**-50 + 5e-324
 
 
 def _down(x: float) -> float:

@@ -11,6 +11,7 @@ changes, never the outcome.
 from __future__ import annotations
 
 import math
+import random
 import sys
 from fractions import Fraction
 
@@ -77,7 +78,9 @@ def test_a_falling_price_guesses_where_it_would_meet_the_winners(monkeypatch):
     proof = attempt(election, 5.0, 5.25)
     assert proof.chosen is not None
     assert min(guesses) == (pytest.approx(proof.reach), "run")
-    assert proof.reach - proof.ahead < 0.25  # the winner's own price fell too
+    # The guesses follow the margin at one endowment (the loser's price minus the winner's),
+    # falling along one line: from low and from high they are one interval apart.
+    assert proof.reach - proof.ahead == pytest.approx(0.25)
     reach = proof.reach
     assert attempt(election, 5.0, 5.0 + 0.9 * reach).chosen == proof.chosen
     assert attempt(election, 5.0, 5.0 + 1.1 * reach).chosen is None
@@ -186,3 +189,152 @@ def test_a_tie_the_tie_order_gives_the_other_way_is_proven_too():
         weights = [weights_of(b, "approval", 2) for b in ballots]
         expected, k = plain_add1(costs, 20, weights, Fraction(1, 100), seed)
         assert list(outcome.selected) == expected and outcome.add1_steps == k
+
+
+def test_lines_needed_to_stay_above_zero():
+    # Each line is given by (lower bounds on) its values at 0 and at 1.
+    assert certify._lines_needed([(1.0, 0.5)]) == 1
+    # Above from 0 to 2/3 and from 1/3 to 1: together they cover [0, 1].
+    assert certify._lines_needed([(2.0, -1.0), (-1.0, 2.0)]) == 2
+    # Above up to 1/3 and from 2/3 on: a gap in the middle.
+    assert certify._lines_needed([(1.0, -2.0), (-2.0, 1.0)]) == 0
+    # Meeting at one point (both 0 at 1/2) is not enough: the loser could tie there.
+    assert certify._lines_needed([(1.0, -1.0), (-1.0, 1.0)]) == 0
+    # Above on (0, 1] and on [0, 1): together, everywhere.
+    assert certify._lines_needed([(0.0, 1.0), (1.0, 0.0)]) == 2
+    assert certify._lines_needed([(0.0, 1.0), (0.0, 1.0)]) == 0
+
+
+# Found by a search over small elections: ranges a proof covers only by comparing the loser's
+# price with the winner's at one endowment (the loser's lowest price over the range is below
+# the winner's highest), with one of the loser's lines (the tangent at low or at high), or
+# only with two of them together.
+AT_ONE_ENDOWMENT = [
+    (  # the loser's tangent at low
+        1,
+        {"A": 11, "B": 8, "C": 7, "D": 13},
+        40,
+        [
+            {"A", "C"},
+            {"B", "D"},
+            {"A", "B", "D"},
+            {"A", "B", "C", "D"},
+            {"A", "C", "D"},
+            {"A", "B", "D"},
+        ],
+        4.0,
+        4.5,
+    ),
+    (  # the loser's tangent at high
+        1,
+        {"A": 10, "B": 18, "C": 14, "D": 10},
+        22,
+        [
+            {"A", "C", "D"},
+            {"A", "B"},
+            {"A", "C"},
+            {"A", "B", "C", "D"},
+            {"B", "C", "D"},
+            {"B", "D"},
+            {"B"},
+        ],
+        5.0,
+        6.0,
+    ),
+    (  # neither alone, both together
+        2,
+        {"A": 15, "B": 20, "C": 20, "D": 18, "E": 10},
+        13,
+        [
+            {"B", "E"},
+            {"A", "E"},
+            {"D", "E"},
+            {"B", "C", "D"},
+            {"B", "C", "D"},
+            {"A", "B", "D", "E"},
+            {"A", "C", "D", "E"},
+            {"A", "B", "C", "D", "E"},
+            {"E"},
+        ],
+        4.0,
+        6.0,
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "costs", "budget", "ballots", "low", "high"), AT_ONE_ENDOWMENT)
+def test_a_proof_compares_the_prices_at_one_endowment(
+    monkeypatch, lines, costs, budget, ballots, low, high
+):
+    election = Election.from_ballots(costs, budget, ballots)
+    tally = es._Tally(election, "")
+    needed = []
+    original = certify._lines_needed
+
+    def spy(gaps):
+        needed.append(original(gaps))
+        return needed[-1]
+
+    monkeypatch.setattr(certify, "_lines_needed", spy)
+    proof = attempt(election, low, high)
+    assert proof.chosen is not None
+    assert lines in needed and 0 not in needed
+    if lines == 1:
+        assert 2 not in needed
+    # Every endowment in the range, at sixteenths, gives the proven outcome.
+    for i in range(17):
+        endowment = Fraction(low) + Fraction(high - low) * i / 16
+        assert tally.run(endowment).chosen == proof.chosen
+    # Comparing the loser's lowest price with the winner's highest, it cannot be proven.
+    monkeypatch.setattr(certify._Interval, "_above", lambda self, *args: False)
+    assert attempt(election, low, high).chosen is None
+
+
+@pytest.mark.parametrize(("lines", "costs", "budget", "ballots", "low", "high"), AT_ONE_ENDOWMENT)
+def test_with_no_tangent_a_proof_falls_back_and_stays_true(
+    monkeypatch, lines, costs, budget, ballots, low, high
+):
+    # Were nobody left to pay at a price (never so: _root always leaves someone rich), a
+    # project would have no tangent and a loser only its lowest price over the range: these
+    # ranges are then not proven (each needs a tangent), and nothing else breaks.
+    original = certify._Interval._tangent
+    tangents = []
+
+    def counted(self, p, *, at_high):
+        tangents.append(original(self, p, at_high=at_high))
+        return tangents[-1]
+
+    monkeypatch.setattr(certify._Interval, "_tangent", counted)
+    monkeypatch.setattr(certify, "_who_pays", lambda ratio, mb, mw, cost: (0.0, 0.0, ratio < -1.0))
+    proof = attempt(Election.from_ballots(costs, budget, ballots), low, high)
+    assert tangents and all(t is None for t in tangents)
+    assert proof.chosen is None
+
+
+def test_with_no_tangent_add1_charges_winners_at_their_lowest_price(monkeypatch):
+    # The same without tangents, over whole Add1 counts of small elections (a fixed sample):
+    # winners that not everyone pays in full are charged at their lowest price at both ends,
+    # and every outcome is still the plain loop's.
+    original = certify._Interval._under
+    fallbacks = []
+
+    def counted(self, p, t_lo):
+        under = original(self, p, t_lo)
+        fallbacks.append(p not in self.fixed and under == (t_lo, t_lo))
+        return under
+
+    monkeypatch.setattr(certify._Interval, "_under", counted)
+    monkeypatch.setattr(certify, "_who_pays", lambda ratio, mb, mw, cost: (0.0, 0.0, ratio < -1.0))
+    rng = random.Random(13)
+    step = Fraction(1, 4)
+    for _ in range(30):
+        names = "ABCDE"[: rng.randint(2, 5)]
+        costs = {x: rng.randint(2, 20) for x in names}
+        ballots = [set(rng.sample(names, rng.randint(1, len(names)))) for _ in range(7)]
+        budget = rng.randint(5, 40)
+        election = Election.from_ballots(costs, budget, ballots)
+        outcome = run(election, "equalshares/add1", add1_step=step)
+        weights = [weights_of(b, "approval", len(costs)) for b in ballots]
+        expected, k = plain_add1(costs, budget, weights, step, "")
+        assert list(outcome.selected) == expected and outcome.add1_steps == k
+    assert any(fallbacks)
