@@ -65,14 +65,17 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
     its end (at most ``_GROWTH`` times the last); a failed one is retried as wide as its guess
     from its start, or half as wide when the guess says it should have held; a guess below
     one step means an exact run instead, and after an exact run that a failed one-step attempt
-    led to, that attempt's guess from its end sizes the next one. Guesses only size the
-    attempts: every skipped step is proven.
+    led to, that attempt's guess from its end sizes the next one. After an exact run that
+    changed the outcome, the next step is run exactly too when the change before was at most
+    ``_CLOSE`` steps earlier; otherwise a proof half as wide as the last stretch between
+    changes is tried. Guesses only size the attempts: every skipped step is proven.
     """
     costs = tally.costs
     current = tally.run(tally.base).chosen
     k, jump, changed, after, retry = 0, 1, False, 1, False
+    last_change = -1  # the step of the last change, if any
     while True:
-        # Right after a change the next step often changes too: try it exactly, not a proof.
+        # Right after a close change the next step often changes too: run it, no proof.
         if jump > 0 and not changed:
             low = _float_down(tally.base + k * unit)
             high = _float_up(tally.base + (k + jump) * unit)
@@ -93,12 +96,26 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
         trial = tally.run(tally.base + (k + 1) * unit).chosen
         if sum(costs[p] for p in trial) > budget:
             return k
-        k, changed, current, jump, after = k + 1, trial != current, trial, after, 1
+        close = False
+        if trial != current:
+            # With no guess to go on, the first range after a change is half as wide as the
+            # one before it; changes close together make the next step an exact run.
+            if last_change >= 0:
+                span = k + 1 - last_change
+                close = span <= _CLOSE
+                if after == 1:
+                    after = max(1, span // 2)
+            last_change = k + 1
+        k, changed, current, jump, after = k + 1, close, trial, after, 1
         retry = False
 
 
 #: The most a jump grows after one proven jump: guesses assume linearity, which bends break.
-_GROWTH = 64
+_GROWTH = 1024
+
+#: A change this many steps or fewer after the last one: the next step is run exactly, as
+#: changes come close together there; after a change further apart, a proof is tried.
+_CLOSE = 4
 
 
 def _steps(width: float, unit: Fraction) -> int:
