@@ -415,7 +415,7 @@ class Pot(Model):
 
     def open_supports(self) -> None:
         if not self.supports_rule:
-            raise PhaseError("Set the supports rule before opening the supports phase.")
+            raise PhaseError(_("Set the supports rule before opening the supports phase."))
         self._advance(Phase.PROPOSALS, Phase.SUPPORTS)
 
     def start_review(self) -> None:
