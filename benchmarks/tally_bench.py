@@ -10,10 +10,11 @@ pass/fail; the targets are shown next to them:
 - the whole process, `pb tally FILE --rule equalshares` (start, read, count, print) at least
   20x faster than pabutools' whole process (start, parse_pabulib, method_of_equal_shares), each
   a fresh process on the same Łódź-size files;
-- Add1 whose time hardly depends on the step: Łódź 2020, Warszawa 2017 Wars and Wieliczka 2023
-  in grosze with one cost raised by one grosz, stepping a whole złoty per voter (as the app
-  does) and one grosz, beside pabutools' exhaustion_by_budget_increase where it finishes
-  within ``--pabutools-limit`` seconds (``--add1-only`` prints just these rows).
+- Add1 whose time hardly depends on the step: Łódź 2020, Warszawa 2017 Wars, Wieliczka 2023
+  and Częstochowa 2020 Raków in grosze with one cost raised by one grosz, stepping a whole
+  złoty per voter (as the app does) and one grosz, with its proof attempts and exact runs
+  counted, beside pabutools' exhaustion_by_budget_increase where it finishes within
+  ``--pabutools-limit`` seconds (``--add1-only`` prints just these rows).
 
 ``--quick`` skips pabutools (minutes on these instances); ``--voters`` sizes the synthetic run.
 """
@@ -140,7 +141,36 @@ ODD_PENCE = [
     # Warszawa 2017 Sawa is not among the shared files; Wars, its Śródmieście neighbour, is.
     ("Warszawa 2017 Wars", "poland_warszawa_2017_wars.pb"),
     ("Wieliczka 2023", "poland_wieliczka_2023.pb"),
+    # Two projects with 150 supporters each, all paying in full: an exact tie of prices.
+    ("Częstochowa 2020 Raków", "poland_czestochowa_2020_rakow.pb"),
 ]
+
+
+def counted_add1(election: Election, step: int) -> tuple[float, object, int, int]:
+    """Add1's seconds and outcome, with its proof attempts and exact runs counted (the
+    counts, unlike the seconds, do not depend on the machine's load)."""
+    from pb.tally import equalshares
+
+    tally = equalshares._Tally
+    attempt, exact = tally.attempt, tally.run
+    counts = {"attempts": 0, "runs": 0}
+
+    def counted_attempt(self, low, high):
+        counts["attempts"] += 1
+        return attempt(self, low, high)
+
+    def counted_run(self, endowment, record=False):
+        counts["runs"] += not record  # the recorded run explains the answer, once
+        return exact(self, endowment, record)
+
+    tally.attempt, tally.run = counted_attempt, counted_run
+    try:
+        seconds, outcome = timed(partial(run, election, "equalshares/add1", add1_step=step))
+    finally:
+        tally.attempt, tally.run = attempt, exact
+    return seconds, outcome, counts["attempts"], counts["runs"]
+
+
 PABUTOOLS_ADD1 = """
 import sys, time
 from pabutools.rules import exhaustion_by_budget_increase, method_of_equal_shares
@@ -184,8 +214,9 @@ def odd_pence_add1(quick: bool, limit: float) -> list[dict]:
                 meta["max_length"] = str(int(pence.profile.weights.max()))
             pabulib.write(pabulib.from_election(pence, meta), path)
             for step in (100, 1):
-                seconds, outcome = timed(partial(run, pence, "equalshares/add1", add1_step=step))
+                seconds, outcome, attempts, runs = counted_add1(pence, step)
                 row = {"election": label, "step": step, "seconds": seconds}
+                row["attempts"], row["runs"] = attempts, runs
                 row["steps"] = outcome.add1_steps
                 if not quick:
                     runs = str((outcome.add1_steps or 0) + 2)
@@ -273,7 +304,9 @@ def report_whole(whole: list[dict], odd: list[dict]) -> None:
 def report_add1(odd: list[dict]) -> None:
     print("\nAdd1 counted in grosze, one cost raised by 1 grosz (pabutools: measured, or ~ one")
     print("of its Equal Shares runs times the steps, when that is over the --pabutools-limit)\n")
-    print(f"{'election':<20}{'step':>10}{'steps':>8}{'pb.tally s':>12}{'pabutools s':>14}")
+    print("attempts: proofs that a range of steps keeps the outcome; runs: exact runs\n")
+    head = f"{'election':<24}{'step':>8}{'steps':>9}{'attempts':>10}{'runs':>7}{'pb.tally s':>12}"
+    print(head + f"{'pabutools s':>14}")
     for r in odd:
         step = "1 zł" if r["step"] == 100 else "1 grosz"
         theirs = "-"
@@ -282,7 +315,8 @@ def report_add1(odd: list[dict]) -> None:
         elif "estimate" in r:
             theirs = f"~{r['estimate']:,.0f}"
         print(
-            f"{r['election']:<20}{step:>10}{r['steps'] or 0:>8,}{r['seconds']:>12.2f}{theirs:>14}"
+            f"{r['election']:<24}{step:>8}{r['steps'] or 0:>9,}{r['attempts']:>10,}"
+            f"{r['runs']:>7,}{r['seconds']:>12.2f}{theirs:>14}"
         )
 
 

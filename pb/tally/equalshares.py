@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from pb.tally.certify import same_outcome
+from pb.tally.certify import Attempt, attempt
 from pb.tally.coverage import replay_coverage
 from pb.tally.election import Election, Money, as_money, covered_voters
 from pb.tally.mes import EqualSharesRun, RunResult, balance_error
@@ -58,32 +58,56 @@ def equal_shares_add1(election: Election, seed: str = "", step: Money | None = N
 def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
     """The largest k such that every step 0..k fits the budget (the Add1 answer).
 
-    Doubling jumps while whole ranges are proven to keep the outcome; halving when a range
-    cannot be proven; an exact run at the next step when even one step cannot be skipped.
-    A jump that was just halved is not doubled at once: next to a change, proofs of about one
-    size succeed and twice that fail, so doubling straight back would fail every other time.
+    Jumps over ranges proven to keep the outcome, and runs the next step exactly where even
+    one step cannot be skipped. Each proof attempt also guesses how far such proofs reach,
+    from its start and from its end, were prices and totals linear in the endowment
+    (:class:`certify.Attempt`). A proven jump is followed by one as wide as the guess from
+    its end (at most ``_GROWTH`` times the last); a failed one is retried as wide as its guess
+    from its start, or half as wide when the guess says it should have held; a guess below
+    one step means an exact run instead, and after an exact run that a failed one-step attempt
+    led to, that attempt's guess from its end sizes the next one. Guesses only size the
+    attempts: every skipped step is proven.
     """
     costs = tally.costs
     current = tally.run(tally.base).chosen
-    k, jump, changed, grow = 0, 1, False, True
+    k, jump, changed, after, retry = 0, 1, False, 1, False
     while True:
         # Right after a change the next step often changes too: try it exactly, not a proof.
-        if not (changed and jump == 1):
+        if jump > 0 and not changed:
             low = _float_down(tally.base + k * unit)
             high = _float_up(tally.base + (k + jump) * unit)
-            if tally.same_outcome(low, high) == current:
-                k += jump
-                jump *= 2 if grow else 1
-                grow = True
+            proof = tally.attempt(low, high)
+            if proof.chosen == current:
+                k, retry = k + jump, False
+                jump = min(_steps(proof.ahead, unit), _GROWTH * jump)
                 continue
-            grow = False
-            if jump > 1:
-                jump //= 2
+            shorter = _steps(proof.reach, unit)
+            # A one-step range that failed ended at the step to be run: guess on from there.
+            after = _steps(proof.ahead, unit) if jump == 1 else 1
+            # Guesses from a failed run miss what its later rounds would have shown, so from
+            # a second failure in a row on, the jump at least halves.
+            jump = min(shorter, jump // 2) if retry or shorter >= jump else shorter
+            retry = True
+            if jump > 0:
                 continue
         trial = tally.run(tally.base + (k + 1) * unit).chosen
         if sum(costs[p] for p in trial) > budget:
             return k
-        k, changed, current = k + 1, trial != current, trial
+        k, changed, current, jump, after = k + 1, trial != current, trial, after, 1
+        retry = False
+
+
+#: The most a jump grows after one proven jump: guesses assume linearity, which bends break.
+_GROWTH = 64
+
+
+def _steps(width: float, unit: Fraction) -> int:
+    """Whole steps in a guessed width of endowment: 0 if it is not positive, huge if infinite."""
+    if not width > 0:
+        return 0
+    if math.isinf(width):
+        return 1 << 62
+    return int(Fraction(width) / unit)
 
 
 def _float_down(value: Fraction) -> float:
@@ -108,10 +132,11 @@ class _Tally:
         voters = election.profile.num_voters
         self.base = Fraction(election.budget) * election.scale / voters if voters else Fraction(0)
 
-    def same_outcome(self, low: float, high: float) -> list[int] | None:
-        """The choices equal shares makes for every endowment in [low, high], if provably one."""
+    def attempt(self, low: float, high: float) -> Attempt:
+        """The choices equal shares makes for every endowment in [low, high], if provably one,
+        and how far such proofs would reach (:class:`certify.Attempt`)."""
         counts = self.election.profile.counts
-        return same_outcome(self.support, self.costs, self.ranks, counts, low, high)
+        return attempt(self.support, self.costs, self.ranks, counts, low, high)
 
     def run(self, endowment: Fraction, record: bool = False) -> RunResult:
         counts = self.election.profile.counts

@@ -1,0 +1,188 @@
+"""Add1's guessed reach (certify.Attempt): what the guesses say, and that they never decide.
+
+Each proof attempt guesses how wide a range from its start (``reach``) and from its end
+(``ahead``) a proof would cover if prices and totals moved linearly with the endowment; Add1
+sizes its next attempt from them. The first tests check each kind of guess on elections
+where it can be worked out by hand (or checked by proofs just inside and just beyond it);
+the last ones feed the schedule wrong guesses and check that only the number of attempts
+changes, never the outcome.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pb.tally import Election, certify, run
+from pb.tally import equalshares as es
+from tests.tally.reference import weights_of
+from tests.tally.test_add1_steps import plain_add1
+from tests.tally.test_fallbacks import record
+from tests.tally.test_properties import SEEDS, elections
+
+
+def attempt(election, low, high):
+    tally = es._Tally(election, "")
+    counts = election.profile.counts
+    return certify.attempt(tally.support, tally.costs, tally.ranks, counts, low, high)
+
+
+def test_a_total_short_throughout_guesses_where_it_would_reach_the_cost():
+    # X (10) has one supporter: from endowments 2..4 it is out of reach; the total rises one
+    # for one with the endowment, so a range from 2 stays so up to 10 (8 wide), and from 4 on
+    # for 6 more.
+    election = Election.from_ballots({"X": 10}, 10, [{"X"}])
+    proof = attempt(election, 2.0, 4.0)
+    assert proof.chosen == []
+    assert proof.reach == pytest.approx(8.0)
+    assert proof.ahead == pytest.approx(6.0)
+    assert attempt(election, 2.0, 9.9).chosen == []
+    assert attempt(election, 2.0, 10.1).chosen is None
+
+
+def test_only_projects_maybe_affordable_left_guess_where_they_become_so():
+    # From 8 to 12, X may or may not be affordable: nothing is proven, and the guess from 8 is
+    # the 2 it takes the total to reach X's cost (already passed at 12: negative ahead).
+    election = Election.from_ballots({"X": 10}, 10, [{"X"}])
+    proof = attempt(election, 8.0, 12.0)
+    assert proof.chosen is None
+    assert proof.reach == pytest.approx(2.0)
+    assert proof.ahead == pytest.approx(-2.0)
+
+
+COSTS = {"A": 5, "B": 8, "C": 20, "D": 6}
+BALLOTS = [{"D", "B"}, {"A", "C"}, {"A", "C", "D", "B"}, {"A"}]
+
+
+def test_a_falling_price_guesses_where_it_would_meet_the_winners(monkeypatch):
+    # Found by a search over small elections: from an endowment of 5, in a later round a
+    # losing project's price falls towards the winner's as the endowment rises, and that
+    # comparison is what bounds the guess (the smallest of the recorded guesses, from run).
+    election = Election.from_ballots(COSTS, 11, BALLOTS)
+    guesses = []
+    original = certify._Interval._guess
+
+    def spy(self, at_low, at_high, fall):
+        caller = sys._getframe(1).f_code.co_name
+        if 0 < fall < math.inf:
+            guesses.append((at_low / (fall / self.width), caller))
+        return original(self, at_low, at_high, fall)
+
+    monkeypatch.setattr(certify._Interval, "_guess", spy)
+    proof = attempt(election, 5.0, 5.25)
+    assert proof.chosen is not None
+    assert min(guesses) == (pytest.approx(proof.reach), "run")
+    assert proof.reach - proof.ahead < 0.25  # the winner's own price fell too
+    reach = proof.reach
+    assert attempt(election, 5.0, 5.0 + 0.9 * reach).chosen == proof.chosen
+    assert attempt(election, 5.0, 5.0 + 1.1 * reach).chosen is None
+
+
+def test_steps_in_a_guess():
+    unit = Fraction(1, 100)
+    assert es._steps(0.0, unit) == 0
+    assert es._steps(-3.0, unit) == 0
+    assert es._steps(math.nan, unit) == 0
+    assert es._steps(0.031, unit) == 3
+    assert es._steps(math.inf, unit) >= 1 << 60
+
+
+WRONG = st.sampled_from([0.0, -1.0, math.nan, math.inf, 1e-9, 1e9])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    elections(max_projects=5, max_voters=6, max_cost=400),
+    st.sampled_from([Fraction(1), Fraction(1, 3), Fraction(5, 2)]),
+    SEEDS,
+    st.lists(st.tuples(WRONG, WRONG), min_size=1, max_size=8),
+)
+def test_wrong_guesses_change_only_the_attempts_never_the_outcome(data, step, seed, wrong):
+    costs, budget, ballots, vote_type = data
+    election = Election.from_ballots(costs, budget, ballots, vote_type)
+    original = certify.attempt
+    calls = []
+
+    def misled(*args):
+        proof = original(*args)
+        reach, ahead = wrong[len(calls) % len(wrong)]
+        calls.append(proof)
+        return certify.Attempt(proof.chosen, reach, ahead)
+
+    es.attempt = misled
+    try:
+        outcome = run(election, "equalshares/add1", seed, add1_step=step)
+    finally:
+        es.attempt = original
+    weights = [weights_of(b, vote_type, len(costs)) for b in ballots]
+    expected, k = plain_add1(costs, budget, weights, step, seed)
+    assert list(outcome.selected) == expected
+    assert outcome.add1_steps == k
+
+
+@pytest.mark.parametrize("blind", [False, True])
+def test_guesses_cut_the_attempts_on_a_fine_step(monkeypatch, blind):
+    # At a thousandth a step (2,333 steps) the schedule proves its way with a handful of
+    # attempts; told nothing (every guess infinite: it then grows a jump 64-fold and halves it
+    # on failure) it needs many more. Either way the outcome is the plain loop's.
+    election = Election.from_ballots(COSTS, 6, BALLOTS)
+    original = es._Tally.attempt
+    proofs = []
+
+    def counted(self, low, high):
+        proof = original(self, low, high)
+        proofs.append(proof)
+        return certify.Attempt(proof.chosen, math.inf, math.inf) if blind else proof
+
+    monkeypatch.setattr(es._Tally, "attempt", counted)
+    runs = record(monkeypatch, es._Tally, "run")
+    step = Fraction(1, 1000)
+    outcome = run(election, "equalshares/add1", add1_step=step)
+    weights = [weights_of(b, "approval", len(COSTS)) for b in BALLOTS]
+    expected, k = plain_add1(COSTS, 6, weights, step, "")
+    assert list(outcome.selected) == expected and outcome.add1_steps == k
+    assert any(p.chosen is not None for p in proofs)
+    if blind:
+        assert len(proofs) > 50 and any(p.chosen is None for p in proofs)
+    else:
+        assert len(proofs) + len(runs) <= 16
+
+
+def test_an_exact_tie_of_projects_everyone_pays_in_full_is_proven_for_a_whole_range(
+    monkeypatch,
+):
+    # A (4) and B (6) have two supporters each: from an endowment of 3 everyone pays in full,
+    # both cost 1/2 per unit of utility for every endowment, and the tie goes to the cheaper
+    # A everywhere. A proof had to separate the two prices and never could: Add1 ran every
+    # other step exactly (Częstochowa 2020 Raków has such a pair).
+    election = Election.from_ballots({"A": 4, "B": 6}, 100, [{"A"}, {"A"}, {"B"}, {"B"}])
+    tally = es._Tally(election, "")
+    assert attempt(election, 3.5, 40.0).chosen == [0, 1]
+    for endowment in (Fraction(7, 2), Fraction(17, 2), Fraction(40)):
+        assert tally.run(endowment).chosen == [0, 1]
+    # At exactly 3 B's supporters have just its price: the check keeps a margin for rounding.
+    assert attempt(election, 3.0, 40.0).chosen is None
+    monkeypatch.setattr(certify._Interval, "_loses_exactly", lambda self, p, winner: False)
+    assert attempt(election, 3.5, 40.0).chosen is None
+
+
+def test_a_tie_the_tie_order_gives_the_other_way_is_proven_too():
+    # The same tie with the lottery deciding: whichever order the seed gives, a proof over
+    # the whole range agrees with the exact run, and with the step-by-step loop.
+    ballots = [{"A"}, {"A"}, {"B"}, {"B"}]
+    costs = {"A": 5, "B": 5}
+    for seed in ("a", "b", "c", "d"):
+        election = Election.from_ballots(costs, 20, ballots)
+        tally = es._Tally(election, seed)
+        counts = election.profile.counts
+        proof = certify.attempt(tally.support, tally.costs, tally.ranks, counts, 3.0, 9.0)
+        assert proof.chosen == tally.run(Fraction(6)).chosen
+        outcome = run(election, "equalshares/add1", seed, add1_step=Fraction(1, 100))
+        weights = [weights_of(b, "approval", 2) for b in ballots]
+        expected, k = plain_add1(costs, 20, weights, Fraction(1, 100), seed)
+        assert list(outcome.selected) == expected and outcome.add1_steps == k
