@@ -75,12 +75,11 @@ def _start_of(pot: Pot, action: str) -> str | None:
 def _why_not(pot: Pot, action: str) -> str:
     if pot.phase == _start_of(pot, action):
         return _("Make the ballot key and have its holders confirm it before voting opens.")
-    return _(
-        "%(name)s: %(phase)s. “%(step)s” is not possible now; the page lists the steps that are.",
-        name=pot.name,
-        phase=pot.phase_label.lower(),
+    not_now = _(
+        "“%(step)s” is not possible now; the page lists the steps that are.",
         step=PHASE_ACTIONS[action],
     )
+    return f"{pot.state_sentence} {not_now}"
 
 
 def _confirm_because(pot: Pot, action: str) -> str | None:

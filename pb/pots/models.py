@@ -339,6 +339,11 @@ class Pot(Model):
         return self.ballot_method is BallotMethod.POINTS
 
     @property
+    def state_sentence(self) -> str:
+        """Where the pot is, as a whole sentence: "Oak fund is open for voting." """
+        return str(PHASE_STATES[self.phase]) % {"name": self.name}
+
+    @property
     def phase_label(self) -> str:
         return str(PHASE_LABELS[self.phase])
 
@@ -401,8 +406,7 @@ class Pot(Model):
     # Phase changes. Each checks its rule here so that no view can skip it.
     def _advance(self, expected: Phase, new: Phase) -> None:
         if self.phase != expected:
-            state = str(PHASE_STATES[self.phase]) % {"name": self.name}
-            raise PhaseError(f"{state} {PHASE_NEEDS[expected]}")
+            raise PhaseError(f"{self.state_sentence} {PHASE_NEEDS[expected]}")
         self.phase = new
 
     def open_proposals(self) -> None:
