@@ -350,4 +350,5 @@ def print_logins() -> None:
             _("%(role)s for %(ward)s", role=ROLES[r], ward=w) if w else str(ROLES[r])
             for r, w in roles
         )
-        click.echo(f"  {email:<24} {name:<16} {postcode}  {what or _('Resident')}")
+        what = what or _("Resident")
+        click.echo(f"  {email:<24} {name:<16} {postcode}  {what}")

@@ -21,10 +21,10 @@ class GrantForm(FlaskForm):
 
     def __init__(self, wards, pots, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.ward_id.choices = [SelectChoice("", "Every ward")] + [
+        self.ward_id.choices = [SelectChoice("", _("Every ward"))] + [
             SelectChoice(str(w.id), w.name) for w in wards
         ]
-        self.pot_id.choices = [SelectChoice("", "Every pot")] + [
+        self.pot_id.choices = [SelectChoice("", _("Every pot"))] + [
             SelectChoice(str(p.id), p.name) for p in pots
         ]
 

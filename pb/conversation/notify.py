@@ -55,7 +55,7 @@ def user_for_unsubscribe(token: str) -> User:
     data = read_token(UNSUBSCRIBE, token, UNSUBSCRIBE_MAX_AGE)
     user = db.session.get(User, data.get("user")) if isinstance(data.get("user"), int) else None
     if user is None:
-        raise TokenError("This link is not valid. Check you copied all of it.")
+        raise TokenError(_("This link is not valid. Check you copied all of it."))
     return user
 
 

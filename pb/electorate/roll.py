@@ -74,13 +74,8 @@ def parse_birth_date(text: str) -> date:
 
 def ensure_roll_open(pot: Pot) -> None:
     if pot.settings_frozen:
-        raise PhaseError(
-            _(
-                "%(name)s is %(phase)s, so its voter roll can no longer change.",
-                name=pot.name,
-                phase=pot.phase_label.lower(),
-            )
-        )
+        fixed = _("Its voter roll can no longer change.")
+        raise PhaseError(f"{pot.state_sentence} {fixed}")
 
 
 def check_roll(pot: Pot, text: str) -> RollCheck:

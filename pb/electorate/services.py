@@ -98,13 +98,8 @@ def roll_entry_used(entry: VoterRollEntry) -> bool:
 
 def ensure_codes_open(pot: Pot) -> None:
     if pot.phase in (Phase.CLOSED, Phase.PUBLISHED):
-        raise PhaseError(
-            _(
-                "%(name)s is %(phase)s, so its access codes can no longer change.",
-                name=pot.name,
-                phase=pot.phase_label.lower(),
-            )
-        )
+        fixed = _("Its access codes can no longer change.")
+        raise PhaseError(f"{pot.state_sentence} {fixed}")
 
 
 @atomic

@@ -75,12 +75,11 @@ def _start_of(pot: Pot, action: str) -> str | None:
 def _why_not(pot: Pot, action: str) -> str:
     if pot.phase == _start_of(pot, action):
         return _("Make the ballot key and have its holders confirm it before voting opens.")
-    return _(
-        "%(name)s: %(phase)s. “%(step)s” is not possible now; the page lists the steps that are.",
-        name=pot.name,
-        phase=pot.phase_label.lower(),
+    not_now = _(
+        "“%(step)s” is not possible now; the page lists the steps that are.",
         step=PHASE_ACTIONS[action],
     )
+    return f"{pot.state_sentence} {not_now}"
 
 
 def _confirm_because(pot: Pot, action: str) -> str | None:
@@ -111,14 +110,19 @@ def create_pot(council, actor, settings: dict) -> Pot:
     for the reason update_pot gives."""
     settings = dict(settings)
     if not actor.may_manage_ward(settings.get("ward_id")):
-        raise PhaseError("You can set up pots only for the wards your panel manages.")
+        raise PhaseError(_("You can set up pots only for the wards your panel manages."))
     round_name = settings.pop("round_name", None) or str(settings["year"])
     if round_name != str(settings["year"]) and not actor.has_role("admin"):
         raise PhaseError(
-            f"Only the council's admin can put a pot in the round \u201c{round_name}\u201d; "
-            "leave the round empty to use the year's."
+            _(
+                "Only the council's admin can put a pot in the round \u201c%(round)s\u201d; "
+                "leave the round empty to use the year's.",
+                round=round_name,
+            )
         )
-    pot = Pot(council=council, phase="draft", round=round_named(council, round_name), **settings)
+    pot = Pot(
+        council=council, phase=Phase.DRAFT, round=round_named(council, round_name), **settings
+    )
     db.session.add(pot)
     db.session.flush()
     record("pot.created", actor=actor, pot=pot, settings=_jsonable(settings))

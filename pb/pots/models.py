@@ -68,24 +68,25 @@ PHASE_LABELS = {
     "closed": _l("Voting closed"),
     "published": _l("Results published"),
 }
-# Sentences about a pot's phase: "<pot> is open for proposals", and what a step needs.
+# Sentences about a pot's phase, whole (word order differs between languages): where the
+# pot is, and where a step needs it to be.
 PHASE_STATES = {
-    "draft": _l("is still being set up"),
-    "proposals": _l("is open for proposals"),
-    "supports": _l("is gathering supports for its proposals"),
-    "review": _l("is reviewing its proposals"),
-    "voting": _l("is open for voting"),
-    "closed": _l("has closed its voting"),
-    "published": _l("has published its results"),
+    "draft": _l("%(name)s is still being set up."),
+    "proposals": _l("%(name)s is open for proposals."),
+    "supports": _l("%(name)s is gathering supports for its proposals."),
+    "review": _l("%(name)s is reviewing its proposals."),
+    "voting": _l("%(name)s is open for voting."),
+    "closed": _l("%(name)s has closed its voting."),
+    "published": _l("%(name)s has published its results."),
 }
 PHASE_NEEDS = {
-    "draft": _l("still being set up"),
-    "proposals": _l("open for proposals"),
-    "supports": _l("gathering supports"),
-    "review": _l("reviewing its proposals"),
-    "voting": _l("open for voting"),
-    "closed": _l("closed for voting"),
-    "published": _l("published"),
+    "draft": _l("This step is for a pot still being set up."),
+    "proposals": _l("This step is for a pot open for proposals."),
+    "supports": _l("This step is for a pot gathering supports."),
+    "review": _l("This step is for a pot reviewing its proposals."),
+    "voting": _l("This step is for a pot open for voting."),
+    "closed": _l("This step is for a pot whose voting has closed."),
+    "published": _l("This step is for a pot whose results are published."),
 }
 # Counting rules in words, for residents.
 RULE_WORDS = {
@@ -338,6 +339,11 @@ class Pot(Model):
         return self.ballot_method is BallotMethod.POINTS
 
     @property
+    def state_sentence(self) -> str:
+        """Where the pot is, as a whole sentence: "Oak fund is open for voting." """
+        return str(PHASE_STATES[self.phase]) % {"name": self.name}
+
+    @property
     def phase_label(self) -> str:
         return str(PHASE_LABELS[self.phase])
 
@@ -400,14 +406,7 @@ class Pot(Model):
     # Phase changes. Each checks its rule here so that no view can skip it.
     def _advance(self, expected: Phase, new: Phase) -> None:
         if self.phase != expected:
-            raise PhaseError(
-                _(
-                    "%(name)s %(state)s; this step needs it to be %(needed)s.",
-                    name=self.name,
-                    state=PHASE_STATES[self.phase],
-                    needed=PHASE_NEEDS[expected],
-                )
-            )
+            raise PhaseError(f"{self.state_sentence} {PHASE_NEEDS[expected]}")
         self.phase = new
 
     def open_proposals(self) -> None:
@@ -415,7 +414,7 @@ class Pot(Model):
 
     def open_supports(self) -> None:
         if not self.supports_rule:
-            raise PhaseError("Set the supports rule before opening the supports phase.")
+            raise PhaseError(_("Set the supports rule before opening the supports phase."))
         self._advance(Phase.PROPOSALS, Phase.SUPPORTS)
 
     def start_review(self) -> None:

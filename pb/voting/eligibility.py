@@ -205,11 +205,7 @@ def voting_problems(
             Problem(
                 "phase",
                 _("Voting must be open"),
-                _(
-                    "%(name)s is not open for voting: it is %(phase)s.",
-                    name=pot.name,
-                    phase=pot.phase_label.lower(),
-                ),
+                " ".join((pot.state_sentence, _("Voting is not open."))),
                 _("See the pot's timeline"),
                 action="pots.show",
                 action_args={"pot_id": pot.id},

@@ -54,6 +54,24 @@ def test_every_public_page_at_phone_and_desktop_width(
 
 
 @pytest.mark.parametrize("js", ["js"])
+@pytest.mark.parametrize("language", ["cy", "pl"])
+def test_every_public_page_fits_a_phone_in_welsh_and_polish(
+    make_page, server, axe_source, language
+):
+    """Welsh and Polish words run longer than English: the same pages still fit 360 px."""
+    page = make_page(width=360, height=800)
+    for name, path in _public_pages(server.ids).items():
+        response = page.goto(path + ("&" if "?" in path else "?") + f"lang={language}")
+        assert response.status == 200, (name, path, response.status)
+        assert page.locator("html").get_attribute("lang").startswith(language), name
+        check(page, axe_source, what=f"{name} ({language})")
+        fits(page, 360)
+        tap_targets(page, "main .govuk-button, .govuk-service-navigation__link")
+        open_details(page)
+        assert narrow_cells(page) == [], (name, language, narrow_cells(page))
+
+
+@pytest.mark.parametrize("js", ["js"])
 def test_the_wieliczka_results_lead_with_a_summary_and_stay_short(make_page, server):
     page = make_page(width=1280, height=900)
     page.goto(f"/pots/{server.ids['real']}/results")

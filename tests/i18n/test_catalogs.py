@@ -72,3 +72,18 @@ def test_a_message_marked_in_code_but_absent_from_a_catalog_is_reported(tmp_path
     assert catalogs.check(folder, root)["pl"] == ["not translated: A new string"]
     built = catalogs.compile_all(folder)
     assert {p.parent.parent.name for p in built} == set(catalogs.SHIPPED)
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """Extraction does not look inside f-strings: a _() there would never reach a catalog."""
+    import ast
+
+    marks = {"_", "_l", "gettext", "ngettext", "lazy_gettext"}
+    found = []
+    for path in (catalogs.ROOT / "pb").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in marks:
+                        found.append(f"{path.name}:{inner.lineno}")
+    assert found == []

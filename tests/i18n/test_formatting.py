@@ -139,3 +139,22 @@ def test_a_panel_types_a_polish_amount_into_a_form(client, login, world):
     response = client.post(url, data={"cost": "1 500,50", "note": "Wycena wykonawcy"})
     assert response.status_code == 303
     assert proposal.cost == 150050
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("en_GB", "Oak fund is open for voting. This step is for a pot still being set up."),
+        ("cy", "Mae Oak fund ar agor i bleidleisio. Mae'r cam hwn ar gyfer cronfa sy'n dal"),
+        ("pl", "Pula Oak fund jest otwarta na głosowanie. Ten krok dotyczy puli, która jest"),
+    ],
+)
+def test_a_step_out_of_turn_is_refused_in_whole_sentences(app, world, locale, said):
+    from pb.pots.models import PhaseError
+    from tests.factories import make_pot
+
+    pot = make_pot(world.council, world.north, phase="voting", name="Oak fund")
+    with force_locale(locale), pytest.raises(PhaseError) as refused:
+        pot.open_proposals()
+    assert str(refused.value).startswith(said)
+    assert pot.phase == "voting"
