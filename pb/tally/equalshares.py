@@ -68,7 +68,10 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
     led to, that attempt's guess from its end sizes the next one. After an exact run that
     changed the outcome, the next step is run exactly too when the change before was at most
     ``_CLOSE`` steps earlier; otherwise a proof half as wide as the last stretch between
-    changes is tried. Guesses only size the attempts: every skipped step is proven.
+    changes is tried. And where the next step would be run exactly at least ``_LEAP_AFTER``
+    steps after the last change, a proof from that step over a quarter of that stretch is
+    tried first: its outcome, new or not, is that of every step in it. Guesses only size the
+    attempts: every skipped step is proven.
     """
     costs = tally.costs
     current = tally.run(tally.base).chosen
@@ -93,7 +96,17 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
             retry = True
             if jump > 0:
                 continue
-        trial = tally.run(tally.base + (k + 1) * unit).chosen
+        # Where changes are far apart, a proof from the next step on may give its outcome
+        # (often a new one) for a quarter of the last stretch at once, instead of its run.
+        leap, trial = 0, None
+        if not changed and last_change >= 0 and k + 1 - last_change >= _LEAP_AFTER:
+            leap = (k + 1 - last_change) // 4
+            low = _float_down(tally.base + (k + 1) * unit)
+            high = _float_up(tally.base + (k + 1 + leap) * unit)
+            proof = tally.attempt(low, high)
+            trial = proof.chosen
+        if trial is None:
+            leap, trial = 0, tally.run(tally.base + (k + 1) * unit).chosen
         if sum(costs[p] for p in trial) > budget:
             return k
         close = False
@@ -108,6 +121,9 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
             last_change = k + 1
         k, changed, current, jump, after = k + 1, close, trial, after, 1
         retry = False
+        if leap:
+            k += leap
+            jump = min(_steps(proof.ahead, unit), _GROWTH * leap)
 
 
 #: The most a jump grows after one proven jump: guesses assume linearity, which bends break.
@@ -116,6 +132,9 @@ _GROWTH = 1024
 #: A change this many steps or fewer after the last one: the next step is run exactly, as
 #: changes come close together there; after a change further apart, a proof is tried.
 _CLOSE = 4
+
+#: Steps since the last change from which the next step is tried by a proof, not run.
+_LEAP_AFTER = 16
 
 
 def _steps(width: float, unit: Fraction) -> int:
