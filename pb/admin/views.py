@@ -30,7 +30,7 @@ def index():
             form.form_errors.append(str(exc))
         else:
             flash(
-                _("%(email)s is now %(role)s.", email=form.user.email, role=grant.label.lower()),
+                _("%(email)s now has the role: %(role)s.", email=form.user.email, role=grant.label),
                 "success",
             )
             return redirect(url_for("admin.index"), code=303)

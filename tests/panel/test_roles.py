@@ -23,6 +23,8 @@ def test_an_admin_gives_and_removes_roles(client, login, world):
     )
     assert response.status_code == 303
     assert member.has_role("panel", world.south.id) and not member.has_role("panel", world.north.id)
+    page = client.get(response.headers["Location"]).text
+    assert "new.panel@example.org now has the role: Ward panel member." in page
     again = client.post(
         "/panel/roles/",
         data={
