@@ -8,6 +8,7 @@ SITE = " \N{EN DASH} "  # then the council's name: see base.html
 
 def check(page, axe_source: str, *, what: str) -> None:
     """The page has a language, a title naming it, landmarks, one h1, no serious axe issue."""
+    page.wait_for_load_state()  # after a click the next page may still be arriving
     assert page.locator("html").get_attribute("lang"), what
     title = page.title()
     h1 = page.locator("h1")

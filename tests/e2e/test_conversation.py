@@ -3,6 +3,8 @@ hear, in Chromium (with and without JavaScript), each page checked with axe."""
 
 import re
 
+from playwright.sync_api import expect
+
 from pb.demo import DEMO_PASSWORD
 from tests.e2e.pages import check, fits, tap_targets
 
@@ -14,7 +16,7 @@ def test_a_resident_supports_comments_and_follows(make_page, server, axe_source,
     page.get_by_label("E-mail address").fill(address)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     # The pot is open for supports: its page says so and links to the proposals.
     pot_id = server.ids["supports"]
@@ -30,9 +32,9 @@ def test_a_resident_supports_comments_and_follows(make_page, server, axe_source,
     page.get_by_role("button", name="Support this proposal").click()
     assert page.url.endswith(f"/proposals/{proposal_id}#supports")
     assert "1 resident supports this" in page.locator("#supports").inner_text()
-    assert page.get_by_role("button", name="Take back my support").is_visible()
+    expect(page.get_by_role("button", name="Take back my support")).to_be_visible()
     # Supporting follows the proposal.
-    assert page.get_by_role("button", name=re.compile("^Stop following")).is_visible()
+    expect(page.get_by_role("button", name=re.compile("^Stop following"))).to_be_visible()
     tap_targets(page, "main button:visible")
 
     # Comment, then reply to the comment.
@@ -54,7 +56,7 @@ def test_a_resident_supports_comments_and_follows(make_page, server, axe_source,
     # Follow the pot, then choose the weekly digest on the account page.
     page.goto(f"/pots/{pot_id}")
     page.get_by_role("button", name=re.compile("^Follow")).click()
-    assert page.get_by_role("button", name=re.compile("^Stop following")).is_visible()
+    expect(page.get_by_role("button", name=re.compile("^Stop following"))).to_be_visible()
     page.goto("/account")
     check(page, axe_source, what="account with follows")
     follows = page.locator("ul.follows").inner_text()
@@ -71,7 +73,7 @@ def test_after_the_results_residents_talk_under_delivery_updates(make_page, serv
     page.get_by_label("E-mail address").fill(f"talk-{js}@example.org")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     page.goto(f"/proposals/{server.ids['delivered']}")
     check(page, axe_source, what="funded proposal with a delivery update")

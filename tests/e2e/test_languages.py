@@ -7,6 +7,7 @@ import re
 from email import policy
 
 import pytest
+from playwright.sync_api import expect
 
 from pb import catalogs
 from tests.e2e.conftest import serve
@@ -82,6 +83,7 @@ def _no_english_piece(page, pieces: re.Pattern, content: list[str], what: str) -
 def _in(page, axe_source, phrases, code: str, what: str, width: int | None = None) -> None:
     """The page is in `code`: <html lang>, no English message visible, axe-clean, one h1."""
     tag = code.replace("_", "-")
+    page.wait_for_load_state()  # after a click the next page may still be arriving
     assert page.locator("html").get_attribute("lang") == tag, (what, page.url)
     text = page.locator("body").inner_text()
     left = [p for p in phrases[code] if p in text]
@@ -143,7 +145,7 @@ def test_a_resident_registers_votes_and_checks_a_receipt_in_welsh(
     page.goto("/register")
     _in(page, axe_source, phrases, "cy", "register", PHONE)
     _submit(page)
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "Rhowch eich cyfeiriad e-bost." in page.locator(".govuk-error-summary").inner_text()
     _in(page, axe_source, phrases, "cy", "register with errors", PHONE)
     page.get_by_label("Cyfeiriad e-bost").fill(address)
@@ -169,7 +171,7 @@ def test_a_resident_registers_votes_and_checks_a_receipt_in_welsh(
         page.get_by_label("Cyfeiriad e-bost").fill(address)
         page.get_by_label("Cyfrinair").fill(PASSWORD)
         _submit(page)
-    assert page.locator('form[action$="/logout"]').count() == 1
+    expect(page.locator('form[action$="/logout"]')).to_have_count(1)
 
     pot = server.ids["welsh"]
     page.goto(f"/pots/{pot}")

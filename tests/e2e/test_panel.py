@@ -4,6 +4,8 @@ batch); an auditor downloads an audit package and `pb verify` accepts it."""
 import re
 import subprocess
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import BIN, ROOT
 from tests.e2e.pages import axe, check, fits, shot, tap_targets
 
@@ -15,12 +17,12 @@ def _log_in(page, axe_source, address):
     page.get_by_label("E-mail address").fill(address)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def _log_out(page):
     page.get_by_role("button", name="Log out").click()
-    assert page.get_by_role("link", name="Log in").is_visible()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
 
 def _enter_batch(page, axe_source, pot_id, lines):
@@ -52,7 +54,7 @@ def test_a_panel_member_reviews_opens_enters_paper_tallies_and_publishes(
     shot(page, screenshots, f"review-{js}")
     page.get_by_role("button", name="Mark as not feasible").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     link = summary.locator("a").first
     target = link.get_attribute("href")
     field = page.locator(target)

@@ -6,6 +6,7 @@ import re
 from email import policy
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.pages import check, fits, shot, tap_targets
 
@@ -57,7 +58,8 @@ def test_a_resident_registers_proposes_votes_four_ways_and_checks_a_receipt(
     _visit(page, axe_source, "register")
     page.get_by_role("button", name=re.compile("Register|Create", re.I)).click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible() and "There is a problem" in summary.inner_text()
+    expect(summary).to_be_visible()
+    assert "There is a problem" in summary.inner_text()
     assert page.title().startswith("Error")
     email_box = page.get_by_label("E-mail address")
     described = email_box.get_attribute("aria-describedby")
@@ -82,7 +84,7 @@ def test_a_resident_registers_proposes_votes_four_ways_and_checks_a_receipt(
         page.get_by_label("E-mail address").fill(address)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     # Propose a project.
     ideas = server.ids["ideas"]
