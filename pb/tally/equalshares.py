@@ -60,27 +60,31 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
 
     Steps 0..k are known to fit; each proof attempt covers the steps right after them, from
     k + 1 on, and its proven outcome, the same as step k's or a new one, is that of every
-    step it covers: if it fits, k moves to the attempt's last step, and if not, step k + 1 is
-    the first that overspends. Only the widths are guessed, from the attempts themselves
-    (:class:`certify.Attempt`): after a proof, the next is as wide as its guess from its end
-    (at most ``_GROWTH`` times the last); after a failure, as wide as its guess from its start
-    but at most half as wide. A guess of under a step makes the next attempt cover two steps:
-    right after an outcome change, such a short proof is the quickest way to a close guess of
-    how far the new outcome lasts. Where even two steps cannot be proven, step k + 1 is run
-    exactly. Guesses only size the attempts: every step below the answer is proven or run.
+    step it covers: if it fits, k moves to the last step covered, and if not, step k + 1 is
+    the first that overspends. An attempt may narrow its range to just before an endowment
+    where a decision would flip (keeping at least two steps), so it stops near the next
+    outcome change instead of failing. Only the widths asked for are guessed: the next is as
+    wide as the last proof's guess from its end (:class:`certify.Attempt`), at most
+    ``_GROWTH`` times what was asked but at least as wide as that proof covered; after a failure,
+    as wide as its guess from its start but at most half as wide. Where even two steps cannot
+    be proven, step k + 1 is run exactly. Every step below the answer is proven or run.
     """
     costs = tally.costs
-    k, width = 0, 1  # steps 0..k fit; the next attempt covers steps k + 1 .. k + 1 + width
+    k, width = 0, 1  # steps 0..k fit; the next attempt asks for steps k + 1 .. k + 1 + width
     while True:
         low = _float_down(tally.base + (k + 1) * unit)
         high = _float_up(tally.base + (k + 1 + width) * unit)
-        proof = tally.attempt(low, high)
+        least = _float_up(tally.base + (k + 2) * unit)
+        proof = tally.attempt(low, high, least)
         if proof.chosen is not None:
             if sum(costs[p] for p in proof.chosen) > budget:
                 return k
-            k += 1 + width
+            start = k
+            # Every step whose endowment is at most the proven end is covered (at least k + 2).
+            k = k + 1 + width if proof.high >= high else _last_step(tally, unit, proof.high)
             # The guess from the end counts from step k: the next attempt starts a step on.
-            width = max(1, min(_steps(proof.ahead, unit) - 1, _GROWTH * width))
+            guess = min(_steps(proof.ahead, unit) - 1, _GROWTH * width)
+            width = max(1, k - start - 1, guess)  # asked for: steps beyond the first
         elif width > 1:
             width = max(1, min(_steps(proof.reach, unit), width // 2))
         else:
@@ -88,6 +92,11 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
             if sum(costs[p] for p in chosen) > budget:
                 return k
             k += 1
+
+
+def _last_step(tally: _Tally, unit: Fraction, endowment: float) -> int:
+    """The last step whose endowment is at most ``endowment``."""
+    return math.floor((Fraction(endowment) - tally.base) / unit)
 
 
 #: The most a jump grows after one proven jump: guesses assume linearity, which bends break.
@@ -125,11 +134,11 @@ class _Tally:
         voters = election.profile.num_voters
         self.base = Fraction(election.budget) * election.scale / voters if voters else Fraction(0)
 
-    def attempt(self, low: float, high: float) -> Attempt:
+    def attempt(self, low: float, high: float, least: float | None = None) -> Attempt:
         """The choices equal shares makes for every endowment in [low, high], if provably one,
         and how far such proofs would reach (:class:`certify.Attempt`)."""
         counts = self.election.profile.counts
-        return attempt(self.support, self.costs, self.ranks, counts, low, high)
+        return attempt(self.support, self.costs, self.ranks, counts, low, high, least)
 
     def run(self, endowment: Fraction, record: bool = False) -> RunResult:
         counts = self.election.profile.counts
