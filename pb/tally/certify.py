@@ -32,6 +32,12 @@ its lines is above the winner's: both ends of a straight line decide that. Betwe
 (where someone starts paying all they have) the lines are exact, so a proof can reach up to
 where the two prices meet (EXACTNESS.md section 8 derives each step and its rounding).
 
+A range that cannot be proven whole may, when the caller allows, be narrowed instead: the
+run cuts it a little before where the failing decision would flip, reads the money lines at
+the new end, and runs that round again on the shorter range (every bound held on the longer
+one, so it holds on the shorter). Add1 then gets a proof that ends near the next change of
+outcome, not a failure to retry.
+
 How wide to try next is a guess the run makes on the way (:class:`Attempt`): each decision
 holds while some margin stays positive (a loser's price above the winner's, a short total
 below a cost), the run sees that margin at both ends of its interval, and a straight line
@@ -55,7 +61,7 @@ _EPS = 2.0**-52
 
 #: How often one attempt may narrow its range, and how far below a flip it cuts it.
 _CUTS = 8
-_MARGIN = 2.0**-10
+_MARGIN = 2.0**-20
 
 
 class _Unsure(Exception):
@@ -77,8 +83,8 @@ class Attempt:
     chosen: list[int] | None
     reach: float
     ahead: float
-    #: The end of the range proven: ``high``, or less where the attempt was allowed to narrow.
-    high: float = math.nan
+    #: The end of the range tried: ``high``, or less where the attempt was allowed to narrow.
+    high: float
 
 
 def same_outcome(
@@ -111,7 +117,7 @@ def attempt(
     With ``least`` (between low and high) the attempt may narrow its range to [low, x] for
     some x of at least ``least``, where a decision holds only up to some endowment: the
     range is cut a little before where it would flip, and the round is run again on the
-    narrower range, which keeps every bound (section 9 of EXACTNESS.md). ``Attempt.high``
+    narrower range, which keeps every bound (EXACTNESS.md section 8). ``Attempt.high``
     is then x.
     """
     interval = _Interval(support, costs, ranks, counts, low, high, least)
@@ -228,7 +234,7 @@ class _Interval:
 
     def _narrow(self, share: float) -> None:
         """Narrow the range to a little less than ``share`` of its width, reading both money
-        lines at the new end (EXACTNESS.md section 9); unsure if that is below ``least``."""
+        lines at the new end (EXACTNESS.md section 8); unsure if that is below ``least``."""
         if self.cuts >= _CUTS:
             raise _Unsure
         if share > 0:
