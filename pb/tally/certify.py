@@ -114,8 +114,8 @@ def attempt(
 ) -> Attempt:
     """:func:`same_outcome` with the guessed reach of such proofs (see :class:`Attempt`).
 
-    With ``least`` (between low and high) the attempt may narrow its range to [low, x] for
-    some x of at least ``least``, where a decision holds only up to some endowment: the
+    With ``least`` (from low to high) the attempt may narrow its range to [low, x] for some
+    x of at least ``least`` (above low), where a decision holds only up to some endowment: the
     range is cut a little before where it would flip, and the round is run again on the
     narrower range, which keeps every bound (EXACTNESS.md section 8). ``Attempt.high``
     is then x.
@@ -242,7 +242,7 @@ class _Interval:
         else:  # not shown even at low: the bounds of a wide range may be too loose there
             share = 0.5
         high = self.low + share * (1 - _MARGIN) * self.width
-        if not (self.least <= high < self.high):
+        if not (self.least <= high < self.high and high > self.low):
             raise _Unsure
         f_lo = _lower(_lower(high - self.low) / self.width)
         f_hi = min(_upper(_upper(high - self.low) / self.width), 1.0)

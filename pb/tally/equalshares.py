@@ -62,25 +62,26 @@ def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
     k + 1 on, and its proven outcome, the same as step k's or a new one, is that of every
     step it covers: if it fits, k moves to the last step covered, and if not, step k + 1 is
     the first that overspends. An attempt may narrow its range to just before an endowment
-    where a decision would flip (keeping at least two steps), so it stops near the next
-    outcome change instead of failing. Only the widths asked for are guessed: the next is as
-    wide as the last proof's guess from its end (:class:`certify.Attempt`), at most
-    ``_GROWTH`` times what was asked but at least as wide as that proof covered; after a failure,
-    as wide as its guess from its start but at most half as wide. Where even two steps cannot
-    be proven, step k + 1 is run exactly. Every step below the answer is proven or run.
+    where a decision would flip (keeping at least step k + 1), so it stops at the last step
+    before the next change of outcome instead of failing. Only the widths asked for are
+    guessed: the next is as wide as the last proof's guess from its end
+    (:class:`certify.Attempt`), at most ``_GROWTH`` times what was asked, but at least as
+    wide as that proof covered; after a failure, as wide as its guess from its start but at
+    most half as wide. Where not even step k + 1 can be proven, it is run exactly. Every
+    step below the answer is proven or run.
     """
     costs = tally.costs
     k, width = 0, 1  # steps 0..k fit; the next attempt asks for steps k + 1 .. k + 1 + width
     while True:
         low = _float_down(tally.base + (k + 1) * unit)
         high = _float_up(tally.base + (k + 1 + width) * unit)
-        least = _float_up(tally.base + (k + 2) * unit)
-        proof = tally.attempt(low, high, least)
+        # Narrowed, a proof still covers step k + 1 (its endowment rounded up, not down).
+        proof = tally.attempt(low, high, _float_up(tally.base + (k + 1) * unit))
         if proof.chosen is not None:
             if sum(costs[p] for p in proof.chosen) > budget:
                 return k
             start = k
-            # Every step whose endowment is at most the proven end is covered (at least k + 2).
+            # Every step whose endowment is at most the proven end is covered (at least k + 1).
             k = k + 1 + width if proof.high >= high else _last_step(tally, unit, proof.high)
             # The guess from the end counts from step k: the next attempt starts a step on.
             guess = min(_steps(proof.ahead, unit) - 1, _GROWTH * width)
