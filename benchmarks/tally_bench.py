@@ -155,9 +155,9 @@ def counted_add1(election: Election, step: int) -> tuple[float, object, int, int
     attempt, exact = tally.attempt, tally.run
     counts = {"attempts": 0, "runs": 0}
 
-    def counted_attempt(self, low, high):
+    def counted_attempt(self, low, high, least=None):
         counts["attempts"] += 1
-        return attempt(self, low, high)
+        return attempt(self, low, high, least)
 
     def counted_run(self, endowment, record=False):
         counts["runs"] += not record  # the recorded run explains the answer, once

@@ -32,6 +32,12 @@ its lines is above the winner's: both ends of a straight line decide that. Betwe
 (where someone starts paying all they have) the lines are exact, so a proof can reach up to
 where the two prices meet (EXACTNESS.md section 8 derives each step and its rounding).
 
+A range that cannot be proven whole may, when the caller allows, be narrowed instead: the
+run cuts it a little before where the failing decision would flip, reads the money lines at
+the new end, and runs that round again on the shorter range (every bound held on the longer
+one, so it holds on the shorter). Add1 then gets a proof that ends near the next change of
+outcome, not a failure to retry.
+
 How wide to try next is a guess the run makes on the way (:class:`Attempt`): each decision
 holds while some margin stays positive (a loser's price above the winner's, a short total
 below a cost), the run sees that margin at both ends of its interval, and a straight line
@@ -53,6 +59,10 @@ from pb.tally.support import Support
 
 _EPS = 2.0**-52
 
+#: How often one attempt may narrow its range, and how far below a flip it cuts it.
+_CUTS = 8
+_MARGIN = 2.0**-20
+
 
 class _Unsure(Exception):
     """The interval is too wide to be sure of some decision."""
@@ -73,6 +83,8 @@ class Attempt:
     chosen: list[int] | None
     reach: float
     ahead: float
+    #: The end of the range tried: ``high``, or less where the attempt was allowed to narrow.
+    high: float
 
 
 def same_outcome(
@@ -98,14 +110,23 @@ def attempt(
     counts: np.ndarray,
     low: float,
     high: float,
+    least: float | None = None,
 ) -> Attempt:
-    """:func:`same_outcome` with the guessed reach of such proofs (see :class:`Attempt`)."""
-    interval = _Interval(support, costs, ranks, counts, low, high)
+    """:func:`same_outcome` with the guessed reach of such proofs (see :class:`Attempt`).
+
+    With ``least`` (from low to high) the attempt may narrow its range to [low, x] for some
+    x of at least ``least`` (above low), where a decision holds only up to some endowment: the
+    range is cut a little before where it would flip, and the round is run again on the
+    narrower range, which keeps every bound (EXACTNESS.md section 8). ``Attempt.high``
+    is then x.
+    """
+    interval = _Interval(support, costs, ranks, counts, low, high, least)
     try:
         chosen: list[int] | None = interval.run()
     except _Unsure:
         chosen = None
-    return Attempt(chosen, interval.reach, interval.ahead)
+    ahead = min(interval.ahead, interval.reach - interval.width)
+    return Attempt(chosen, interval.reach, ahead, interval.high)
 
 
 class _Interval:
@@ -117,6 +138,7 @@ class _Interval:
         counts: np.ndarray,
         low: float,
         high: float,
+        least: float | None = None,
     ) -> None:
         self.s = support
         self.costs = costs
@@ -132,6 +154,10 @@ class _Interval:
         self.hi = np.full(groups, high)
         self.alive = [int(v) > 0 for v in support.voters.tolist()]
         self.width = high - low
+        self.low, self.high = low, high
+        # How far the range may narrow (no narrowing: high), and how often.
+        self.least = high if least is None else least
+        self.cuts = 0
         # Guessed widths of provable ranges from low and from high (see Attempt).
         self.reach = math.inf
         self.ahead = math.inf
@@ -154,6 +180,7 @@ class _Interval:
         chosen: list[int] = []
         heap = [(0.0, self.ranks[p], p) for p in range(len(self.costs)) if self.alive[p]]
         heapq.heapify(heap)
+        self.heap = heap
         while True:
             candidates: list[tuple[float, float, int, float, float]] = []
             best_hi = math.inf
@@ -173,8 +200,10 @@ class _Interval:
                 # run's end only while they stay short of their costs at its low end.
                 for *_, p, _, _ in candidates:
                     self._guess(*self.short[p])
-                raise _Unsure
-            unsure = False
+                self._narrow(min(self._short_until(p) for *_, p, _, _ in candidates))
+                self._retry(candidates)
+                continue
+            covered = 1.0  # the share of the range where every loser provably loses
             line: tuple[float, float] | None = None  # the winner's price line, t at both ends
             for rho_lo, rho_hi, p, _, _ in candidates:
                 if p == winner[2] or self._loses_exactly(p, winner[2]):
@@ -187,9 +216,12 @@ class _Interval:
                     continue  # p's lowest price is above the winner's highest
                 if line is None:
                     line = self._line(winner[2], winner[3], winner[4])
-                unsure = unsure or not self._above(p, rho_lo, winner[2], line)
-            if unsure:
-                raise _Unsure  # two could swap somewhere in the interval
+                covered = min(covered, self._above(p, rho_lo, winner[2], line))
+            if covered < 1.0:
+                # Two could swap somewhere in the interval: after the share covered, if so.
+                self._narrow(covered)
+                self._retry(candidates)
+                continue
             if line is None:
                 line = self._line(winner[2], winner[3], winner[4])
             self._charge(winner[2], line, self._under(winner[2], winner[3]))
@@ -199,6 +231,48 @@ class _Interval:
                 if p != winner[2]:
                     # Money only goes down, so this round's lower bound stays one.
                     heapq.heappush(heap, (rho_lo, self.ranks[p], p))
+
+    def _narrow(self, share: float) -> None:
+        """Narrow the range to a little less than ``share`` of its width, reading both money
+        lines at the new end (EXACTNESS.md section 8); unsure if that is below ``least``."""
+        if self.cuts >= _CUTS:
+            raise _Unsure
+        if share > 0:
+            self.reach = min(self.reach, share * self.width)
+        else:  # not shown even at low: the bounds of a wide range may be too loose there
+            share = 0.5
+        high = self.low + share * (1 - _MARGIN) * self.width
+        if not (self.least <= high < self.high and high > self.low):
+            raise _Unsure
+        f_lo = _lower(_lower(high - self.low) / self.width)
+        f_hi = min(_upper(_upper(high - self.low) / self.width), 1.0)
+        lo, lo_end, hi_start, hi = self.lo, self.lo_end, self.hi_start, self.hi
+        rise = np.maximum(lo_end - lo, 0.0) * f_lo
+        new_lo_end = lo + rise - 4 * _EPS * (lo + rise)
+        grow = np.maximum(hi - hi_start, 0.0) * f_hi
+        new_hi = hi_start + grow + 4 * _EPS * (hi_start + grow)
+        self.lo_end = np.maximum(new_lo_end, lo)
+        self.hi = np.minimum(new_hi, hi)
+        self.high, self.width = high, high - self.low
+        self.cuts += 1
+        self.ahead = math.inf  # guesses from the old end say nothing of the new one
+
+    def _retry(self, candidates: list[tuple[float, float, int, float, float]]) -> None:
+        """Run the round again on the narrowed range: every candidate back on the heap."""
+        for rho_lo, _, p, _, _ in candidates:
+            heapq.heappush(self.heap, (rho_lo, self.ranks[p], p))
+
+    def _short_until(self, p: int) -> float:
+        """The share of the range over which p's supporters' total provably stays short of
+        its cost, by the upper money line (0 if not even at low)."""
+        s = self.s
+        part = s.slice(p)
+        groups, m = s.group[part], s.count_f[part]
+        start, end = float(m @ self.hi_start[groups]), float(m @ self.hi[groups])
+        room = float(self.costs[p]) * (1 - (len(m) + 4) * _EPS) - start
+        if not room > 0:
+            return 0.0
+        return room / (end - start) if end > start else 1.0
 
     def _loses_exactly(self, p: int, winner: int) -> bool:
         """Whether p loses to the winner with both prices exactly 1 / W for every endowment.
@@ -335,10 +409,12 @@ class _Interval:
             ends.append(_lower(_lower(cost - paid) / weight))
         return ends[0], ends[1]
 
-    def _above(self, p: int, rho_lo: float, winner: int, line: tuple[float, float]) -> bool:
-        """Whether loser p's rho is above the winner's at every endowment of the interval,
+    def _above(self, p: int, rho_lo: float, winner: int, line: tuple[float, float]) -> float:
+        """1 if loser p's rho is above the winner's at every endowment of the interval,
         comparing the two at one endowment: the winner's under its line, p's over the best
-        of three lines (its rho_lo, and its tangents at low and at high)."""
+        of three lines (its rho_lo, and its tangents at low and at high). Otherwise the share
+        of the interval from low over which one line shows it (a guess for narrowing, which
+        the round run again on the narrower range checks)."""
         cost_w, cost_p = float(self.costs[winner]), float(self.costs[p])
         top = (_upper(line[0] / cost_w), _upper(line[1] / cost_w))
         pieces = [(rho_lo, rho_lo)]
@@ -348,7 +424,9 @@ class _Interval:
                 pieces.append((_lower(tangent[0] / cost_p), _lower(tangent[1] / cost_p)))
         # Per line, lower bounds on (p's rho - the winner's) at low and at high.
         gaps = [(_lower(a - top[0]), _lower(b - top[1])) for a, b in pieces]
-        return _lines_needed(gaps) > 0
+        if _lines_needed(gaps) > 0:
+            return 1.0
+        return max((a / (a - b) for a, b in gaps if a > 0 and b <= 0), default=0.0)
 
     def _charge(self, p: int, line: tuple[float, float], under: tuple[float, float]) -> None:
         """Charge every supporter of p at a price between the lines ``under`` and ``line``."""

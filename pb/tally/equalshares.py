@@ -58,83 +58,50 @@ def equal_shares_add1(election: Election, seed: str = "", step: Money | None = N
 def _last_fitting_step(tally: _Tally, unit: Fraction, budget: Fraction) -> int:
     """The largest k such that every step 0..k fits the budget (the Add1 answer).
 
-    Jumps over ranges proven to keep the outcome, and runs the next step exactly where even
-    one step cannot be skipped. Each proof attempt also guesses how far such proofs reach,
-    from its start and from its end, were prices and totals linear in the endowment
-    (:class:`certify.Attempt`). A proven jump is followed by one as wide as the guess from
-    its end (at most ``_GROWTH`` times the last); a failed one is retried as wide as its guess
-    from its start, or half as wide when the guess says it should have held; a guess below
-    one step means an exact run instead, and after an exact run that a failed one-step attempt
-    led to, that attempt's guess from its end sizes the next one. After an exact run that
-    changed the outcome, the next step is run exactly too when the change before was at most
-    ``_CLOSE`` steps earlier; otherwise a proof half as wide as the last stretch between
-    changes is tried. And where the next step would be run exactly at least ``_LEAP_AFTER``
-    steps after the last change, a proof from that step over a quarter of that stretch is
-    tried first: its outcome, new or not, is that of every step in it. Guesses only size the
-    attempts: every skipped step is proven.
+    Steps 0..k are known to fit; each proof attempt covers the steps right after them, from
+    k + 1 on, and its proven outcome, the same as step k's or a new one, is that of every
+    step it covers: if it fits, k moves to the last step covered, and if not, step k + 1 is
+    the first that overspends. An attempt may narrow its range to just before an endowment
+    where a decision would flip (keeping at least step k + 1), so it stops at the last step
+    before the next change of outcome instead of failing. Only the widths asked for are
+    guessed: the next is as wide as the last proof's guess from its end
+    (:class:`certify.Attempt`), at most ``_GROWTH`` times what was asked, but at least as
+    wide as that proof covered; after a failure, as wide as its guess from its start but at
+    most half as wide. Where not even step k + 1 can be proven, it is run exactly. Every
+    step below the answer is proven or run.
     """
     costs = tally.costs
-    current = tally.run(tally.base).chosen
-    k, jump, changed, after, retry = 0, 1, False, 1, False
-    last_change = -1  # the step of the last change, if any
+    k, width = 0, 1  # steps 0..k fit; the next attempt asks for steps k + 1 .. k + 1 + width
     while True:
-        # Right after a close change the next step often changes too: run it, no proof.
-        if jump > 0 and not changed:
-            low = _float_down(tally.base + k * unit)
-            high = _float_up(tally.base + (k + jump) * unit)
-            proof = tally.attempt(low, high)
-            if proof.chosen == current:
-                k, retry = k + jump, False
-                jump = min(_steps(proof.ahead, unit), _GROWTH * jump)
-                continue
-            shorter = _steps(proof.reach, unit)
-            # A one-step range that failed ended at the step to be run: guess on from there.
-            after = _steps(proof.ahead, unit) if jump == 1 else 1
-            # Guesses from a failed run miss what its later rounds would have shown, so from
-            # a second failure in a row on, the jump at least halves.
-            jump = min(shorter, jump // 2) if retry or shorter >= jump else shorter
-            retry = True
-            if jump > 0:
-                continue
-        # Where changes are far apart, a proof from the next step on may give its outcome
-        # (often a new one) for a quarter of the last stretch at once, instead of its run.
-        leap, trial = 0, None
-        if not changed and last_change >= 0 and k + 1 - last_change >= _LEAP_AFTER:
-            leap = (k + 1 - last_change) // 4
-            low = _float_down(tally.base + (k + 1) * unit)
-            high = _float_up(tally.base + (k + 1 + leap) * unit)
-            proof = tally.attempt(low, high)
-            trial = proof.chosen
-        if trial is None:
-            leap, trial = 0, tally.run(tally.base + (k + 1) * unit).chosen
-        if sum(costs[p] for p in trial) > budget:
-            return k
-        close = False
-        if trial != current:
-            # With no guess to go on, the first range after a change is half as wide as the
-            # one before it; changes close together make the next step an exact run.
-            if last_change >= 0:
-                span = k + 1 - last_change
-                close = span <= _CLOSE
-                if after == 1:
-                    after = max(1, span // 2)
-            last_change = k + 1
-        k, changed, current, jump, after = k + 1, close, trial, after, 1
-        retry = False
-        if leap:
-            k += leap
-            jump = min(_steps(proof.ahead, unit), _GROWTH * leap)
+        low = _float_down(tally.base + (k + 1) * unit)
+        high = _float_up(tally.base + (k + 1 + width) * unit)
+        # Narrowed, a proof still covers step k + 1 (its endowment rounded up, not down).
+        proof = tally.attempt(low, high, _float_up(tally.base + (k + 1) * unit))
+        if proof.chosen is not None:
+            if sum(costs[p] for p in proof.chosen) > budget:
+                return k
+            start = k
+            # Every step whose endowment is at most the proven end is covered (at least k + 1).
+            k = k + 1 + width if proof.high >= high else _last_step(tally, unit, proof.high)
+            # The guess from the end counts from step k: the next attempt starts a step on.
+            guess = min(_steps(proof.ahead, unit) - 1, _GROWTH * width)
+            width = max(1, k - start - 1, guess)  # asked for: steps beyond the first
+        elif width > 1:
+            width = max(1, min(_steps(proof.reach, unit), width // 2))
+        else:
+            chosen = tally.run(tally.base + (k + 1) * unit).chosen
+            if sum(costs[p] for p in chosen) > budget:
+                return k
+            k += 1
+
+
+def _last_step(tally: _Tally, unit: Fraction, endowment: float) -> int:
+    """The last step whose endowment is at most ``endowment``."""
+    return math.floor((Fraction(endowment) - tally.base) / unit)
 
 
 #: The most a jump grows after one proven jump: guesses assume linearity, which bends break.
 _GROWTH = 1024
-
-#: A change this many steps or fewer after the last one: the next step is run exactly, as
-#: changes come close together there; after a change further apart, a proof is tried.
-_CLOSE = 4
-
-#: Steps since the last change from which the next step is tried by a proof, not run.
-_LEAP_AFTER = 16
 
 
 def _steps(width: float, unit: Fraction) -> int:
@@ -168,11 +135,11 @@ class _Tally:
         voters = election.profile.num_voters
         self.base = Fraction(election.budget) * election.scale / voters if voters else Fraction(0)
 
-    def attempt(self, low: float, high: float) -> Attempt:
+    def attempt(self, low: float, high: float, least: float | None = None) -> Attempt:
         """The choices equal shares makes for every endowment in [low, high], if provably one,
         and how far such proofs would reach (:class:`certify.Attempt`)."""
         counts = self.election.profile.counts
-        return attempt(self.support, self.costs, self.ranks, counts, low, high)
+        return attempt(self.support, self.costs, self.ranks, counts, low, high, least)
 
     def run(self, endowment: Fraction, record: bool = False) -> RunResult:
         counts = self.election.profile.counts

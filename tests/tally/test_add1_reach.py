@@ -115,7 +115,7 @@ def test_wrong_guesses_change_only_the_attempts_never_the_outcome(data, step, se
         proof = original(*args)
         reach, ahead = wrong[len(calls) % len(wrong)]
         calls.append(proof)
-        return certify.Attempt(proof.chosen, reach, ahead)
+        return certify.Attempt(proof.chosen, reach, ahead, proof.high)
 
     es.attempt = misled
     try:
@@ -128,19 +128,21 @@ def test_wrong_guesses_change_only_the_attempts_never_the_outcome(data, step, se
     assert outcome.add1_steps == k
 
 
-@pytest.mark.parametrize("blind", [False, True])
-def test_guesses_cut_the_attempts_on_a_fine_step(monkeypatch, blind):
+@pytest.mark.parametrize("blind, narrowing", [(False, True), (True, True), (True, False)])
+def test_a_fine_step_takes_a_handful_of_attempts(monkeypatch, blind, narrowing):
     # At a thousandth a step (2,333 steps) the schedule proves its way with a handful of
-    # attempts; told nothing (every guess infinite: it then grows a jump 64-fold and halves it
-    # on failure) it needs many more. Either way the outcome is the plain loop's.
+    # attempts. Told nothing (every guess infinite: it then asks for 1,024 times the last
+    # width), the attempts still narrow themselves to just before each change; only with no
+    # narrowing either does it take many (failing and halving). The outcome is always the
+    # plain loop's.
     election = Election.from_ballots(COSTS, 6, BALLOTS)
     original = es._Tally.attempt
     proofs = []
 
-    def counted(self, low, high):
-        proof = original(self, low, high)
+    def counted(self, low, high, least=None):
+        proof = original(self, low, high, least if narrowing else None)
         proofs.append(proof)
-        return certify.Attempt(proof.chosen, math.inf, math.inf) if blind else proof
+        return certify.Attempt(proof.chosen, math.inf, math.inf, proof.high) if blind else proof
 
     monkeypatch.setattr(es._Tally, "attempt", counted)
     runs = record(monkeypatch, es._Tally, "run")
@@ -150,15 +152,17 @@ def test_guesses_cut_the_attempts_on_a_fine_step(monkeypatch, blind):
     expected, k = plain_add1(COSTS, 6, weights, step, "")
     assert list(outcome.selected) == expected and outcome.add1_steps == k
     assert any(p.chosen is not None for p in proofs)
-    if blind:
+    if not narrowing:
         assert len(proofs) > 50 and any(p.chosen is None for p in proofs)
-    else:
-        assert len(proofs) + len(runs) <= 16
-        # The changes are far apart: the step that overspends is reached by a proof from it
-        # on, not by its run (the outcome proven there costs more than the budget).
-        ids = election.project_ids
-        spent = [sum(COSTS[ids[q]] for q in p.chosen) for p in proofs if p.chosen is not None]
-        assert max(spent) > 6
+        return
+    # No exact run but the one that explains the answer: each change is met by a proof that
+    # ends just before it, and the one after starts at the changed step.
+    assert len(runs) == 1 and len(proofs) <= 8
+    # The step that overspends is reached by a proof from it on, not by its run (the
+    # outcome proven there costs more than the budget).
+    ids = election.project_ids
+    spent = [sum(COSTS[ids[q]] for q in p.chosen) for p in proofs if p.chosen is not None]
+    assert max(spent) > 6
 
 
 def test_an_exact_tie_of_projects_everyone_pays_in_full_is_proven_for_a_whole_range(
@@ -343,3 +347,61 @@ def test_with_no_tangent_add1_charges_winners_at_their_lowest_price(monkeypatch)
         expected, k = plain_add1(costs, budget, weights, step, "")
         assert list(outcome.selected) == expected and outcome.add1_steps == k
     assert any(fallbacks)
+
+
+def narrowed(election, low, high, least, seed=""):
+    tally = es._Tally(election, seed)
+    counts = election.profile.counts
+    return certify.attempt(tally.support, tally.costs, tally.ranks, counts, low, high, least)
+
+
+def test_a_range_across_a_project_coming_within_reach_narrows_to_just_before_it():
+    # X (10) has one supporter: it becomes affordable at an endowment of 10. From 8 to 12 no
+    # one outcome holds; allowed to, the attempt cuts its range a little before 10 and proves
+    # that nothing is funded there, but never past 10, and never below what it was asked for.
+    election = Election.from_ballots({"X": 10}, 10, [{"X"}])
+    assert narrowed(election, 8.0, 12.0, None).chosen is None
+    proof = narrowed(election, 8.0, 12.0, 9.0)
+    assert proof.chosen == [] and 9.9 < proof.high < 10.0
+    assert proof.ahead == pytest.approx(10.0 - proof.high, abs=1e-9)
+    assert es._Tally(election, "").run(Fraction(proof.high)).chosen == []
+    assert narrowed(election, 8.0, 12.0, 10.0).chosen is None  # cannot cut that late
+
+
+def test_a_range_across_a_swap_narrows_to_just_before_it():
+    # The election of test_a_falling_price...: a loser's price falls to the winner's a little
+    # after 5 + reach. Asked for more than that, the attempt narrows and proves what the
+    # shorter range proves, up to an end where the exact run agrees.
+    election = Election.from_ballots(COSTS, 11, BALLOTS)
+    reach = attempt(election, 5.0, 5.25).reach
+    short = attempt(election, 5.0, 5.0 + 0.9 * reach).chosen
+    assert attempt(election, 5.0, 5.0 + 2 * reach).chosen is None
+    proof = narrowed(election, 5.0, 5.0 + 2 * reach, 5.0 + 0.5 * reach)
+    assert proof.chosen == short
+    assert 5.0 + 0.5 * reach <= proof.high < 5.0 + 2 * reach
+    assert es._Tally(election, "").run(Fraction(proof.high)).chosen == short
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    elections(max_projects=5, max_voters=6, max_cost=60),
+    st.integers(0, 40),
+    st.integers(1, 40),
+    st.floats(0.0, 1.0),
+    SEEDS,
+)
+def test_a_narrowed_range_gives_its_outcome_at_every_endowment_in_it(
+    data, start, width, share, seed
+):
+    costs, budget, ballots, vote_type = data
+    election = Election.from_ballots(costs, budget, ballots, vote_type)
+    low, high = start / 4, (start + width) / 4
+    least = low + share * (high - low)
+    proof = narrowed(election, low, high, least, seed)
+    if proof.chosen is None:
+        return
+    assert least <= proof.high <= high
+    tally = es._Tally(election, seed)
+    for x in (0, Fraction(1, 3), Fraction(1, 2), Fraction(7, 8), 1):
+        endowment = Fraction(low) + x * (Fraction(proof.high) - Fraction(low))
+        assert tally.run(endowment).chosen == proof.chosen
