@@ -41,9 +41,8 @@ def support_of(election: Election) -> Support:
     key = profile.items.astype(np.int32 if num_projects > 32_000 else np.int16)
     order = np.argsort(key, kind="stable")
     project_of = profile.items[order]
-    # 32-bit group numbers halve the memory traffic of every gather over supporters.
-    index_type = np.int32 if profile.num_groups < 2**31 else np.int64
-    group = election.entry_group.astype(index_type)[order]
+    # Native-width group numbers: numpy converts any other index type on every gather.
+    group = election.entry_group.astype(np.intp)[order]
     weight = profile.weights[order]
     count = profile.counts[group]
     start = np.zeros(num_projects + 1, dtype=np.int64)
