@@ -151,7 +151,9 @@ def _register_error_pages(app: Flask) -> None:
             from pb.api.views import error_response
 
             return error_response(error.code, error.description or error.name)
-        return render_template("errors/error.html", error=error), error.code
+        # Werkzeug's own descriptions are English; a description pb gave is already translated.
+        own = error.description if error.description != type(error).description else None
+        return render_template("errors/error.html", error=error, message=own), error.code
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

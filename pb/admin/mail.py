@@ -27,7 +27,7 @@ def index():
 def _resolve(mail_id, resolution: str) -> FailedMail:
     found = get_or_404(FailedMail, mail_id)
     if found.resolution is not None:
-        abort(409)
+        abort(409, description=_("This mail was already retried or discarded."))
     found.resolution = resolution
     found.resolved_by_id = current_user.id
     found.resolved_at = utcnow()

@@ -97,7 +97,7 @@ def cancel(meeting_id: int):
         abort(403)
     try:
         services.cancel_meeting(meeting, current_user)
-    except services.MeetingError:
-        abort(409)
+    except services.MeetingError as exc:
+        abort(409, description=str(exc))
     flash(_("The meeting is cancelled; calendars that follow the feed show it so."), "success")
     return redirect(url_for("meetings.manage", pot_id=meeting.pot_id), code=303)

@@ -24,7 +24,7 @@ def _forms(proposal: Proposal, **bound):
     if "feasible" not in bound:
         feasible.cost.data = proposal.cost
     merge = bound.get("merge") or MergeForm(formdata=None)
-    merge.into.choices = [SelectChoice("", "Choose a proposal")] + [
+    merge.into.choices = [SelectChoice("", _("Choose a proposal"))] + [
         SelectChoice(str(p.id), p.title)
         for p in list_proposals(proposal.pot)
         if p.id != proposal.id and p.status not in ("merged", "not_feasible")

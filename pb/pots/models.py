@@ -118,8 +118,8 @@ RULES = {
 #: How proposals get past the supports phase: the N most supported of each category (ties at
 #: the N-th place all go through), or every proposal with at least K supports.
 SUPPORTS_RULES = {
-    "top": "The most supported proposals of each category",
-    "minimum": "Every proposal with at least this many supports",
+    "top": _l("The most supported proposals of each category"),
+    "minimum": _l("Every proposal with at least this many supports"),
 }
 #: Add1 raises each voter's share by one whole currency unit a step unless the pot says
 #: otherwise (as Wieliczka did with one złoty).

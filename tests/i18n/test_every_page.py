@@ -1,0 +1,143 @@
+"""Every page pb serves, walked in Welsh and in Polish as each kind of visitor: no English word
+left in its main text (issue 17). The browser journeys read the pages a resident and a panel
+pass through; this walk reaches the rest (admin, officer, error and empty pages) and also
+catches a string nobody marked, which no catalog knows of."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+
+from pb.assets.models import CommunityAsset
+from pb.conversation.models import Comment
+from pb.councils.models import Council, Ward
+from pb.extensions import db
+from pb.meetings.models import Meeting
+from pb.pots.models import Pot
+from pb.proposals.models import DeliveryUpdate, Proposal
+from tests.factories import make_user
+from tests.test_no_500 import JUNK, _paths
+
+# English words that are neither Welsh nor Polish: one of them outside an element marked with
+# another language (a fallback is marked lang="en-GB") is English left over.
+ENGLISH = {
+    "the", "you", "your", "and", "with", "this", "that", "not", "vote", "voted", "voting",
+    "ballot", "choices", "choice", "receipt", "project", "projects", "pot", "pots", "check",
+    "cast", "change", "recorded", "spend", "more", "about", "thank", "continue", "back",
+    "code", "codes", "page", "found", "sign", "save", "delete", "remove", "show",
+    "from", "have", "has", "will", "been", "there", "what", "which", "who", "when", "where",
+    "proposal", "proposals", "results", "wards", "budget", "funded", "residents", "search",
+    "help", "account", "password", "email", "name", "date", "until",
+}  # fmt: skip
+
+# Whole words in any alphabet ("hasło" is not "has"); ward_code is one name, not two words.
+_WORD = re.compile(r"[^\W\d_]+(?:_[^\W\d_]+)*")
+_SKIPPED = {"script", "style", "code", "pre", "textarea", "kbd", "samp"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}  # fmt: skip
+
+
+class _MainText(HTMLParser):
+    """The text of <main>, less what is marked as another language or as code."""
+
+    def __init__(self, locale: str) -> None:
+        super().__init__()
+        self.locale = locale
+        self.stack: list[bool] = []  # per open element: is its text left out?
+        self.in_main = 0
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        attributes = dict(attrs)
+        lang = attributes.get("lang")
+        skip = tag in _SKIPPED or (lang is not None and not lang.startswith(self.locale))
+        self.stack.append(skip or (bool(self.stack) and self.stack[-1]))
+        if tag == "main":
+            self.in_main += 1
+
+    def handle_endtag(self, tag):
+        if tag in _VOID or not self.stack:
+            return
+        self.stack.pop()
+        if tag == "main":
+            self.in_main -= 1
+
+    def handle_data(self, data):
+        if self.in_main and not (self.stack and self.stack[-1]):
+            self.text.append(data)
+
+
+def _main_text(page: str, locale: str) -> str:
+    parser = _MainText(locale)
+    parser.feed(page)
+    return " ".join(parser.text)
+
+
+def _written_by_people() -> list[str]:
+    """What councils, panels and residents wrote in English (names, titles, comments): content,
+    not the interface, and shown as written until someone translates it."""
+    columns = [
+        (Council.name,), (Ward.name,), (Pot.name, Pot.description),
+        (Proposal.title, Proposal.summary, Proposal.description, Proposal.category),
+        (Proposal.review_note, Proposal.delivery_note), (DeliveryUpdate.text,), (Comment.body,),
+        (Meeting.place, Meeting.address, Meeting.accessibility),
+        (CommunityAsset.name, CommunityAsset.offers, CommunityAsset.address),
+    ]  # fmt: skip
+    written = set()
+    for group in columns:
+        for row in db.session.execute(select(*group)):
+            written.update(value for value in row if value)
+    return sorted(written, key=len, reverse=True)
+
+
+def _english_left(response, locale: str, written: list[str]) -> list[str]:
+    text = _main_text(response.text, locale)
+    for content in written:
+        text = text.replace(content, " ")
+    return sorted(set(_WORD.findall(text.lower())) & ENGLISH)
+
+
+@pytest.mark.parametrize("locale", ["cy", "pl"])
+@pytest.mark.parametrize("who", ["anonymous", "resident", "admin"])
+def test_no_page_shows_english_in_welsh_or_polish(app, client, login, world, who, locale):
+    if who != "anonymous":
+        login(make_user(roles=[("admin", None)] if who == "admin" else []))
+    paths = list(_paths(app, world, world.on_ballot[0].id))  # makes the rows the ids name
+    written = _written_by_people()
+    read, left = 0, {}
+    for path, methods in paths:
+        if "GET" not in methods or path.startswith("/api/"):
+            continue
+        response = client.get(path, headers={"Accept-Language": locale})
+        if response.content_type.startswith("text/html"):
+            read += 1
+            if words := _english_left(response, locale, written):
+                left[path] = words
+    assert read >= 40, read
+    assert not left, left
+
+
+@pytest.mark.parametrize("locale", ["cy", "pl"])
+def test_no_form_error_shows_english_in_welsh_or_polish(app, client, login, world, locale):
+    """Every form sent back with its errors (nothing filled in, or junk) and every refusal reads
+    in the language, the messages WTForms and Werkzeug write themselves included."""
+    login(make_user(roles=[("admin", None)]))
+    paths = list(_paths(app, world, world.on_ballot[0].id))
+    written = _written_by_people()
+    read, left = 0, {}
+    for path, methods in paths:
+        if "POST" not in methods or path == "/logout" or path.startswith("/api/"):
+            continue
+        for number, data in enumerate(JUNK):
+            response = client.post(path, data=data, headers={"Accept-Language": locale})
+            html = response.content_type.startswith("text/html")
+            if response.status_code // 100 == 3 or not html:
+                continue
+            read += 1
+            if words := _english_left(response, locale, written):
+                left[(path, number)] = words
+    assert read >= 100, read
+    assert not left, left
