@@ -121,7 +121,16 @@ def audit_package_command(pot_id: int, output: str) -> None:
     except package.NotPublished as exc:
         raise click.ClickException(str(exc)) from None
     Path(output).write_bytes(data)
-    click.echo(_("wrote %(output)s (%(n)s bytes)", output=output, n=number(len(data))))
+    size = len(data)
+    click.echo(
+        ngettext(
+            "wrote %(output)s (%(size)s byte)",
+            "wrote %(output)s (%(size)s bytes)",
+            size,
+            output=output,
+            size=number(size),
+        )
+    )
 
 
 # `pb verify` exit codes: the package holds and its key is the council's; it does not hold;

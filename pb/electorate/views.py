@@ -11,6 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -102,9 +103,13 @@ def roll_preview(pot_id: int, token: str):
             status = 409
         else:
             after_commit(lambda: csvimport.discard_upload(token))
-            flash(
-                _("%(count)s entries were added to the voter roll.", count=number(count)), "success"
+            added = ngettext(
+                "%(count)s entry was added to the voter roll.",
+                "%(count)s entries were added to the voter roll.",
+                count,
+                count=number(count),
             )
+            flash(added, "success")
             return redirect(url_for("electorate.roll_upload", pot_id=pot.id), 303)
     check = roll.check_roll(pot, upload.text)
     return render_template(
@@ -130,7 +135,13 @@ def codes(pot_id: int):
         except PhaseError as exc:
             problem = str(exc)
         else:
-            flash(_("%(count)s access codes were made.", count=number(form.count.data)), "success")
+            made = ngettext(
+                "%(count)s access code was made.",
+                "%(count)s access codes were made.",
+                form.count.data,
+                count=number(form.count.data),
+            )
+            flash(made, "success")
             return redirect(url_for("electorate.batch", pot_id=pot.id, batch_id=batch.id), 303)
     response, status = render_form(
         "electorate/codes.html",

@@ -7,6 +7,7 @@ from these, so the picture, the list and the API cannot disagree.
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from pb.assets.services import approved_assets
 from pb.delivery.services import funded_proposals
@@ -126,11 +127,12 @@ def proposals_map(pot, url_for) -> MapView:
         for p in proposals
     )
     title = _("Map of the proposals for %(pot)s", pot=pot.name)
-    desc = _(
-        "%(placed)s of %(total)s proposals have a place on the map, numbered as in the list "
+    desc = ngettext(
+        "%(placed)s of %(num)s proposal has a place on the map, numbered as in the list beside it.",
+        "%(placed)s of %(num)s proposals have a place on the map, numbered as in the list "
         "beside it.",
+        len(items),
         placed=len(markers),
-        total=len(items),
     )
     return MapView(draw(title, desc, _wards_of(pot.council, pot.ward), markers), items)
 
@@ -153,11 +155,13 @@ def funded_map(pot, url_for) -> MapView:
         for p in funded_proposals(pot)
     )
     title = _("Map of the projects %(pot)s funded", pot=pot.name)
-    desc = _(
-        "%(placed)s of %(total)s funded projects have a place on the map, numbered as in the "
+    desc = ngettext(
+        "%(placed)s of %(num)s funded project has a place on the map, numbered as in the "
+        "list beside it, with how far its delivery has got.",
+        "%(placed)s of %(num)s funded projects have a place on the map, numbered as in the "
         "list beside it, with how far their delivery has got.",
+        len(items),
         placed=len(markers),
-        total=len(items),
     )
     return MapView(draw(title, desc, _wards_of(pot.council, pot.ward), markers), items)
 
@@ -175,7 +179,11 @@ def assets_map(council, url_for) -> MapView:
         for a in approved_assets(council)
     )
     title = _("Map of %(council)s's community assets", council=council.name)
-    desc = _("%(n)s community assets, numbered as in the list beside the map.", n=len(markers))
+    desc = ngettext(
+        "%(num)s community asset, numbered as in the list beside the map.",
+        "%(num)s community assets, numbered as in the list beside the map.",
+        len(markers),
+    )
     return MapView(draw(title, desc, _wards_of(council), markers), items)
 
 

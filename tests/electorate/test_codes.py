@@ -269,3 +269,21 @@ def test_anonymous_visitors_are_sent_to_log_in(client, pot):
     for path in (f"/panel/pots/{pot.id}/codes", f"/panel/pots/{pot.id}/codes/void"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "said"),
+    [
+        (1, "en-GB", "1 access code was made."),
+        (1_200, "en-GB", "1,200 access codes were made."),
+        (1, "pl", "Utworzono 1 kod dostępu."),
+        (3, "pl", "Utworzono 3 kody dostępu."),
+        (5, "pl", "Utworzono 5 kodów dostępu."),
+        (1, "cy", "Crëwyd 1 cod mynediad."),
+    ],
+)
+def test_the_count_of_codes_made_takes_the_language_s_plural(client, panel, pot, count, lang, said):
+    headers = {"Accept-Language": lang}
+    data = {"label": "Letters", "count": count}
+    response = client.post(f"/panel/pots/{pot.id}/codes", data=data, headers=headers)
+    assert said in text(client.get(response.headers["Location"], headers=headers))
