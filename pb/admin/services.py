@@ -1,5 +1,6 @@
 """What a council admin does with roles: give one, take one away, end someone's sessions."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -47,7 +48,7 @@ def grant_role(
     try:
         db.session.flush()
     except IntegrityError:
-        raise DuplicateGrant(f"{user.email} already has this role.") from None
+        raise DuplicateGrant(_("%(email)s already has this role.", email=user.email)) from None
     record(
         "role.granted",
         actor=actor,

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from fractions import Fraction
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from pb import __version__
@@ -372,7 +373,7 @@ def write(pot, target) -> None:
     """
     published = publications(pot)
     if not published:
-        raise NotPublished(f"{pot.name} has no published results yet.")
+        raise NotPublished(gettext("%(pot)s has no published results yet.", pot=pot.name))
     result = published[0]
     _, private = signing.signer(pot.council)  # before any work: no key, no package
     manifest_bytes = (
@@ -420,7 +421,7 @@ def store(pot) -> StoredPackage:
     """
     published = publications(pot)
     if not published:
-        raise NotPublished(f"{pot.name} has no published results yet.")
+        raise NotPublished(gettext("%(pot)s has no published results yet.", pot=pot.name))
     version = published[0].version
     results_sha256 = chain.sha256_hex(chain.canonical(document(published[0])))
     # The same publication always builds the same bytes, so racing builders agree.

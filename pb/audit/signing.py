@@ -23,6 +23,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -112,7 +113,9 @@ def _store(council, private: Ed25519PrivateKey) -> SigningKey:
 def create(council, private: Ed25519PrivateKey | None = None) -> SigningKey:
     """Make the council's first signing key (an existing one may be brought in)."""
     if keys(council):
-        raise ValueError(f"{council.name} already has a signing key; rotate it instead")
+        raise ValueError(
+            _("%(council)s already has a signing key; rotate it instead", council=council.name)
+        )
     return _store(council, private or Ed25519PrivateKey.generate())
 
 
@@ -126,7 +129,9 @@ def rotate(council, overlap: timedelta = DEFAULT_OVERLAP) -> SigningKey:
     """Make the council's next key; the current one stays valid for `overlap` more."""
     old = current(council)
     if old is None:
-        raise ValueError(f"{council.name} has no signing key yet; create one first")
+        raise ValueError(
+            _("%(council)s has no signing key yet; create one first", council=council.name)
+        )
     old.retires_at = utcnow() + overlap
     new = _store(council, Ed25519PrivateKey.generate())
     return new
@@ -136,11 +141,21 @@ def private_key(key: SigningKey) -> Ed25519PrivateKey:
     path = _pem_path(key.public_hex)
     if not path.exists():
         raise NoSigningKey(
-            f"the private half of key {key.fingerprint} is not in {path.parent} on this server"
+            _(
+                "the private half of key %(fingerprint)s is not in %(folder)s on this server",
+                fingerprint=key.fingerprint,
+                folder=path.parent,
+            )
         )
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(private, Ed25519PrivateKey) or public_key_hex(private) != key.public_hex:
-        raise NoSigningKey(f"{path} is not the private half of key {key.fingerprint}")
+        raise NoSigningKey(
+            _(
+                "%(file)s is not the private half of key %(fingerprint)s",
+                file=path,
+                fingerprint=key.fingerprint,
+            )
+        )
     return private
 
 
@@ -149,8 +164,12 @@ def signer(council) -> tuple[SigningKey, Ed25519PrivateKey]:
     key = current(council)
     if key is None:
         raise NoSigningKey(
-            f"{council.name} has no signing key yet: an administrator makes it once with "
-            f"`pb signing-key create --council {council.id}`"
+            _(
+                "%(council)s has no signing key yet: an administrator makes it once with "
+                "`pb signing-key create --council %(id)s`",
+                council=council.name,
+                id=council.id,
+            )
         )
     return key, private_key(key)
 

@@ -11,11 +11,14 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from pb.audit.services import record
 from pb.councils.models import Ward
 from pb.extensions import db
+from pb.i18n import number
 from pb.places.geometry import GeometryProblem, check_area, to_text
 
 DEFAULT_CODE_PROPERTY = "WD24CD"
@@ -29,8 +32,16 @@ class BoundaryFileError(Exception):
 
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = problems
-        first = "; ".join(f"line {line:,}: {text}" for line, text in problems[:1])
-        super().__init__(f"{len(problems)} problem(s), the first {first}")
+        line, text = problems[0]
+        super().__init__(
+            ngettext(
+                "%(num)s problem: line %(line)s: %(text)s",
+                "%(num)s problems, the first on line %(line)s: %(text)s",
+                len(problems),
+                line=number(line),
+                text=text,
+            )
+        )
 
 
 @dataclass
@@ -59,19 +70,20 @@ def features_with_lines(text: str) -> list[tuple[int, object]]:
         try:
             return decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
-            raise BoundaryFileError([(exc.lineno, f"this is not valid JSON ({exc.msg})")]) from None
+            problem = _("this is not valid JSON (%(error)s)", error=exc.msg)
+            raise BoundaryFileError([(exc.lineno, problem)]) from None
 
     def skip(index: int) -> int:
         found = _SPACE.match(text, index)  # \s* matches everywhere, if only emptily
         return found.end() if found else index
 
-    def expect(index: int, char: str, what: str) -> int:
+    def expect(index: int, char: str, problem: str) -> int:
         index = skip(index)
         if text[index : index + 1] != char:
-            raise BoundaryFileError([(_line(text, index), f"expected {what} here")])
+            raise BoundaryFileError([(_line(text, index), problem)])
         return index + 1
 
-    index = expect(0, "{", "the { that opens a GeoJSON FeatureCollection")
+    index = expect(0, "{", _("expected the { that opens a GeoJSON FeatureCollection here"))
     features = None
     kind = None
     index = skip(index)
@@ -81,8 +93,8 @@ def features_with_lines(text: str) -> list[tuple[int, object]]:
         while True:
             key, index = value_at(skip(index))
             if not isinstance(key, str):
-                raise BoundaryFileError([(_line(text, index), "expected a member name here")])
-            index = expect(index, ":", "a colon after a member name")
+                raise BoundaryFileError([(_line(text, index), _("expected a member name here"))])
+            index = expect(index, ":", _("expected a colon after a member name here"))
             index = skip(index)
             if key == "features":
                 features, index = _features(text, index, value_at, skip, expect)
@@ -94,19 +106,23 @@ def features_with_lines(text: str) -> list[tuple[int, object]]:
             if text[index : index + 1] == ",":
                 index += 1
                 continue
-            index = expect(index, "}", "a comma or the } that closes the file's object")
+            index = expect(
+                index, "}", _("expected a comma or the } that closes the file's object here")
+            )
             break
     if text[skip(index) :].strip():
-        raise BoundaryFileError([(_line(text, skip(index)), "there is more after the object")])
+        problem = _("there is more after the object")
+        raise BoundaryFileError([(_line(text, skip(index)), problem)])
     if kind != "FeatureCollection":
-        raise BoundaryFileError([(1, f'the file\'s "type" is {kind!r}, not "FeatureCollection"')])
+        problem = _('the file\'s "type" is %(kind)s, not "FeatureCollection"', kind=repr(kind))
+        raise BoundaryFileError([(1, problem)])
     if features is None:
-        raise BoundaryFileError([(1, 'the file has no "features" list')])
+        raise BoundaryFileError([(1, _('the file has no "features" list'))])
     return features
 
 
 def _features(text, index, value_at, skip, expect):
-    index = expect(index, "[", 'the [ of the "features" list')
+    index = expect(index, "[", _('expected the [ of the "features" list here'))
     features = []
     index = skip(index)
     if text[index : index + 1] == "]":
@@ -120,7 +136,8 @@ def _features(text, index, value_at, skip, expect):
         if text[index : index + 1] == ",":
             index += 1
             continue
-        return features, expect(index, "]", 'a comma or the ] that closes "features"')
+        closing = _('expected a comma or the ] that closes "features" here')
+        return features, expect(index, "]", closing)
 
 
 def _code(properties: dict, code_property: str):
@@ -146,44 +163,60 @@ def check_boundaries(text: str, council, code_property: str = DEFAULT_CODE_PROPE
     first_line: dict[str, int] = {}
     for line, feature in features_with_lines(text):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append((line, 'this member of "features" is not a GeoJSON Feature'))
+            problems.append((line, _('this member of "features" is not a GeoJSON Feature')))
             continue
         properties = feature.get("properties")
         if not isinstance(properties, dict):
-            problems.append((line, "the feature has no properties, so no ward code"))
+            problems.append((line, _("the feature has no properties, so no ward code")))
             continue
         code = _code(properties, code_property)
         if code is None:
             others = [k for k in properties if _CODE_PROPERTY.match(str(k))]
-            hint = f" (it has {others[0]}: use --code-property {others[0]})" if others else ""
-            problems.append((line, f"the feature has no {code_property} property{hint}"))
+            if others:
+                problem = _(
+                    "the feature has no %(property)s property (it has %(other)s: use "
+                    "--code-property %(other)s)",
+                    property=code_property,
+                    other=others[0],
+                )
+            else:
+                problem = _("the feature has no %(property)s property", property=code_property)
+            problems.append((line, problem))
             continue
         ward = wards.get(str(code).strip().upper())
         if ward is None:
             found.skipped += 1
             continue
         if ward.code in first_line:
-            problems.append(
-                (line, f"{ward.code} ({ward.name}) already has a feature on line "
-                 f"{first_line[ward.code]:,}")
-            )  # fmt: skip
+            problem = _(
+                "%(code)s (%(name)s) already has a feature on line %(line)s",
+                code=ward.code,
+                name=ward.name,
+                line=number(first_line[ward.code]),
+            )
+            problems.append((line, problem))
             continue
         first_line[ward.code] = line
         try:
             shapes[ward.id] = check_area(feature.get("geometry"))
         except GeometryProblem as exc:
-            problems.append((line, f"{ward.code} ({ward.name}): {exc}"))
+            problem = _(
+                "%(code)s (%(name)s): %(problem)s", code=ward.code, name=ward.name, problem=exc
+            )
+            problems.append((line, problem))
             continue
         found.matched.append((line, ward))
     if problems:
         raise BoundaryFileError(problems)
     if not found.matched:
-        codes = ", ".join(sorted(wards)) or "none"
-        raise BoundaryFileError(
-            [(1, f"no feature's {code_property} is the code of one of {council.name}'s wards "
-              f"({codes})")]
-        )  # fmt: skip
-    matched_ids = {w.id for _, w in found.matched}
+        problem = _(
+            "no feature's %(property)s is the code of one of the wards of %(council)s (%(codes)s)",
+            property=code_property,
+            council=council.name,
+            codes=", ".join(sorted(wards)) or _("none"),
+        )
+        raise BoundaryFileError([(1, problem)])
+    matched_ids = {w.id for _at, w in found.matched}
     found.missing = sorted((w for w in wards.values() if w.id not in matched_ids), key=str)
     return found, shapes
 
@@ -196,7 +229,7 @@ def import_boundaries(
     Raises BoundaryFileError when the file or any matched feature is bad.
     """
     found, shapes = check_boundaries(text, council, code_property)
-    for _, ward in found.matched:
+    for _at, ward in found.matched:
         ward.boundary = to_text(shapes[ward.id])
     record(
         "wards.boundaries_imported",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import shapely
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -40,31 +42,47 @@ def valid_coordinates(latitude: float, longitude: float) -> bool:
 
 def _position_problem(position) -> str | None:
     if not isinstance(position, list) or len(position) < 2:
-        return "a position is not a list of longitude and latitude"
+        return _("a position is not a list of longitude and latitude")
     lon, lat = position[0], position[1]
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lon, lat)):
-        return "a position holds something other than numbers"
+        return _("a position holds something other than numbers")
     if not valid_coordinates(lat, lon):
+        shown = json.dumps([lon, lat])  # as the file writes it
         if abs(lon) > 1000 or abs(lat) > 1000:
-            return (
-                f"the position [{lon}, {lat}] looks like British National Grid metres, not "
-                "longitude and latitude: use the WGS84 (EPSG:4326) download of the boundaries"
+            return _(
+                "the position %(position)s looks like British National Grid metres, not "
+                "longitude and latitude: use the WGS84 (EPSG:4326) download of the boundaries",
+                position=shown,
             )
-        return f"the position [{lon}, {lat}] is not a longitude and latitude"
+        return _("the position %(position)s is not a longitude and latitude", position=shown)
     return None
+
+
+def _ring_name(kind: str, polygon: int, ring: int) -> str:
+    # Translators: a ring of a GeoJSON polygon, named at the start of a problem with it.
+    if kind == "MultiPolygon":
+        if ring == 1:
+            return _("the outer ring of polygon %(polygon)s", polygon=polygon)
+        return _("hole %(hole)s of polygon %(polygon)s", hole=ring - 1, polygon=polygon)
+    return _("the outer ring") if ring == 1 else _("hole %(hole)s", hole=ring - 1)
 
 
 def _ring_problem(ring, where: str) -> str | None:
     if not isinstance(ring, list):
-        return f"{where} is not a list of positions"
+        return _("%(ring)s is not a list of positions", ring=where)
     for position in ring:
         problem = _position_problem(position)
         if problem:
-            return f"{where}: {problem}"
+            return _("%(ring)s: %(problem)s", ring=where, problem=problem)
     if len(ring) < 4:
-        return f"{where} has {len(ring)} positions; a ring needs at least 4"
+        return ngettext(
+            "%(ring)s has %(num)s position; a ring needs at least 4",
+            "%(ring)s has %(num)s positions; a ring needs at least 4",
+            len(ring),
+            ring=where,
+        )
     if ring[0][:2] != ring[-1][:2]:
-        return f"{where} is not closed: its last position must repeat its first"
+        return _("%(ring)s is not closed: its last position must repeat its first", ring=where)
     return None
 
 
@@ -75,33 +93,33 @@ def check_area(geometry) -> BaseGeometry:
     positions that are not longitude and latitude, a self-intersection.
     """
     if not isinstance(geometry, dict):
-        raise GeometryProblem("it has no geometry")
+        raise GeometryProblem(_("it has no geometry"))
     kind = geometry.get("type")
     if kind not in AREA_TYPES:
-        raise GeometryProblem(f"its geometry is a {kind!s}, not a Polygon or MultiPolygon")
+        raise GeometryProblem(
+            _("its geometry is a %(kind)s, not a Polygon or MultiPolygon", kind=kind)
+        )
     coordinates = geometry.get("coordinates")
     polygons = [coordinates] if kind == "Polygon" else coordinates
     if not isinstance(polygons, list) or not polygons:
-        raise GeometryProblem("its geometry has no coordinates")
+        raise GeometryProblem(_("its geometry has no coordinates"))
     for p, rings in enumerate(polygons, start=1):
         if not isinstance(rings, list) or not rings:
-            raise GeometryProblem(f"polygon {p} has no rings")
+            raise GeometryProblem(_("polygon %(polygon)s has no rings", polygon=p))
         for r, ring in enumerate(rings, start=1):
-            where = "the outer ring" if r == 1 else f"hole {r - 1}"
-            if kind == "MultiPolygon":
-                where += f" of polygon {p}"
-            problem = _ring_problem(ring, where)
+            problem = _ring_problem(ring, _ring_name(kind, p, r))
             if problem:
                 raise GeometryProblem(problem)
     try:
         area = shape(geometry)
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-        raise GeometryProblem(f"its geometry cannot be read ({exc})") from None
+        raise GeometryProblem(_("its geometry cannot be read (%(error)s)", error=exc)) from None
     if not area.is_valid:
         # e.g. "Self-intersection[-1.02 52.01]": GEOS names the problem and where it is.
-        raise GeometryProblem(f"its geometry is not a valid area: {shapely.is_valid_reason(area)}")
+        reason = shapely.is_valid_reason(area)
+        raise GeometryProblem(_("its geometry is not a valid area: %(reason)s", reason=reason))
     if area.is_empty or area.area == 0:
-        raise GeometryProblem("its geometry encloses no area")
+        raise GeometryProblem(_("its geometry encloses no area"))
     return area
 
 

@@ -142,3 +142,26 @@ def test_the_command_prints_line_numbered_problems_and_changes_nothing(app, worl
     good = run(FIXTURE)
     assert good.exit_code == 0, good.output
     assert "boundaries for 2 wards. 1 feature of other wards skipped." in good.output
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("cy", "E05000002 (South): nid yw ei geometreg yn arwynebedd dilys"),
+        ("pl", "E05000002 (South): jej geometria nie jest poprawnym obszarem"),
+    ],
+)
+def test_the_command_names_the_problems_in_the_chosen_language(
+    app, world, tmp_path, monkeypatch, language, said
+):
+    monkeypatch.setenv("PB_LANGUAGE", language)
+    bad = tmp_path / "wards.geojson"
+    bad.write_text(_file(_polygon(SQUARE), _polygon(BOWTIE)))
+    result = CliRunner().invoke(
+        cli,
+        ["import-wards", str(bad), "--council", str(world.council.id)],
+        obj=ScriptInfo(create_app=lambda: app),
+    )
+    assert result.exit_code == 1
+    assert f"{bad}:4: {said}" in result.output
+    assert "its geometry" not in result.output
