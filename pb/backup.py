@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy.engine import make_url
 
 
@@ -31,14 +32,16 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
 def _sqlite_file(url: str) -> Path:
     database = make_url(url).database
     if not database or database == ":memory:":
-        raise BackupError("an in-memory SQLite database cannot be backed up or restored")
+        raise BackupError(_("an in-memory SQLite database cannot be backed up or restored"))
     return Path(database)
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
+        raise BackupError(
+            _("%(command)s failed: %(error)s", command=command[0], error=done.stderr.strip())
+        )
 
 
 def backup(url: str, path: str | Path) -> None:
@@ -50,7 +53,7 @@ def backup(url: str, path: str | Path) -> None:
     elif dialect == "sqlite":
         _copy_sqlite(sqlite3.connect(_sqlite_file(url)), sqlite3.connect(path))
     else:
-        raise BackupError(f"backups of {dialect} databases are not supported")
+        raise BackupError(_("backups of %(kind)s databases are not supported", kind=dialect))
 
 
 def restore(url: str, path: str | Path) -> None:
@@ -59,7 +62,7 @@ def restore(url: str, path: str | Path) -> None:
     On PostgreSQL in one transaction: if anything fails, the database is left as it was.
     """
     if not Path(path).is_file():
-        raise BackupError(f"{path} is not a file")
+        raise BackupError(_("%(file)s is not a file", file=path))
     dialect = make_url(url).get_backend_name()
     if dialect == "postgresql":
         dsn, env = _libpq(url)
@@ -70,7 +73,7 @@ def restore(url: str, path: str | Path) -> None:
             sqlite3.connect(f"file:{path}?mode=ro", uri=True), sqlite3.connect(_sqlite_file(url))
         )
     else:
-        raise BackupError(f"restoring {dialect} databases is not supported")
+        raise BackupError(_("restoring %(kind)s databases is not supported", kind=dialect))
 
 
 def _copy_sqlite(source: sqlite3.Connection, target: sqlite3.Connection) -> None:

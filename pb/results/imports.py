@@ -18,6 +18,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.numbers import get_territory_currencies
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from pb.audit import chain
@@ -61,8 +62,12 @@ def currency_for(meta: dict[str, str]) -> str:
         if found:
             return found[0]
     raise ImportRefused(
-        "The file names no ISO 4217 currency and no country whose currency is known "
-        f"(currency {meta.get('currency')!r}, country {meta.get('country')!r})."
+        _(
+            "The file names no ISO 4217 currency and no country whose currency is known "
+            "(currency %(currency)s, country %(country)s).",
+            currency=repr(meta.get("currency")),
+            country=repr(meta.get("country")),
+        )
     )
 
 
@@ -98,7 +103,12 @@ def import_pabulib(source, *, population: int | None = None) -> Pot:
         db.session.add(council)
     elif council.currency != currency:
         raise ImportRefused(
-            f"{unit} keeps its books in {council.currency}; this file is in {currency}."
+            _(
+                "%(council)s keeps its books in %(currency)s; this file is in %(other)s.",
+                council=unit,
+                currency=council.currency,
+                other=currency,
+            )
         )
     area = (meta.get("subunit") or meta.get("district") or "").strip() or unit
     code = f"PB{chain.sha256_hex(f'{unit}/{area}')[:10].upper()}"
@@ -113,12 +123,12 @@ def import_pabulib(source, *, population: int | None = None) -> Pot:
     known = end or begin
     year = _whole(meta, "instance") or (known.year if known else None)
     if year is None:  # not made up from today's date
-        raise ImportRefused("META gives no year: no instance, date_begin or date_end.")
+        raise ImportRefused(_("META gives no year: no instance, date_begin or date_end."))
     try:
         amount = from_major(meta["budget"], currency)
         cap = from_major(meta["max_sum_cost"], currency) if meta.get("max_sum_cost") else None
     except ValueError as exc:
-        raise ImportRefused(f"budget: {exc}") from None
+        raise ImportRefused(_("budget: %(problem)s", problem=exc)) from None
     vcols = {name.strip().lower(): i for i, name in enumerate(data.vote_columns)}
     vote_col = vcols["vote"]
     lengths = [len([c for c in row[vote_col].split(",") if c.strip()]) for row in data.votes]
@@ -197,7 +207,7 @@ def _proposals(pot, ward, data, currency) -> tuple[dict[str, int], list[int] | N
         try:
             cost = from_major(row[pcols["cost"]], currency)
         except ValueError as exc:
-            raise ImportRefused(f"project {pid}: {exc}") from None
+            raise ImportRefused(_("project %(id)s: %(problem)s", id=pid, problem=exc)) from None
         proposal = Proposal(
             pot=pot,
             ward_id=ward.id,
