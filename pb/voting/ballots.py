@@ -5,6 +5,7 @@ the others accept too. A ballot is stored in a canonical form (see `Ballot.choic
 """
 
 import re
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -53,28 +54,31 @@ def _as_int(value, what) -> int:
     return int(text)
 
 
+def _within_picks(pot, count: int, too_few: Callable[[int], str], too_many: Callable[[int], str]):
+    """The pot's one rule on how many projects a ballot names, for approval and ranked
+    ballots alike; each says it in its own words (choose, rank)."""
+    if count < pot.min_picks:
+        raise BallotError(too_few(pot.min_picks))
+    if pot.max_picks is not None and count > pot.max_picks:
+        raise BallotError(too_many(pot.max_picks))
+
+
 def _check_approval(pot, costs: dict[int, int], raw) -> list[int]:
     picked = [_as_int(v, _l("Each choice must be a whole number.")) for v in raw]
     if len(set(picked)) != len(picked):
         raise BallotError(_("Each project can be chosen only once."))
     if any(choice not in costs for choice in picked):
         raise BallotError(_("Choose only projects that are on this ballot."))
-    if len(picked) < pot.min_picks:
-        raise BallotError(
-            ngettext(
-                "Choose at least %(num)s project.",
-                "Choose at least %(num)s projects.",
-                pot.min_picks,
-            )
-        )
-    if pot.max_picks is not None and len(picked) > pot.max_picks:
-        raise BallotError(
-            ngettext(
-                "Choose no more than %(num)s project.",
-                "Choose no more than %(num)s projects.",
-                pot.max_picks,
-            )
-        )
+    _within_picks(
+        pot,
+        len(picked),
+        lambda n: ngettext(
+            "Choose at least %(num)s project.", "Choose at least %(num)s projects.", n
+        ),
+        lambda n: ngettext(
+            "Choose no more than %(num)s project.", "Choose no more than %(num)s projects.", n
+        ),
+    )
     total = sum(costs[c] for c in picked)
     if pot.spending_cap is not None and total > pot.spending_cap:
         raise BallotError(
@@ -103,22 +107,14 @@ def _check_ranked(pot, costs: dict[int, int], raw) -> list[int]:
         raise BallotError(_("Give each rank to one project only."))
     if given != list(range(1, len(given) + 1)):
         raise BallotError(_("Number your choices 1, 2, 3 and so on, without gaps."))
-    if len(order) < pot.min_picks:
-        raise BallotError(
-            ngettext(
-                "Rank at least %(num)s project.",
-                "Rank at least %(num)s projects.",
-                pot.min_picks,
-            )
-        )
-    if pot.max_picks is not None and len(order) > pot.max_picks:
-        raise BallotError(
-            ngettext(
-                "Rank no more than %(num)s project.",
-                "Rank no more than %(num)s projects.",
-                pot.max_picks,
-            )
-        )
+    _within_picks(
+        pot,
+        len(order),
+        lambda n: ngettext("Rank at least %(num)s project.", "Rank at least %(num)s projects.", n),
+        lambda n: ngettext(
+            "Rank no more than %(num)s project.", "Rank no more than %(num)s projects.", n
+        ),
+    )
     return order
 
 
