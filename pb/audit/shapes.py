@@ -10,7 +10,7 @@ it, instead of stopping with a traceback.
 import json
 from fractions import Fraction
 
-from pb.audit.speech import _, number
+from pb.audit.speech import _, number, pgettext
 
 _HEX64 = frozenset("0123456789abcdef")
 
@@ -46,18 +46,18 @@ def _kind(value) -> str:
     """What a JSON value is, in words."""
     if value is None:
         # Translators: JSON's null, a value that is no value; keep "null" if unsure.
-        return _("null")
+        return pgettext("JSON value", "null")
     if isinstance(value, bool):
-        return _("true/false")
+        return pgettext("JSON value", "true/false")
     if isinstance(value, int):
-        return _("a number")
+        return pgettext("JSON value", "a number")
     if isinstance(value, float):
-        return _("a decimal")
+        return pgettext("JSON value", "a decimal")
     if isinstance(value, str):
-        return _("text")
+        return pgettext("JSON value", "text")
     if isinstance(value, list):
-        return _("a list")
-    return _("an object")
+        return pgettext("JSON value", "a list")
+    return pgettext("JSON value", "an object")
 
 
 def _whole(value) -> bool:
@@ -96,25 +96,76 @@ def manifest(data) -> list[str]:
         ]
     problems: list[str] = []
     for key in ("pot", "ballot", "counts", "tie_break", "public_key"):
-        _need(problems, data, key, "manifest", _obj, _("an object"))
-    _need(problems, data, "rule", "manifest", _text, _("text"), optional=True)
-    _need(problems, data.get("pot"), "id", "manifest.pot", _whole, _("a whole number"))
+        _need(problems, data, key, "manifest", _obj, pgettext("JSON value", "an object"))
+    _need(problems, data, "rule", "manifest", _text, pgettext("JSON value", "text"), optional=True)
+    _need(
+        problems,
+        data.get("pot"),
+        "id",
+        "manifest.pot",
+        _whole,
+        pgettext("JSON value", "a whole number"),
+    )
     ballot = data.get("ballot")
-    _need(problems, ballot, "method", "manifest.ballot", _text, _("text"))
+    _need(problems, ballot, "method", "manifest.ballot", _text, pgettext("JSON value", "text"))
     for key in ("min_picks", "max_picks", "spending_cap", "points_total", "points_max"):
-        _need(problems, ballot, key, "manifest.ballot", _whole, _("a whole number"), optional=True)
+        _need(
+            problems,
+            ballot,
+            key,
+            "manifest.ballot",
+            _whole,
+            pgettext("JSON value", "a whole number"),
+            optional=True,
+        )
     counts = data.get("counts")
     # Who could vote is not known for an imported election that does not say (null).
     _need(
-        problems, counts, "eligible", "manifest.counts", _whole, _("a whole number"), nullable=True
+        problems,
+        counts,
+        "eligible",
+        "manifest.counts",
+        _whole,
+        pgettext("JSON value", "a whole number"),
+        nullable=True,
     )
     for key in ("participations", "ballots_online", "ballots_paper"):
-        _need(problems, counts, key, "manifest.counts", _whole, _("a whole number"))
+        _need(
+            problems,
+            counts,
+            key,
+            "manifest.counts",
+            _whole,
+            pgettext("JSON value", "a whole number"),
+        )
     tie = data.get("tie_break")
     # An imported election has no tie-break seed and so no commitment (null).
-    _need(problems, tie, "seed", "manifest.tie_break", _text, _("text"), nullable=True)
-    _need(problems, tie, "seed_sha256", "manifest.tie_break", _text, _("text"), nullable=True)
-    _need(problems, data.get("public_key"), "hex", "manifest.public_key", _text, _("text"))
+    _need(
+        problems,
+        tie,
+        "seed",
+        "manifest.tie_break",
+        _text,
+        pgettext("JSON value", "text"),
+        nullable=True,
+    )
+    _need(
+        problems,
+        tie,
+        "seed_sha256",
+        "manifest.tie_break",
+        _text,
+        pgettext("JSON value", "text"),
+        nullable=True,
+    )
+    _need(
+        problems,
+        data.get("public_key"),
+        "hex",
+        "manifest.public_key",
+        _text,
+        pgettext("JSON value", "text"),
+    )
     return problems
 
 
@@ -125,8 +176,8 @@ def results(data) -> list[str]:
             _("%(file)s must be a JSON object, not %(kind)s", file="results.json", kind=_kind(data))
         ]
     problems: list[str] = []
-    _need(problems, data, "outcome", "results", _obj, _("an object"))
-    _need(problems, data, "seed", "results", _text, _("text"), optional=True)
+    _need(problems, data, "outcome", "results", _obj, pgettext("JSON value", "an object"))
+    _need(problems, data, "seed", "results", _text, pgettext("JSON value", "text"), optional=True)
     outcome = data.get("outcome")
     _need(
         problems,
@@ -134,7 +185,7 @@ def results(data) -> list[str]:
         "selected",
         "results.outcome",
         lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v),
-        _("a list of project ids as text"),
+        pgettext("JSON value", "a list of project ids as text"),
     )
     _need(
         problems,
@@ -142,7 +193,7 @@ def results(data) -> list[str]:
         "total_cost",
         "results.outcome",
         _amount,
-        _("an amount (a number, or a fraction as text)"),
+        pgettext("JSON value", "an amount (a number, or a fraction as text)"),
     )
     return problems
 
@@ -180,9 +231,16 @@ def events(raw: bytes) -> list[str]:
                 )
             else:
                 where = _("%(file)s line %(line)s", file="events.jsonl", line=line_number)
-                _need(problems, event, "height", where, _whole, _("a whole number"))
+                _need(
+                    problems,
+                    event,
+                    "height",
+                    where,
+                    _whole,
+                    pgettext("JSON value", "a whole number"),
+                )
                 for key in ("type", "parent", "payload_sha256"):
-                    _need(problems, event, key, where, _text, _("text"))
+                    _need(problems, event, key, where, _text, pgettext("JSON value", "text"))
         if len(problems) >= 5:
             problems.append(_("(and maybe more)"))
             break

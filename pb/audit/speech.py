@@ -92,6 +92,12 @@ def _(message: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def pgettext(context: str, message: str, **variables) -> str:
+    """`message` as meant in `context` (the same English can need other words elsewhere)."""
+    text = translations().pgettext(context, message)
+    return text % variables if variables else text
+
+
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """The form of a counted message that `num` takes; `%(num)s` is the count, formatted."""
     variables.setdefault("num", number(num))
