@@ -94,7 +94,7 @@ def _(message: str, **variables) -> str:
 
 def pgettext(context: str, message: str, **variables) -> str:
     """`message` as meant in `context` (the same English can need other words elsewhere)."""
-    text = translations().pgettext(context, message)
+    text = str(translations().pgettext(context, message))
     return text % variables if variables else text
 
 
