@@ -168,56 +168,66 @@ def verify_command(
     Exits 0 when everything holds and the signing key is confirmed as the council's (by
     --public-key, --pinned-from or --key-list); 3 when everything holds but nothing confirms
     the key; 1 with one FAIL line per failed check.
+
+    The report is in the language PB_LANGUAGE names, through the verifier's own gettext
+    (pb.audit.speech: this command runs without the app). --json is for machines: it is
+    built with translation off, so its check names and details are the same English whatever
+    PB_LANGUAGE says.
     """
+    from contextlib import nullcontext
     from pathlib import Path
 
+    from pb.audit import speech
     from pb.audit.verify import verify
 
-    report = verify(
-        package,
-        receipt=receipt,
-        public_key=public_key,
-        with_pabutools=with_pabutools,
-        pinned_from=pinned_from,
-        key_list=Path(key_list).read_bytes() if key_list else None,
-    )
+    with speech.in_english() if as_json else nullcontext():
+        report = verify(
+            package,
+            receipt=receipt,
+            public_key=public_key,
+            with_pabutools=with_pabutools,
+            pinned_from=pinned_from,
+            key_list=Path(key_list).read_bytes() if key_list else None,
+        )
     if as_json:
         click.echo(json.dumps(report.to_dict()))
     else:
-        for name, ok, detail in report.checks:
-            if ok:
+        for check in report.checks:
+            if check.ok:
                 click.echo(
-                    _("ok    %(name)s (%(detail)s)", name=name, detail=detail)
-                    if detail
-                    else _("ok    %(name)s", name=name)
+                    speech._("ok    %(name)s (%(detail)s)", name=check.label, detail=check.detail)
+                    if check.detail
+                    else speech._("ok    %(name)s", name=check.label)
                 )
         for line in report.failures:
-            click.echo(_("FAIL  %(line)s", line=line))
+            click.echo(speech._("FAIL  %(line)s", line=line))
         package_failed = [
-            n for n, ok, _detail in report.checks if not ok and not n.startswith("receipt")
+            c.name for c in report.checks if not c.ok and not c.name.startswith("receipt")
         ]
         if not report.ok and not package_failed:
             # Only the receipt failed: say so, rather than casting doubt on the package.
-            malformed = any(n == "receipt" for n, ok, _detail in report.checks if not ok)
+            malformed = any(c.name == "receipt" for c in report.checks if not c.ok)
             click.echo(
-                _("The receipt code is malformed; the package's own checks all pass.")
+                speech._("The receipt code is malformed; the package's own checks all pass.")
                 if malformed
-                else _(
+                else speech._(
                     "Your receipt was not found in this package; the package's own checks "
                     "all pass. Check the code, and that this is the package of the pot you "
                     "voted in."
                 )
             )
         elif not report.ok:
-            click.echo(_("The package does NOT hold."))
+            click.echo(speech._("The package does NOT hold."))
         elif report.confirmed and report.trust is not None:  # confirmed implies a trust
-            click.echo(_("ok    key confirmed (%(detail)s)", detail=report.trust.detail))
-            click.echo(_("The package holds."))
+            click.echo(speech._("ok    key confirmed (%(detail)s)", detail=report.trust.detail))
+            click.echo(speech._("The package holds."))
         else:
             click.echo(
-                _("UNCONFIRMED  key: %(value)s", value=report.trust.detail if report.trust else "")
+                speech._(
+                    "UNCONFIRMED  key: %(value)s", value=report.trust.detail if report.trust else ""
+                )
             )
-            click.echo(_("The package is consistent, but its signing key is NOT confirmed."))
+            click.echo(speech._("The package is consistent, but its signing key is NOT confirmed."))
     if not report.ok:
         ctx.exit(EXIT_FAILED)
     ctx.exit(EXIT_CONFIRMED if report.confirmed else EXIT_UNCONFIRMED)

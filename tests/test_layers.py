@@ -19,7 +19,7 @@ LAYERS = [
     ("tables", [f"pb.{area}.models" for area in AREAS]),
     ("web helpers", ["pb.http", "pb.access", "pb.forms", "pb.charts", "pb.csvimport"]),
     ("audit log", ["pb.audit", "pb.audit.services", "pb.audit.chain", "pb.audit.signing",
-                   "pb.audit.storage", "pb.audit.safezip"]),
+                   "pb.audit.storage", "pb.audit.safezip", "pb.audit.speech"]),
     ("places", ["pb.places"]),
     ("councils", ["pb.councils"]),
     ("auth", ["pb.auth"]),

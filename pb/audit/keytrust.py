@@ -27,6 +27,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pb.audit import safezip, shapes
+from pb.audit.speech import _
 
 KEY_LIST_FORMAT = "pb-council-keys/1"
 
@@ -98,34 +99,39 @@ class KeyList:
 def read_key_list(raw: bytes) -> KeyList:
     """A council key list, its every signature checked; KeyListError says what is wrong."""
     if len(raw) > safezip.MIB:
-        raise KeyListError("the key list is larger than 1 MiB")
+        raise KeyListError(_("the key list is larger than 1 MiB"))
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise KeyListError(f"the key list is not JSON: {exc}") from None
+        raise KeyListError(_("the key list is not JSON: %(problem)s", problem=exc)) from None
     if not isinstance(document, dict) or document.get("format") != KEY_LIST_FORMAT:
-        raise KeyListError(f"the key list is not a {KEY_LIST_FORMAT} document")
+        raise KeyListError(_("the key list is not a %(format)s document", format=KEY_LIST_FORMAT))
     council, keys, signatures = (document.get(k) for k in ("council", "keys", "signatures"))
     if not isinstance(council, dict) or not isinstance(keys, list) or not keys:
-        raise KeyListError("the key list names no council or no keys")
+        raise KeyListError(_("the key list names no council or no keys"))
     if not isinstance(signatures, list) or not signatures:
-        raise KeyListError("the key list is not signed")
+        raise KeyListError(_("the key list is not signed"))
     listed = {}
     for entry in keys:
         if not isinstance(entry, dict) or not isinstance(entry.get("hex"), str):
-            raise KeyListError("an entry of the key list has no key")
+            raise KeyListError(_("an entry of the key list has no key"))
         if len(_squash(entry["hex"])) != 64 or _squash(entry["hex"]) != entry["hex"].lower():
-            raise KeyListError("an entry of the key list is not a 64-digit key")
+            raise KeyListError(_("an entry of the key list is not a 64-digit key"))
         listed[_squash(fingerprint(entry["hex"]))] = entry["hex"].lower()
     message, signers = _canonical(document), set()
     for signature in signatures:
         if not isinstance(signature, dict):
-            raise KeyListError("a signature of the key list is malformed")
+            raise KeyListError(_("a signature of the key list is malformed"))
         signer = listed.get(_squash(str(signature.get("fingerprint", ""))))
         if signer is None:
-            raise KeyListError("the key list is signed by a key it does not list")
+            raise KeyListError(_("the key list is signed by a key it does not list"))
         if not _verifies(signer, str(signature.get("signature", "")), message):
-            raise KeyListError(f"the key list's signature by {fingerprint(signer)} does not hold")
+            raise KeyListError(
+                _(
+                    "the key list's signature by %(fingerprint)s does not hold",
+                    fingerprint=fingerprint(signer),
+                )
+            )
         signers.add(signer)
     return KeyList(council, keys, signers)
 
@@ -170,21 +176,26 @@ def assess(
 
     if public_key is not None:
         if matches(package_hex, public_key):
-            return Trust(True, f"{print_} is the key you gave")
+            return Trust(True, _("%(fingerprint)s is the key you gave", fingerprint=print_))
         failures.append(
-            f"the package is signed by key {print_}, not the council's key that you gave"
+            _(
+                "the package is signed by key %(fingerprint)s, not the council's key that you gave",
+                fingerprint=print_,
+            )
         )
-        return Trust(False, "the key you gave does not sign this package", failures)
+        return Trust(False, _("the key you gave does not sign this package"), failures)
 
     anchors: dict[str, str] = {}
     for path in pinned_from:
         try:
             earlier_hex, earlier_council = _earlier_key(path)
         except (safezip.UnsafeZip, ValueError, KeyError, TypeError) as exc:
-            failures.append(f"cannot read the earlier package {path}: {exc}")
+            failures.append(
+                _("cannot read the earlier package %(path)s: %(problem)s", path=path, problem=exc)
+            )
             continue
         if not _same_council(earlier_council, council):
-            failures.append(f"the earlier package {path} is of another council")
+            failures.append(_("the earlier package %(path)s is of another council", path=path))
             continue
         anchors[earlier_hex] = str(path)
 
@@ -196,54 +207,95 @@ def assess(
             failures.append(str(exc))
         else:
             if not _same_council(listing.council, council):
-                failures.append("the key list is of another council")
+                failures.append(_("the key list is of another council"))
                 listing = None
     if failures:
-        return Trust(False, "a trust anchor you gave does not hold", failures)
+        return Trust(False, _("a trust anchor you gave does not hold"), failures)
 
     if package_hex in anchors:
-        return Trust(True, f"{print_} also signed the earlier package {anchors[package_hex]}")
+        return Trust(
+            True,
+            _(
+                "%(fingerprint)s also signed the earlier package %(path)s",
+                fingerprint=print_,
+                path=anchors[package_hex],
+            ),
+        )
 
     if listing is not None:
         entry = _listed(listing, package_hex)
         if entry is None:
-            failures.append(f"the council's key list does not list the signing key {print_}")
-            return Trust(False, "the key is not the council's", failures)
+            failures.append(
+                _(
+                    "the council's key list does not list the signing key %(fingerprint)s",
+                    fingerprint=print_,
+                )
+            )
+            return Trust(False, _("the key is not the council's"), failures)
         # Only the end of a key's validity matters: after it retired, a leaked old key must
         # not vouch for newer publications. Signing an older publication again with a newer
         # key (a package rebuilt after a rotation) is fine.
         end, at = _when(entry.get("valid_until")), _when(published_at)
         if end is not None and at is not None and at > end:
             failures.append(
-                f"the key list says {print_} retired on {entry.get('valid_until')}, "
-                f"before the package was published ({published_at})"
+                _(
+                    "the key list says %(fingerprint)s retired on %(retired)s, before the "
+                    "package was published (%(published)s)",
+                    fingerprint=print_,
+                    retired=entry.get("valid_until"),
+                    published=published_at,
+                )
             )
-            return Trust(False, "the key had retired when the package was published", failures)
+            return Trust(False, _("the key had retired when the package was published"), failures)
         if anchors:
             endorsed = anchors.keys() & listing.signers
             if endorsed:
                 earlier = anchors[next(iter(endorsed))]
                 return Trust(
                     True,
-                    f"{print_} is in the council's key list, signed by the key of the "
-                    f"earlier package {earlier} (a rotation with overlap)",
+                    _(
+                        "%(fingerprint)s is in the council's key list, signed by the key of "
+                        "the earlier package %(path)s (a rotation with overlap)",
+                        fingerprint=print_,
+                        path=earlier,
+                    ),
                 )
             return Trust(
                 False,
-                f"{print_} is in a key list that the earlier package's key did not sign",
+                _(
+                    "%(fingerprint)s is in a key list that the earlier package's key did not sign",
+                    fingerprint=print_,
+                ),
             )
         signers = ", ".join(sorted(fingerprint(s) for s in listing.signers))
-        return Trust(True, f"{print_} is in the council's key list you gave (signed by {signers})")
+        return Trust(
+            True,
+            _(
+                "%(fingerprint)s is in the council's key list you gave (signed by %(signers)s)",
+                fingerprint=print_,
+                signers=signers,
+            ),
+        )
 
     if anchors:
         return Trust(
             False,
-            f"signed by {print_}, not by the key of the earlier package; give the council's key "
-            "list (--key-list) to follow a rotation",
+            _(
+                "signed by %(fingerprint)s, not by the key of the earlier package; give the "
+                "council's key list (%(option)s) to follow a rotation",
+                fingerprint=print_,
+                option="--key-list",
+            ),
         )
     return Trust(
         False,
-        f"nothing confirms that {print_} is the council's key: compare it with the fingerprint "
-        "on the council's pages and notices and pass it with --public-key, or use "
-        "--pinned-from EARLIER.zip or --key-list keys.json",
+        _(
+            "nothing confirms that %(fingerprint)s is the council's key: compare it with the "
+            "fingerprint on the council's pages and notices and pass it with %(public_key)s, "
+            "or use %(pinned_from)s or %(key_list)s",
+            fingerprint=print_,
+            public_key="--public-key",
+            pinned_from="--pinned-from EARLIER.zip",
+            key_list="--key-list keys.json",
+        ),
     )

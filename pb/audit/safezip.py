@@ -23,6 +23,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pb.audit.speech import _, ngettext, number
+
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 _LOCAL_MAGIC = b"PK\x03\x04"
 _CHUNK = 1 << 20
@@ -65,9 +67,18 @@ def read(path: str | Path, allowed: set[str], limits: Limits | None = None) -> d
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UnsafeZip(f"cannot open the zip: {exc.strerror or exc}") from None
+        raise UnsafeZip(
+            _("cannot open the zip: %(problem)s", problem=exc.strerror or exc)
+        ) from None
     if size > limits.archive:
-        raise UnsafeZip(f"the zip is {size:,} bytes, more than the {limits.archive:,} allowed")
+        raise UnsafeZip(
+            ngettext(
+                "the zip is %(num)s byte, more than the %(limit)s allowed",
+                "the zip is %(num)s bytes, more than the %(limit)s allowed",
+                size,
+                limit=number(limits.archive),
+            )
+        )
     try:
         with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
             infos = archive.infolist()
@@ -78,9 +89,9 @@ def read(path: str | Path, allowed: set[str], limits: Limits | None = None) -> d
     except UnsafeZip:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
-        raise UnsafeZip(f"not a readable zip: {exc}") from None
+        raise UnsafeZip(_("not a readable zip: %(problem)s", problem=exc)) from None
     except (OSError, NotImplementedError, ValueError, RuntimeError) as exc:
-        raise UnsafeZip(f"cannot read the zip: {exc}") from None
+        raise UnsafeZip(_("cannot read the zip: %(problem)s", problem=exc)) from None
 
 
 def _check_names(infos, allowed: set[str]) -> None:
@@ -88,32 +99,65 @@ def _check_names(infos, allowed: set[str]) -> None:
     for info in infos:
         name = info.filename
         if name in seen:
-            raise UnsafeZip(f"{name} appears more than once: zip tools disagree on which to read")
+            raise UnsafeZip(
+                _(
+                    "%(file)s appears more than once: zip tools disagree on which to read",
+                    file=name,
+                )
+            )
         seen.add(name)
         if name not in allowed:
-            raise UnsafeZip(f"unexpected entry {name!r}: not one of the package's files")
+            raise UnsafeZip(
+                _("unexpected entry %(file)s: not one of the package's files", file=repr(name))
+            )
 
 
 def _check_sizes(infos, limits: Limits) -> None:
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise UnsafeZip(f"{info.filename} is encrypted")
+            raise UnsafeZip(_("%(file)s is encrypted", file=info.filename))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise UnsafeZip(f"{info.filename} uses compression method {info.compress_type}")
+            raise UnsafeZip(
+                _(
+                    "%(file)s uses compression method %(method)s",
+                    file=info.filename,
+                    method=info.compress_type,
+                )
+            )
         cap = limits.for_file(info.filename)
         if info.file_size > cap:
-            raise UnsafeZip(f"{info.filename} would be {info.file_size:,} bytes, over {cap:,}")
+            raise UnsafeZip(
+                ngettext(
+                    "%(file)s would be %(num)s byte, over %(limit)s",
+                    "%(file)s would be %(num)s bytes, over %(limit)s",
+                    info.file_size,
+                    file=info.filename,
+                    limit=number(cap),
+                )
+            )
         if info.file_size > limits.ratio_from and info.file_size > limits.ratio * max(
             info.compress_size, 1
         ):
             raise UnsafeZip(
-                f"{info.filename} would expand {info.file_size // max(info.compress_size, 1):,}"
-                f" times (a zip bomb?); at most {limits.ratio} is allowed"
+                _(
+                    "%(file)s would expand %(ratio)s times (a zip bomb?); at most %(limit)s is "
+                    "allowed",
+                    file=info.filename,
+                    ratio=number(info.file_size // max(info.compress_size, 1)),
+                    limit=number(limits.ratio),
+                )
             )
         total += info.file_size
     if total > limits.total:
-        raise UnsafeZip(f"the files would be {total:,} bytes in all, over {limits.total:,}")
+        raise UnsafeZip(
+            ngettext(
+                "the files would be %(num)s byte in all, over %(limit)s",
+                "the files would be %(num)s bytes in all, over %(limit)s",
+                total,
+                limit=number(limits.total),
+            )
+        )
 
 
 def _check_layout(raw, infos, start_dir: int) -> None:
@@ -122,13 +166,18 @@ def _check_layout(raw, infos, start_dir: int) -> None:
     for info in sorted(infos, key=lambda i: i.header_offset):
         if info.header_offset != offset:
             raise UnsafeZip(
-                f"{offset:,} bytes before {info.filename} belong to no entry (hidden data?)"
+                ngettext(
+                    "%(num)s byte before %(file)s belongs to no entry (hidden data?)",
+                    "%(num)s bytes before %(file)s belong to no entry (hidden data?)",
+                    offset,
+                    file=info.filename,
+                )
             )
         raw.seek(offset)
         header = raw.read(_LOCAL_HEADER.size)
         if len(header) != _LOCAL_HEADER.size:
-            raise UnsafeZip(f"{info.filename}: its local header is cut short")
-        magic, _, flags, method, _, _, crc, csize, usize, name_len, extra_len = (
+            raise UnsafeZip(_("%(file)s: its local header is cut short", file=info.filename))
+        magic, _v, flags, method, _t, _d, crc, csize, usize, name_len, extra_len = (
             _LOCAL_HEADER.unpack(header)
         )
         name = raw.read(name_len)
@@ -136,18 +185,22 @@ def _check_layout(raw, infos, start_dir: int) -> None:
         if 0xFFFFFFFF in (csize, usize):  # zip64: the real sizes are in the extra field
             usize, csize = _zip64_sizes(extra, usize, csize)
         if magic != _LOCAL_MAGIC:
-            raise UnsafeZip(f"{info.filename}: no local header where the directory says")
+            raise UnsafeZip(
+                _("%(file)s: no local header where the directory says", file=info.filename)
+            )
         encoding = "utf-8" if flags & 0x800 else "cp437"
         if name.decode(encoding, errors="replace") != info.filename or method != (
             info.compress_type
         ):
-            raise UnsafeZip(f"{info.filename}: the local header describes a different file")
+            raise UnsafeZip(
+                _("%(file)s: the local header describes a different file", file=info.filename)
+            )
         if not flags & 0x8 and (crc, csize, usize) != (
             info.CRC,
             info.compress_size,
             info.file_size,
         ):
-            raise UnsafeZip(f"{info.filename}: the local header gives other sizes")
+            raise UnsafeZip(_("%(file)s: the local header gives other sizes", file=info.filename))
         offset += _LOCAL_HEADER.size + name_len + extra_len + info.compress_size
         if flags & 0x8:  # a data descriptor follows the data: 12 or 16 bytes (zip64: 20 or 24)
             raw.seek(offset)
@@ -156,8 +209,13 @@ def _check_layout(raw, infos, start_dir: int) -> None:
             offset += 20 if info.file_size >= 0xFFFFFFFF else 12
     if offset != start_dir:
         raise UnsafeZip(
-            f"{abs(start_dir - offset):,} bytes between the last entry and the directory "
-            "belong to no entry (hidden data?)"
+            ngettext(
+                "%(num)s byte between the last entry and the directory belongs to no entry "
+                "(hidden data?)",
+                "%(num)s bytes between the last entry and the directory belong to no entry "
+                "(hidden data?)",
+                abs(start_dir - offset),
+            )
         )
 
 
@@ -188,6 +246,6 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 break
             left -= len(chunk)
             if left < 0:
-                raise UnsafeZip(f"{info.filename} holds more than its declared size")
+                raise UnsafeZip(_("%(file)s holds more than its declared size", file=info.filename))
             parts.append(chunk)
     return b"".join(parts)

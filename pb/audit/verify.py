@@ -3,6 +3,11 @@
 Pure Python (the zip, cryptography and pb.tally), no database and no app, so any citizen or
 auditor can run it. Each check adds a line to the report; the package holds when none fails.
 It is *confirmed* when, besides, its signing key is tied to the council (pb.audit.keytrust).
+
+Each check has a stable English name (its id: "chain", "hash of ballots.pb") and a label and
+detail in the reader's language (PB_LANGUAGE, through pb.audit.speech). Code that asks which
+check failed compares names; people read labels. `pb verify --json` runs the checks with
+translation off (speech.in_english), so what machines read is the same in every language.
 """
 
 import hashlib
@@ -13,11 +18,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pb.audit import keytrust, safezip, shapes
+from pb.audit.speech import _, ngettext, number
 from pb.money import DEFAULT_CURRENCY, from_major, minor_per_major
 from pb.tally import pabulib, run
 from pb.tally.election import BallotError as TallyBallotError
@@ -34,18 +41,28 @@ CAST_TYPES = ("ballot_cast", "paper_batch", "imported_ballot")
 _CHANNELS = {"online": "online", "internet": "online", "paper": "paper"}
 
 
+class Check(NamedTuple):
+    """One line of the report: `name` is the check's stable English id (for code and JSON),
+    `label` the same in the reader's language."""
+
+    name: str
+    ok: bool
+    detail: str
+    label: str
+
+
 @dataclass
 class Report:
-    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
     trust: keytrust.Trust | None = None  # whether the signing key is confirmed as the council's
 
-    def add(self, name: str, ok: bool, detail: str = "") -> bool:
-        self.checks.append((name, ok, detail))
+    def add(self, name: str, label: str, ok: bool, detail: str = "") -> bool:
+        self.checks.append(Check(name, ok, detail, label))
         return ok
 
     @property
     def ok(self) -> bool:
-        return all(ok for _, ok, _ in self.checks)
+        return all(check.ok for check in self.checks)
 
     @property
     def confirmed(self) -> bool:
@@ -54,14 +71,21 @@ class Report:
 
     @property
     def failures(self) -> list[str]:
-        return [f"{name}: {detail}" for name, ok, detail in self.checks if not ok]
+        """Each failed check as "label: detail", in the reader's language."""
+        return [
+            _("%(check)s: %(detail)s", check=c.label, detail=c.detail)
+            for c in self.checks
+            if not c.ok
+        ]
 
     def to_dict(self) -> dict:
+        """The report for machines: check names (ids), not labels; build the report inside
+        speech.in_english() for details that do not depend on PB_LANGUAGE (pb verify --json)."""
         return {
             "ok": self.ok,
             "confirmed": self.confirmed,
             "key": self.trust.detail if self.trust else None,
-            "checks": [{"check": n, "ok": ok, "detail": d} for n, ok, d in self.checks],
+            "checks": [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
         }
 
 
@@ -93,48 +117,98 @@ def verify(
     try:
         files = safezip.read(path, {*FILES, "SHA256SUMS", "SHA256SUMS.sig"}, limits)
     except safezip.UnsafeZip as exc:
-        report.add("package", False, str(exc))
+        # Translators: a check's name in pb verify's report: the audit package as a whole.
+        report.add("package", _("package"), False, str(exc))
         return report
     missing = [n for n in (*FILES, "SHA256SUMS", "SHA256SUMS.sig") if n not in files]
-    if not report.add("files", not missing, f"missing {', '.join(missing)}" if missing else ""):
+    detail = _("missing %(files)s", files=", ".join(missing)) if missing else ""
+    # Translators: a check's name in pb verify's report: the package's files are all there.
+    if not report.add("files", _("files"), not missing, detail):
         return report
     try:
         manifest = json.loads(files["manifest.json"])
         results = json.loads(files["results.json"])
     except (ValueError, RecursionError) as exc:
-        report.add("json", False, f"manifest.json or results.json is not JSON: {exc}")
+        report.add(
+            "json",
+            # Translators: a check's name in pb verify's report: the files are JSON.
+            _("json"),
+            False,
+            _(
+                "%(manifest)s or %(results)s is not JSON: %(problem)s",
+                manifest="manifest.json",
+                results="results.json",
+                problem=exc,
+            ),
+        )
         return report
     problems = [
         *shapes.manifest(manifest),
         *shapes.results(results),
         *shapes.events(files["events.jsonl"]),
     ]
-    if not report.add("well-formed", not problems, "; ".join(problems[:6])):
+    # Translators: a check's name in pb verify's report: the JSON files have the expected shape.
+    if not report.add("well-formed", _("well-formed"), not problems, "; ".join(problems[:6])):
         return report
 
-    _guarded(report, "signature", _check_signature, files, manifest)
+    _guarded(report, "signature", _("signature"), _check_signature, files, manifest)
     _guarded(
-        report, "public key", _check_key_trust, manifest, results, public_key, pinned_from, key_list
+        report,
+        "public key",
+        _("public key"),
+        _check_key_trust,
+        manifest,
+        results,
+        public_key,
+        pinned_from,
+        key_list,
     )
-    _guarded(report, "hashes", _check_sums, files)
-    events = _guarded(report, "chain", _check_chain, files["events.jsonl"]) or []
-    data = _guarded(report, "ballots.pb", _check_ballots, files["ballots.pb"], manifest, events)
-    _guarded(report, "seed", _check_seed, manifest, results, events)
-    _guarded(report, "publication", _check_publication, files["results.json"], events)
+    # Translators: a check's name in pb verify's report: the files' SHA-256 hashes.
+    _guarded(report, "hashes", _("hashes"), _check_sums, files)
+    # Translators: a check's name in pb verify's report: the hash chain of the audit log.
+    events = _guarded(report, "chain", _("chain"), _check_chain, files["events.jsonl"]) or []
+    data = _guarded(
+        report, "ballots.pb", "ballots.pb", _check_ballots, files["ballots.pb"], manifest, events
+    )
+    # Translators: a check's name in pb verify's report: the tie-break seed.
+    _guarded(report, "seed", _("seed"), _check_seed, manifest, results, events)
+    _guarded(
+        report,
+        "publication",
+        # Translators: a check's name in pb verify's report: the publication of the results.
+        _("publication"),
+        _check_publication,
+        files["results.json"],
+        events,
+    )
     if data is not None:
-        _guarded(report, "re-count", _check_recount, data, manifest, results, with_pabutools)
+        _guarded(
+            report,
+            "re-count",
+            _("re-count"),
+            _check_recount,
+            data,
+            manifest,
+            results,
+            with_pabutools,
+        )
     if receipt is not None:
-        _guarded(report, "receipt", _check_receipt, receipt, data, events)
+        _guarded(report, "receipt", _("receipt"), _check_receipt, receipt, data, events)
     return report
 
 
-def _guarded(report, name, check, *args):
+def _guarded(report, name, label, check, *args):
     """Run one check; if what it reads is malformed in a way no shape check foresaw, that is
     a FAIL line naming the check and the problem, never a traceback."""
     try:
         return check(report, *args)
     except Exception as exc:  # any error here means a malformed package
-        report.add(name, False, f"cannot check, the package is malformed: {_describe(exc)}")
+        report.add(
+            name,
+            label,
+            False,
+            _("cannot check, the package is malformed: %(problem)s", problem=_describe(exc)),
+        )
         return None
 
 
@@ -151,9 +225,19 @@ def _check_signature(report, files, manifest):
         signature = bytes.fromhex(files["SHA256SUMS.sig"].decode().strip())
         key.verify(signature, files["SHA256SUMS"])
     except (ValueError, UnicodeDecodeError, InvalidSignature):
-        report.add("signature", False, "SHA256SUMS is not signed by the key the manifest names")
+        report.add(
+            "signature",
+            _("signature"),
+            False,
+            _("%(file)s is not signed by the key the manifest names", file="SHA256SUMS"),
+        )
         return
-    report.add("signature", True, f"Ed25519 key {keytrust.fingerprint(key_hex)}")
+    report.add(
+        "signature",
+        _("signature"),
+        True,
+        _("Ed25519 key %(fingerprint)s", fingerprint=keytrust.fingerprint(key_hex)),
+    )
 
 
 def _check_key_trust(report, manifest, results, public_key, pinned_from, key_list):
@@ -167,44 +251,56 @@ def _check_key_trust(report, manifest, results, public_key, pinned_from, key_lis
         key_list=key_list,
     )
     for failure in report.trust.failures:
-        report.add("public key", False, failure)
+        report.add("public key", _("public key"), False, failure)
 
 
 def _check_sums(report, files):
     listed = {}
     for line in files["SHA256SUMS"].decode(errors="replace").splitlines():
-        digest, _, name = line.partition("  ")
+        digest, _sep, name = line.partition("  ")
         listed[name.strip()] = digest.strip()
     for name in FILES:
         actual = _sha256(files[name])
+        label = _("hash of %(file)s", file=name)
         if listed.get(name) != actual:
-            report.add(f"hash of {name}", False, "does not match SHA256SUMS: the file was changed")
+            detail = _("does not match %(sums)s: the file was changed", sums="SHA256SUMS")
+            report.add(f"hash of {name}", label, False, detail)
         else:
-            report.add(f"hash of {name}", True)
+            report.add(f"hash of {name}", label, True)
     extra = sorted(set(files) - set(FILES) - {"SHA256SUMS", "SHA256SUMS.sig"})
     if extra:
-        report.add("files", False, f"unexpected files: {', '.join(extra)}")
+        report.add(
+            "files", _("files"), False, _("unexpected files: %(files)s", files=", ".join(extra))
+        )
 
 
 def _check_chain(report, raw: bytes) -> list[dict]:
     events, parent, problems = [], GENESIS, []
-    for number, line in enumerate(raw.decode(errors="replace").splitlines(), start=1):
+    for at, line in enumerate(raw.decode(errors="replace").splitlines(), start=1):
         try:
             event = json.loads(line)
         except ValueError:
-            problems.append(f"line {number} is not JSON")
+            problems.append(_("line %(line)s is not JSON", line=at))
             break
-        if event.get("height") != number - 1:
+        if event.get("height") != at - 1:
             problems.append(
-                f"line {number} has height {event.get('height')}, expected {number - 1}"
+                _(
+                    "line %(line)s has height %(height)s, expected %(expected)s",
+                    line=at,
+                    height=event.get("height"),
+                    expected=at - 1,
+                )
             )
         if event.get("parent") != parent:
-            problems.append(f"line {number} does not follow from line {number - 1}")
+            problems.append(
+                _("line %(line)s does not follow from line %(previous)s", line=at, previous=at - 1)
+            )
         parent = _sha256(line)
         events.append(event)
     if not events:
-        problems.append("the chain is empty")
-    report.add("chain", not problems, "; ".join(problems[:5]) or f"{len(events)} events")
+        problems.append(_("the chain is empty"))
+    detail = "; ".join(problems[:5]) or ngettext("%(num)s event", "%(num)s events", len(events))
+    report.add("chain", _("chain"), not problems, detail)
     return events
 
 
@@ -212,21 +308,40 @@ def _check_ballots(report, raw: bytes, manifest, events):
     try:
         data = pabulib.parse(raw.decode("utf-8"), "ballots.pb")
     except (pabulib.PabulibError, UnicodeDecodeError, TallyBallotError) as exc:
-        report.add("ballots.pb", False, str(exc))
+        report.add("ballots.pb", "ballots.pb", False, str(exc))
         return None
     ballots = len(data.votes)
     eligible = manifest.get("counts", {}).get("eligible", 0)
+    label = _("ballots <= eligible")
     if eligible is None:  # an imported election that does not say who could vote
-        report.add("ballots <= eligible", True, f"{ballots} ballots; who could vote is not known")
+        report.add(
+            "ballots <= eligible",
+            label,
+            True,
+            ngettext(
+                "%(num)s ballot; who could vote is not known",
+                "%(num)s ballots; who could vote is not known",
+                ballots,
+            ),
+        )
     else:
         report.add(
-            "ballots <= eligible", ballots <= eligible, f"{ballots} ballots for {eligible} eligible"
+            "ballots <= eligible",
+            label,
+            ballots <= eligible,
+            ngettext(
+                "%(num)s ballot for %(eligible)s eligible",
+                "%(num)s ballots for %(eligible)s eligible",
+                ballots,
+                eligible=number(eligible),
+            ),
         )
     ids = [row[0] for row in data.votes]
     report.add(
         "ballot ids",
+        _("ballot ids"),
         ids == sorted(ids) and len(set(ids)) == len(ids),
-        "" if ids == sorted(set(ids)) else "not sorted or not unique",
+        "" if ids == sorted(set(ids)) else _("not sorted or not unique"),
     )
     opened = _check_limits(report, data, manifest)
     _check_channels(report, opened, manifest, events)
@@ -270,7 +385,9 @@ def _check_limits(report, data, manifest):
             continue
         channel = _CHANNELS.get(row[method].strip().lower(), "?") if method is not None else "?"
         opened.append((row[0], channel, choices))
-    report.add("ballots within the limits", not bad, "; ".join(bad[:3]))
+    report.add(
+        "ballots within the limits", _("ballots within the limits"), not bad, "; ".join(bad[:3])
+    )
     return opened
 
 
@@ -280,62 +397,148 @@ def _check_channels(report, opened, manifest, events):
     closing = manifest.get("closing")
     closed_at = next((i for i, e in enumerate(events) if e.get("type") == "voting_closed"), None)
     if not isinstance(closing, dict) or closed_at is None:
-        report.add("closing commitment", False, "the package has no closing counts or event")
+        report.add(
+            "closing commitment",
+            _("closing commitment"),
+            False,
+            _("the package has no closing counts or event"),
+        )
         return
     committed = events[closed_at].get("payload_sha256") == _sha256(_canonical(closing))
     report.add(
         "closing counts are the ones committed at the close",
+        _("closing counts are the ones committed at the close"),
         committed,
-        "" if committed else "the manifest's closing counts differ from the chain's commitment",
+        "" if committed else _("the manifest's closing counts differ from the chain's commitment"),
     )
     late = [e.get("height") for e in events[closed_at + 1 :] if e.get("type") in CAST_TYPES]
     report.add(
         "nothing cast after the close",
+        _("nothing cast after the close"),
         not late,
-        f"cast events after the close at heights {late[:5]}" if late else "",
+        _("cast events after the close at heights %(heights)s", heights=late[:5]) if late else "",
     )
     taken, cast = closing.get("participations"), closing.get("ballots")
     if not isinstance(taken, dict) or not isinstance(cast, dict):
-        report.add("closing commitment", False, "the closing counts are not per channel")
+        report.add(
+            "closing commitment",
+            _("closing commitment"),
+            False,
+            _("the closing counts are not per channel"),
+        )
         return
     found = {
-        channel: sum(1 for _, c, _ in opened if c == channel) for channel in ("online", "paper")
+        channel: sum(1 for _id, c, _choices in opened if c == channel)
+        for channel in ("online", "paper")
     }
     strays = len(opened) - found["online"] - found["paper"]
     report.add(
         "every ballot is online or paper",
+        _("every ballot is online or paper"),
         strays == 0,
-        f"{strays} ballots name neither channel" if strays else "",
+        ngettext(
+            "%(num)s ballot names neither channel", "%(num)s ballots name neither channel", strays
+        )
+        if strays
+        else "",
     )
     for channel in ("online", "paper"):
         voters, ballots = taken.get(channel), cast.get(channel)
         ok = isinstance(voters, int) and isinstance(ballots, int) and ballots <= voters
-        report.add(
-            f"{channel} ballots <= {channel} voters",
-            ok,
-            f"{ballots} {channel} ballots for {voters} {channel} voters",
-        )
+        words = _channel_words(channel, ballots, voters, found[channel])
+        report.add(f"{channel} ballots <= {channel} voters", words["voters"], ok, words["counts"])
         report.add(
             f"{channel} ballots = the closing count",
+            words["closing"],
             found[channel] == ballots,
-            f"{found[channel]} {channel} ballots in ballots.pb, the close committed to {ballots}",
+            words["found"],
         )
     imported = sum(1 for e in events if e.get("type") == "imported_ballot")
     if imported:
         report.add(
             "ballots = imported ballots in the chain",
+            _("ballots = imported ballots in the chain"),
             imported == len(opened),
-            f"{len(opened)} ballots, {imported} imported in the chain",
+            ngettext(
+                "%(num)s ballot, %(imported)s imported in the chain",
+                "%(num)s ballots, %(imported)s imported in the chain",
+                len(opened),
+                imported=number(imported),
+            ),
         )
         return
     casts = sum(1 for e in events if e.get("type") == "ballot_cast")
     report.add(
         "online ballots = casts in the chain",
+        _("online ballots = casts in the chain"),
         casts == found["online"],
-        f"{found['online']} online ballots, {casts} casts in the chain",
+        ngettext(
+            "%(num)s online ballot, %(casts)s casts in the chain",
+            "%(num)s online ballots, %(casts)s casts in the chain",
+            found["online"],
+            casts=number(casts),
+        ),
     )
     _check_paper_batches(report, manifest, events, found["paper"])
     _check_opening(report, opened, events)
+
+
+def _count(value) -> str:
+    """A count read from the package, formatted; anything else shown as it is."""
+    return number(value) if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def _channel_words(channel: str, ballots, voters, found: int) -> dict[str, str]:
+    """The per-channel checks' labels and details, whole sentences for each channel (online and
+    paper agree differently with their nouns in other languages)."""
+    counted = isinstance(ballots, int) and not isinstance(ballots, bool)
+    if channel == "online":
+        return {
+            "voters": _("online ballots <= online voters"),
+            "closing": _("online ballots = the closing count"),
+            "counts": ngettext(
+                "%(num)s online ballot for %(voters)s online voters",
+                "%(num)s online ballots for %(voters)s online voters",
+                ballots,
+                voters=_count(voters),
+            )
+            if counted
+            else _(
+                "the close counted %(ballots)s online ballots for %(voters)s online voters",
+                ballots=_count(ballots),
+                voters=_count(voters),
+            ),
+            "found": ngettext(
+                "%(num)s online ballot in %(file)s, the close committed to %(committed)s",
+                "%(num)s online ballots in %(file)s, the close committed to %(committed)s",
+                found,
+                file="ballots.pb",
+                committed=_count(ballots),
+            ),
+        }
+    return {
+        "voters": _("paper ballots <= paper voters"),
+        "closing": _("paper ballots = the closing count"),
+        "counts": ngettext(
+            "%(num)s paper ballot for %(voters)s paper voters",
+            "%(num)s paper ballots for %(voters)s paper voters",
+            ballots,
+            voters=_count(voters),
+        )
+        if counted
+        else _(
+            "the close counted %(ballots)s paper ballots for %(voters)s paper voters",
+            ballots=_count(ballots),
+            voters=_count(voters),
+        ),
+        "found": ngettext(
+            "%(num)s paper ballot in %(file)s, the close committed to %(committed)s",
+            "%(num)s paper ballots in %(file)s, the close committed to %(committed)s",
+            found,
+            file="ballots.pb",
+            committed=_count(ballots),
+        ),
+    }
 
 
 def _check_paper_batches(report, manifest, events, paper: int):
@@ -347,28 +550,43 @@ def _check_paper_batches(report, manifest, events, paper: int):
         ]
         total = sum(int(b["ballots"]) for b in batches)
     except (TypeError, KeyError, ValueError):
-        report.add("paper batches", False, "the manifest's paper batches cannot be read")
+        report.add(
+            "paper batches",
+            _("paper batches"),
+            False,
+            _("the manifest's paper batches cannot be read"),
+        )
         return
     ok = listed == in_chain and total == paper
     report.add(
         "paper batches match the chain",
+        _("paper batches match the chain"),
         ok,
-        f"{len(batches)} batches of {total} ballots listed, {len(in_chain)} counted in the chain, "
-        f"{paper} paper ballots",
+        ngettext(
+            "%(num)s batch of %(ballots)s ballots listed, %(counted)s counted in the chain, "
+            "%(paper)s paper ballots",
+            "%(num)s batches of %(ballots)s ballots listed, %(counted)s counted in the chain, "
+            "%(paper)s paper ballots",
+            len(batches),
+            ballots=number(total),
+            counted=number(len(in_chain)),
+            paper=number(paper),
+        ),
     )
 
 
 def _check_opening(report, opened, events):
     opening = [e for e in events if e.get("type") == "envelopes_opened"]
-    online = sum(1 for _, c, _ in opened if c == "online")
-    paper = sum(1 for _, c, _ in opened if c == "paper")
+    online = sum(1 for _id, c, _choices in opened if c == "online")
+    paper = sum(1 for _id, c, _choices in opened if c == "paper")
     listed = sorted([ballot_id, channel, choices] for ballot_id, channel, choices in opened)
     payload = {"online": online, "paper": paper, "ballots_sha256": _sha256(_canonical(listed))}
     ok = len(opening) == 1 and opening[0].get("payload_sha256") == _sha256(_canonical(payload))
     report.add(
         "ballots.pb holds exactly the opened envelopes",
+        _("%(file)s holds exactly the opened envelopes", file="ballots.pb"),
         ok,
-        "" if ok else "the ballots differ from what the opening of the envelopes committed to",
+        "" if ok else _("the ballots differ from what the opening of the envelopes committed to"),
     )
 
 
@@ -377,14 +595,24 @@ def _check_seed(report, manifest, results, events):
     seed, commitment = tie.get("seed") or "", tie.get("seed_sha256") or ""
     if not seed and tie.get("seed_sha256") is None:
         # An imported election: its source names no lottery, so there is nothing to check.
-        report.add("seed matches its commitment", True, "no tie-break seed (imported election)")
+        report.add(
+            "seed matches its commitment",
+            _("seed matches its commitment"),
+            True,
+            _("no tie-break seed (imported election)"),
+        )
     else:
         report.add(
             "seed matches its commitment",
+            _("seed matches its commitment"),
             _sha256(seed) == commitment,
-            "" if _sha256(seed) == commitment else "SHA-256 of the seed is not the commitment",
+            "" if _sha256(seed) == commitment else _("SHA-256 of the seed is not the commitment"),
         )
-    report.add("results use the published seed", (results.get("seed") or "") == seed)
+    report.add(
+        "results use the published seed",
+        _("results use the published seed"),
+        (results.get("seed") or "") == seed,
+    )
     opening = next((e for e in events if e.get("type") == "voting_opened"), None)
     if opening is not None:
         pot = manifest.get("pot", {}).get("id")
@@ -396,6 +624,7 @@ def _check_seed(report, manifest, results, events):
         )
         report.add(
             "seed and ballot key were in the chain at opening",
+            _("seed and ballot key were in the chain at opening"),
             opening["payload_sha256"] == expected,
         )
 
@@ -405,8 +634,9 @@ def _check_publication(report, raw_results: bytes, events):
     ok = bool(published) and published[-1]["payload_sha256"] == _sha256(raw_results)
     report.add(
         "results.json is the last publication in the chain",
+        _("%(file)s is the last publication in the chain", file="results.json"),
         ok,
-        "" if ok else "results.json differs from what was published",
+        "" if ok else _("%(file)s differs from what was published", file="results.json"),
     )
 
 
@@ -418,7 +648,7 @@ def _check_recount(report, data, manifest, results, with_pabutools):
     try:
         outcome = run(election, rule, seed, add1_step=step)
     except (ValueError, KeyError) as exc:
-        report.add("re-count", False, f"cannot re-count: {exc}")
+        report.add("re-count", _("re-count"), False, _("cannot re-count: %(problem)s", problem=exc))
         return
     published = results.get("outcome", {})
     same = list(outcome.selected) == published.get("selected") and Fraction(
@@ -426,11 +656,16 @@ def _check_recount(report, data, manifest, results, with_pabutools):
     ) * unit == Fraction(str(published.get("total_cost")))
     report.add(
         "re-count matches results.json",
+        _("re-count matches %(file)s", file="results.json"),
         same,
         ""
         if same
-        else f"re-count funds {list(outcome.selected)}, "
-        f"results.json says {published.get('selected')}",
+        else _(
+            "re-count funds %(ours)s, %(file)s says %(theirs)s",
+            ours=list(outcome.selected),
+            file="results.json",
+            theirs=published.get("selected"),
+        ),
     )
     _check_comparison(report, outcome, published)
     _check_what_it_would_take(report, election, outcome, rule, seed, step, unit, published)
@@ -447,11 +682,20 @@ def _check_comparison(report, outcome, published):
     keys = ("equal_shares_selected", "greedy_selected", "prefer_equal_shares", "prefer_greedy")
     same = ours is not None and theirs is not None and all(ours[k] == theirs.get(k) for k in keys)
     detail = (
-        f"{ours['prefer_equal_shares']} prefer Equal Shares, {ours['prefer_greedy']} greedy"
+        _(
+            "%(equal_shares)s prefer Equal Shares, %(greedy)s greedy",
+            equal_shares=_count(ours["prefer_equal_shares"]),
+            greedy=_count(ours["prefer_greedy"]),
+        )
         if ours
-        else "the re-count has no comparison"
+        else _("the re-count has no comparison")
     )
-    report.add("comparison step matches results.json", same, detail)
+    report.add(
+        "comparison step matches results.json",
+        _("comparison step matches %(file)s", file="results.json"),
+        same,
+        detail,
+    )
 
 
 def _check_what_it_would_take(report, election, outcome, rule, seed, step, unit, published):
@@ -468,10 +712,17 @@ def _check_what_it_would_take(report, election, outcome, rule, seed, step, unit,
     theirs = [{k: f.get(k) for k in keys} for f in published["what_it_would_take"]]
     differ = [a["project_id"] for a, b in zip(ours, theirs, strict=False) if a != b]
     same = len(ours) == len(theirs) and not differ
+    if same:
+        detail = ngettext("%(num)s project", "%(num)s projects", len(ours))
+    elif differ:
+        detail = _("differs for %(projects)s", projects=", ".join(differ[:5]))
+    else:
+        detail = _("the list differs")
     report.add(
         "what it would take matches results.json",
+        _("what it would take matches %(file)s", file="results.json"),
         same,
-        f"{len(ours)} projects" if same else f"differs for {', '.join(differ[:5]) or 'the list'}",
+        detail,
     )
 
 
@@ -513,7 +764,12 @@ def _recount_with_pabutools(report, data, election, rule, seed, published, step=
     try:
         from pb.tally.crosscheck import pabutools_outcome
     except ImportError:
-        report.add("re-count with pabutools", False, "pabutools is not installed")
+        report.add(
+            "re-count with pabutools",
+            _("re-count with %(tool)s", tool="pabutools"),
+            False,
+            _("%(tool)s is not installed", tool="pabutools"),
+        )
         return
     meta = {"max_length": data.meta["max_length"]} if "max_length" in data.meta else {}
     with tempfile.TemporaryDirectory() as folder:
@@ -522,8 +778,9 @@ def _recount_with_pabutools(report, data, election, rule, seed, published, step=
         selected = pabutools_outcome(path, rule, seed, step or 1)
     report.add(
         "re-count with pabutools",
+        _("re-count with %(tool)s", tool="pabutools"),
         list(selected) == published.get("selected"),
-        f"pabutools funds {list(selected)}",
+        _("%(tool)s funds %(selected)s", tool="pabutools", selected=list(selected)),
     )
 
 
@@ -531,9 +788,12 @@ def _check_receipt(report, receipt, data, events):
     if not looks_like_receipt(receipt):
         report.add(
             "receipt",
+            _("receipt"),
             False,
-            "that code is malformed: a receipt is 8 groups of 4 letters and digits "
-            "(A to Z, 2 to 7) joined by dashes; check it for a typo",
+            _(
+                "that code is malformed: a receipt is 8 groups of 4 letters and digits "
+                "(A to Z, 2 to 7) joined by dashes; check it for a typo"
+            ),
         )
         return
     ballot_id = ballot_id_for(receipt)
@@ -545,9 +805,12 @@ def _check_receipt(report, receipt, data, events):
     if data is not None:
         rows = [row[0] for row in data.votes]
         line = rows.index(ballot_id) + 1 if ballot_id in rows else None
-    report.add("receipt's cast is in the chain", in_chain)
+    report.add("receipt's cast is in the chain", _("receipt's cast is in the chain"), in_chain)
     report.add(
         "receipt's ballot is in ballots.pb",
+        _("receipt's ballot is in %(file)s", file="ballots.pb"),
         line is not None,
-        f"ballot {ballot_id}" + (f", vote row {line}" if line else " not found"),
+        _("ballot %(ballot)s, vote row %(row)s", ballot=ballot_id, row=line)
+        if line
+        else _("ballot %(ballot)s not found", ballot=ballot_id),
     )

@@ -352,7 +352,7 @@ def test_an_imported_real_election_reproduces_the_official_outcome_and_verifies(
 def test_re_count_with_pabutools(zip_path):
     report = verify(zip_path, with_pabutools=True)
     assert report.ok, report.failures
-    assert any(name == "re-count with pabutools" for name, _, _ in report.checks)
+    assert any(check.name == "re-count with pabutools" for check in report.checks)
 
 
 def _events(files) -> list[dict]:

@@ -55,7 +55,7 @@ def test_verify_re_counts_with_the_step_and_re_checks_the_comparison(world, tmp_
     path = tmp_path / "package.zip"
     path.write_bytes(package.build(pot))
     # Built directly (no cast events in the chain), so only the count's checks apply here.
-    checks = {name: ok for name, ok, _ in verify(path).checks}
+    checks = {check.name: check.ok for check in verify(path).checks}
     assert checks["re-count matches results.json"] is True
     assert checks["comparison step matches results.json"] is True
     manifest = json.loads(zipfile.ZipFile(path).read("manifest.json"))
@@ -116,7 +116,7 @@ def test_what_it_would_take_in_words_in_the_api_and_re_checked_by_verify(client,
     assert api["what_it_would_take"] == figures
     path = tmp_path / "package.zip"
     path.write_bytes(package.build(pot))
-    checks = {name: ok for name, ok, _ in verify(path).checks}
+    checks = {check.name: check.ok for check in verify(path).checks}
     assert checks["what it would take matches results.json"] is True
     files = _files(path)
     results = json.loads(files["results.json"])
