@@ -471,12 +471,12 @@ def import_wards_command(file: str, code_property: str, council_id: int | None) 
     """Give the council's wards their boundaries from a GeoJSON FILE (all or nothing)."""
     from pathlib import Path
 
-    from pb.councils.models import Council
+    from pb.councils.models import Council, site_council
     from pb.extensions import db
     from pb.places.boundaries import BoundaryFileError, import_boundaries
 
     if council_id is None:
-        council = db.session.scalar(db.select(Council).order_by(Council.id).limit(1))
+        council = site_council()
     else:
         council = db.session.get(Council, council_id) if 0 < council_id < 2**31 else None
     if council is None:

@@ -13,10 +13,8 @@ import re
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from pb.councils.models import Council
-from pb.extensions import db
+from pb.councils.models import Council, site_council
 
 LOGO_MAX_UPLOAD = 2 * 1024 * 1024  # bytes read from the admin's file
 LOGO_BOX = (400, 160)  # pixels: the logo is scaled down to fit, never up
@@ -34,7 +32,7 @@ def home_council() -> Council | None:
     a request: the header, footer and mail links of one page all ask."""
     if has_request_context() and "pb_home_council" in g:
         return g.pb_home_council
-    council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    council = site_council()
     if has_request_context() and council is not None:
         g.pb_home_council = council
     return council

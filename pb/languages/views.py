@@ -4,13 +4,11 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from pb import i18n
 from pb.access import admin, manage_pot, manage_proposal, public, requires
 from pb.audit.services import record
-from pb.councils.models import Council
-from pb.extensions import db
+from pb.councils.models import site_council
 from pb.http import get_or_404, render_form
 from pb.languages.forms import LanguagesForm, translation_form, translations_from
 from pb.pots.models import Pot
@@ -40,7 +38,7 @@ def choose(code: str):
 @requires(admin)
 def settings():
     """The council admin chooses the languages the site offers and its default."""
-    council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    council = site_council()
     if council is None:
         abort(404)
     available = i18n.catalog_locales()

@@ -10,7 +10,7 @@ from pb import access
 from pb.audit import chain
 from pb.audit.services import record
 from pb.conversation import notify, supports
-from pb.councils.models import Council
+from pb.councils.models import Council, site_council
 from pb.extensions import db
 from pb.i18n import day
 from pb.money import format_money
@@ -95,7 +95,7 @@ def _confirm_because(pot: Pot, action: str) -> str | None:
 def council_for_new_pot() -> Council | None:
     """The council a new pot belongs to: the site's own, the first one set up (one site
     serves one council; councils that imported elections bring come later)."""
-    return db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    return site_council()
 
 
 def managed_pots(user) -> list[Pot]:
