@@ -16,7 +16,9 @@ from pb.extensions import db
 from pb.meetings.models import Meeting
 from pb.pots.models import Pot
 from pb.proposals.models import DeliveryUpdate, Proposal
-from tests.factories import make_user
+from pb.results.services import publish, run_tally
+from tests.factories import make_pot, make_proposal, make_user
+from tests.results.published import cast
 from tests.test_no_500 import JUNK, _paths
 
 # English words that are neither Welsh nor Polish: one of them outside an element marked with
@@ -142,4 +144,38 @@ def test_no_form_error_shows_english_in_welsh_or_polish(app, client, login, worl
             if words := _english_left(response, locale, written):
                 left[(path, number)] = words
     assert read >= 100, read
+    assert not left, left
+
+
+@pytest.mark.parametrize("rule", ["greedy", "equalshares/add1-comparison"])
+@pytest.mark.parametrize("locale", ["cy", "pl"])
+def test_a_published_pot_s_pages_show_no_english(app, client, login, world, rule, locale):
+    """The pages of a counted and published pot (results with every decision explained, the
+    comparison with greedy and what it would take, delivery, the audit package's page), which
+    the walk above sees only before publication."""
+    admin = make_user(roles=[("admin", None)])
+    pot = make_pot(world.council, world.north, phase="closed", rule=rule, amount=100_000)
+    pot.commit_to_seed()
+    costs = {"Garden": 60_001, "Benches": 30_000, "Crossing": 50_000, "Dog bins": 20_000}
+    proposals = {title: make_proposal(pot, cost=cost, title=title) for title, cost in costs.items()}
+    cast(pot, proposals, [["Garden", "Benches"]] * 5 + [["Crossing"]] * 3 + [["Dog bins"]] * 2)
+    run_tally(pot, admin, what_if=True)
+    publish(pot, admin)
+    db.session.commit()
+    login(admin)
+    written = _written_by_people()
+    read, left = 0, {}
+    for url_rule in app.url_map.iter_rules():
+        if "GET" not in (url_rule.methods or ()) or url_rule.rule.startswith("/api/"):
+            continue
+        path = url_rule.rule.replace("<int:pot_id>", str(pot.id))
+        if url_rule.rule == path or "<" in path:
+            continue  # not a pot's page, or it needs another id (the walk above has those)
+        response = client.get(path, headers={"Accept-Language": locale})
+        response.close()  # a download's file is streamed: let it go
+        if response.content_type.startswith("text/html"):
+            read += 1
+            if words := _english_left(response, locale, written):
+                left[path] = words
+    assert read >= 10, read
     assert not left, left
