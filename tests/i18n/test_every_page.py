@@ -147,21 +147,48 @@ def test_no_form_error_shows_english_in_welsh_or_polish(app, client, login, worl
     assert not left, left
 
 
-@pytest.mark.parametrize("rule", ["greedy", "equalshares/add1-comparison"])
-@pytest.mark.parametrize("locale", ["cy", "pl"])
-def test_a_published_pot_s_pages_show_no_english(app, client, login, world, rule, locale):
-    """The pages of a counted and published pot (results with every decision explained, the
-    comparison with greedy and what it would take, delivery, the audit package's page), which
-    the walk above sees only before publication."""
+COSTS = {"Garden": 60_001, "Benches": 30_000, "Crossing": 50_000, "Dog bins": 20_000}
+BALLOTS = [["Garden", "Benches"]] * 5 + [["Crossing"]] * 3 + [["Dog bins"]] * 2
+
+
+def _pot_in(world, phase: str, rule: str):
+    """A pot of the north ward in `phase` with four proposals; a published one is counted."""
     admin = make_user(roles=[("admin", None)])
-    pot = make_pot(world.council, world.north, phase="closed", rule=rule, amount=100_000)
-    pot.commit_to_seed()
-    costs = {"Garden": 60_001, "Benches": 30_000, "Crossing": 50_000, "Dog bins": 20_000}
-    proposals = {title: make_proposal(pot, cost=cost, title=title) for title, cost in costs.items()}
-    cast(pot, proposals, [["Garden", "Benches"]] * 5 + [["Crossing"]] * 3 + [["Dog bins"]] * 2)
-    run_tally(pot, admin, what_if=True)
-    publish(pot, admin)
+    settings = {"supports_rule": "top", "supports_number": 2} if phase == "supports" else {}
+    made = "closed" if phase == "published" else phase
+    pot = make_pot(world.council, world.north, phase=made, rule=rule, **settings)
+    status = "submitted" if phase in ("draft", "proposals", "supports", "review") else "on_ballot"
+    proposals = {t: make_proposal(pot, cost=c, title=t, status=status) for t, c in COSTS.items()}
+    if phase == "published":
+        pot.commit_to_seed()
+        cast(pot, proposals, BALLOTS)
+        run_tally(pot, admin, what_if=True)
+        publish(pot, admin)
     db.session.commit()
+    return pot, admin
+
+
+@pytest.mark.parametrize(
+    ("phase", "rule"),
+    [
+        ("draft", "greedy"),
+        ("proposals", "greedy"),
+        ("supports", "greedy"),
+        ("review", "greedy"),
+        ("voting", "equalshares"),
+        ("closed", "greedy"),
+        ("published", "greedy"),
+        ("published", "equalshares/add1-comparison"),
+    ],
+)
+@pytest.mark.parametrize("locale", ["cy", "pl"])
+def test_a_pot_s_pages_show_no_english_in_each_phase(
+    app, client, login, world, phase, rule, locale
+):
+    """Every page of a pot, as the admin, in each phase of its life: the stepper, the panel's
+    next step, and once published the results with each decision explained, the comparison
+    with greedy, delivery and the audit package's page (the walk above sees two phases)."""
+    pot, admin = _pot_in(world, phase, rule)
     login(admin)
     written = _written_by_people()
     read, left = 0, {}
