@@ -9,12 +9,14 @@ updates.
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from pb.audit.services import record
 from pb.conversation.models import Comment, CommentFlag
 from pb.extensions import db
+from pb.i18n import number
 from pb.proposals.models import DeliveryUpdate, Proposal
 from pb.timeutil import utcnow
 from pb.voting import eligibility
@@ -43,7 +45,14 @@ def _clean(body: str) -> str:
     if not body:
         raise CommentError(_("Write your comment."))
     if len(body) > MAX_LENGTH:
-        raise CommentError(_("Keep your comment to %(n)s characters.", n=MAX_LENGTH))
+        raise CommentError(
+            ngettext(
+                "Keep your comment to %(limit)s character.",
+                "Keep your comment to %(limit)s characters.",
+                MAX_LENGTH,
+                limit=number(MAX_LENGTH),
+            )
+        )
     return body
 
 
@@ -101,12 +110,19 @@ def editable(comment: Comment, user, now=None) -> bool:
     )
 
 
+def too_late_to_edit() -> str:
+    """Why a comment can no longer be changed: the edit window, said once."""
+    return ngettext(
+        "Comments can be changed by their author for %(num)s minute.",
+        "Comments can be changed by their author for %(num)s minutes.",
+        EDIT_MINUTES,
+    )
+
+
 def edit(comment: Comment, user, body: str, *, now=None) -> None:
     """Change one's own comment within EDIT_MINUTES; the audit log keeps the earlier text."""
     if not editable(comment, user, now):
-        raise CommentError(
-            _("Comments can be changed by their author for %(n)s minutes.", n=EDIT_MINUTES)
-        )
+        raise CommentError(too_late_to_edit())
     body = _clean(body)
     if body == comment.body:
         return
@@ -142,7 +158,14 @@ def hide(comment: Comment, actor, reason: str) -> None:
     if not reason:
         raise CommentError(_("Give the reason; it is shown in place of the comment."))
     if len(reason) > REASON_LENGTH:
-        raise CommentError(_("Keep the reason to %(n)s characters.", n=REASON_LENGTH))
+        raise CommentError(
+            ngettext(
+                "Keep the reason to %(limit)s character.",
+                "Keep the reason to %(limit)s characters.",
+                REASON_LENGTH,
+                limit=number(REASON_LENGTH),
+            )
+        )
     if comment.hidden:
         raise CommentError(_("This comment is already hidden."))
     comment.hidden_at = utcnow()

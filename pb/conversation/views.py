@@ -114,7 +114,7 @@ def edit_comment(comment_id: int):
         abort(403)
     form = EditCommentForm(obj=found)
     if not comments.editable(found, current_user):
-        message = _("Comments can be changed by their author for %(n)s minutes.", n=15)
+        message = comments.too_late_to_edit()
         return render_template("conversation/problem.html", message=message, proposal=proposal), 409
     if form.validate_on_submit():
         try:

@@ -15,12 +15,14 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import DateTime, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pb.audit.services import record
 from pb.extensions import Model, db
+from pb.i18n import number
 from pb.proposals.models import Proposal
 from pb.storage import storage
 from pb.timeutil import utcnow
@@ -138,14 +140,27 @@ def add_picture(proposal, user, data: bytes, alt: str) -> ProposalPicture:
     if not alt:
         raise PictureError(_("Describe the picture for people who cannot see it."))
     if len(alt) > ALT_LENGTH:
-        raise PictureError(_("Keep the description to %(n)s characters.", n=ALT_LENGTH))
+        raise PictureError(
+            ngettext(
+                "Keep the description to %(limit)s character.",
+                "Keep the description to %(limit)s characters.",
+                ALT_LENGTH,
+                limit=number(ALT_LENGTH),
+            )
+        )
     count = db.session.scalar(
         select(func.count()).where(
             ProposalPicture.proposal_id == proposal.id, ProposalPicture.removed_at.is_(None)
         )
     )
     if (count or 0) >= MAX_PICTURES:
-        raise PictureError(_("A proposal has at most %(n)s pictures.", n=MAX_PICTURES))
+        raise PictureError(
+            ngettext(
+                "A proposal has at most %(num)s picture.",
+                "A proposal has at most %(num)s pictures.",
+                MAX_PICTURES,
+            )
+        )
     image, fmt = _decode(data)
     image = ImageOps.exif_transpose(image)  # stand it the right way up, then forget EXIF
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):

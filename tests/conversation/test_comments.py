@@ -84,7 +84,11 @@ def test_the_author_edits_for_fifteen_minutes_and_the_audit_keeps_the_earlier_te
     assert comments.editable(comment, author, now=comment.created_at + timedelta(minutes=14))
     comment.created_at = comment.created_at - timedelta(minutes=16)
     db.session.commit()
-    assert client.post(f"/comments/{comment.id}/edit", data={"body": "Late"}).status_code == 409
+    late = client.post(f"/comments/{comment.id}/edit", data={"body": "Late"})
+    assert late.status_code == 409
+    assert "changed by their author for 15 minutes" in late.text
+    late_in_polish = client.get(f"/comments/{comment.id}/edit", headers={"Accept-Language": "pl"})
+    assert "przez 15 minut." in late_in_polish.text
     db.session.refresh(comment)
     assert comment.body == "First!"
 
